@@ -1,0 +1,50 @@
+/**
+ * Wall time of one draft against a scripted model with a fixed latency per call, compared with
+ * the graph's critical path (depth x latency) and with all calls one after another.
+ * Target (DESIGN.md): wall / critical path <= 1.10.
+ */
+import { performance } from "node:perf_hooks";
+import { buildLayout, criticalPathCalls } from "../src/template/layout.js";
+import { startScriptedLlm } from "../tests/support/scripted-llm.js";
+import {
+  DEFAULT_TEMPLATE,
+  draftWith,
+  fixturePath,
+  scriptedConfig,
+} from "../tests/support/drafting.js";
+
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 250);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+export async function benchCriticalPath(): Promise<boolean> {
+  const llm = await startScriptedLlm({ latencyMs: LATENCY_MS });
+  try {
+    const config = scriptedConfig(llm.baseURL, { PLANDRAFT_MODEL_TIMEOUT_MS: "30000" });
+    const depth = criticalPathCalls(buildLayout(DEFAULT_TEMPLATE));
+    await draftWith(config, { path: fixturePath("watchlist-feature.md") }); // warm-up: module loading, JIT
+    const walls: number[] = [];
+    let calls = 0;
+    for (let run = 0; run < RUNS; run += 1) {
+      const before = llm.requests.length;
+      const started = performance.now();
+      const { result } = await draftWith(config, { path: fixturePath("watchlist-feature.md") });
+      walls.push(performance.now() - started);
+      calls = llm.requests.length - before;
+      if (result.status !== "completed")
+        throw new Error(`bench draft failed: ${JSON.stringify(result.sections)}`);
+    }
+    walls.sort((a, b) => a - b);
+    const wall = walls[Math.floor(walls.length / 2)] ?? 0;
+    const critical = wall / (depth * LATENCY_MS);
+    const serial = wall / (calls * LATENCY_MS);
+    console.log(
+      `draft wall time (median of ${RUNS}, latency ${LATENCY_MS} ms per call): ${wall.toFixed(0)} ms`,
+    );
+    console.log(`  critical path: ${depth} calls deep, ${calls} calls in all`);
+    console.log(`  wall / (critical path x latency) = ${critical.toFixed(3)}  (target <= 1.10)`);
+    console.log(`  wall / (all calls x latency)     = ${serial.toFixed(3)}`);
+    return critical <= 1.1;
+  } finally {
+    await llm.close();
+  }
+}

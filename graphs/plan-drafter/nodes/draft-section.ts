@@ -1,0 +1,96 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { SectionRequest } from "../../../src/drafters/types.js";
+import { AppError, describeError, isAppError } from "../../../src/errors.js";
+import { renderUnit } from "../../../src/render/plan.js";
+import type { SectionDraft } from "../../../src/render/types.js";
+import type { SectionNode, WorkUnit } from "../../../src/template/layout.js";
+import { report, type GraphContext } from "../context.js";
+import type { DraftStateType, DraftUpdate } from "../state.js";
+
+/**
+ * A section node: drafts its unit (or, for a fan-out node, the unit named in the `Send`).
+ * A unit that fails after the model client's own retries is recorded as failed with its
+ * reason, so the other sections still finish and the draft reports the failure at the end.
+ */
+export function sectionNode(ctx: GraphContext, node: SectionNode) {
+  return async (state: DraftStateType, config: LangGraphRunnableConfig): Promise<DraftUpdate> => {
+    const unit = unitFor(ctx, node, state.unitId);
+    const { draft, usage } = await draftUnit(ctx, unit, state, [], config);
+    return { drafts: { [unit.id]: draft }, ...(usage ? { usage } : {}) };
+  };
+}
+
+/** The repair step: the same drafting, with the check's findings and the earlier draft. */
+export function repairNode(ctx: GraphContext) {
+  return async (state: DraftStateType, config: LangGraphRunnableConfig): Promise<DraftUpdate> => {
+    const unit = ctx.layout.units.find((u) => u.id === state.unitId);
+    if (!unit) throw new AppError("INTERNAL", `repair got an unknown section ${state.unitId}`);
+    const { draft, usage } = await draftUnit(
+      ctx,
+      unit,
+      state,
+      state.repairs[unit.id] ?? [],
+      config,
+    );
+    return { drafts: { [unit.id]: draft }, ...(usage ? { usage } : {}) };
+  };
+}
+
+async function draftUnit(
+  ctx: GraphContext,
+  unit: WorkUnit,
+  state: DraftStateType,
+  findings: string[],
+  config: LangGraphRunnableConfig,
+): Promise<{ draft: SectionDraft; usage?: DraftUpdate["usage"] }> {
+  report(config, { type: "section.started", unit: unit.id });
+  try {
+    const { draft, usage } = await ctx.drafter.section(
+      requestFor(ctx, unit, state, findings),
+      config,
+    );
+    report(config, { type: "section.completed", unit: unit.id, status: draft.status });
+    return { draft, usage };
+  } catch (error) {
+    if (config.signal?.aborted) throw error;
+    const code = isAppError(error) ? error.code : "INTERNAL";
+    const message = describeError(error);
+    report(config, { type: "section.failed", unit: unit.id, code, message });
+    return { draft: { status: "failed", code, message } };
+  }
+}
+
+function requestFor(
+  ctx: GraphContext,
+  unit: WorkUnit,
+  state: DraftStateType,
+  findings: string[],
+): SectionRequest {
+  const node = ctx.layout.nodes.find((n) => n.name === unit.node);
+  if (!node || !state.feature || !state.brief) {
+    throw new AppError("INTERNAL", `section ${unit.id} ran before ingest and analyze`);
+  }
+  const dependencies = ctx.layout.units
+    .filter((u) => node.dependsOn.includes(u.node))
+    .flatMap((u) => {
+      const draft = state.drafts[u.id];
+      return draft ? [{ title: u.section.title, markdown: renderUnit(u.section, draft) }] : [];
+    });
+  return {
+    unit,
+    node,
+    layout: ctx.layout,
+    feature: state.feature,
+    brief: state.brief,
+    dependencies,
+    findings,
+    previous: state.drafts[unit.id],
+  };
+}
+
+function unitFor(ctx: GraphContext, node: SectionNode, unitId: string | undefined): WorkUnit {
+  const units = ctx.layout.units.filter((u) => u.node === node.name);
+  const unit = node.fanOut ? units.find((u) => u.id === unitId) : units[0];
+  if (!unit) throw new AppError("INTERNAL", `node ${node.name} has no section ${unitId ?? ""}`);
+  return unit;
+}

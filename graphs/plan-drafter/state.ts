@@ -1,0 +1,56 @@
+import { Annotation } from "@langchain/langgraph";
+import type { Brief } from "../../src/drafters/brief.js";
+import { NO_USAGE, addUsage, type FeatureDoc, type Usage } from "../../src/drafters/types.js";
+import type { SectionDraft } from "../../src/render/types.js";
+
+/** Keeps the latest value of each key; parallel sections write different keys of one map. */
+function mergeRecords<T>(
+  left: Record<string, T>,
+  right: Record<string, T> | undefined,
+): Record<string, T> {
+  return right ? { ...left, ...right } : left;
+}
+
+export const DraftState = Annotation.Root({
+  /** Input: the feature doc's text, and where it came from (a file name, or "stdin"). */
+  featureText: Annotation<string>,
+  featureSource: Annotation<string>,
+  /** Input, optional: the plan's date (YYYY-MM-DD); today when absent. */
+  date: Annotation<string>,
+  feature: Annotation<FeatureDoc | undefined>,
+  brief: Annotation<Brief | undefined>,
+  /** Drafts by unit id; parallel section nodes each write their own units. */
+  drafts: Annotation<Record<string, SectionDraft>>({ reducer: mergeRecords, default: () => ({}) }),
+  usage: Annotation<Usage>({ reducer: addUsage, default: () => NO_USAGE }),
+  /** Check findings per unit that were sent back for repair. */
+  repairs: Annotation<Record<string, string[]>>({ reducer: mergeRecords, default: () => ({}) }),
+  /** How many times the check has run. */
+  checks: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
+  /** What the last check found and nobody repaired. */
+  findings: Annotation<DraftFinding[]>,
+  markdown: Annotation<string>,
+  /** Set only in a `Send` payload: the unit one fan-out or repair call works on. */
+  unitId: Annotation<string | undefined>,
+});
+
+/** A check finding: the plan checker's, or the graph's own repository check. */
+export interface DraftFinding {
+  line: number;
+  code: string;
+  message: string;
+  sectionId: string | undefined;
+}
+
+export type DraftStateType = typeof DraftState.State;
+export type DraftUpdate = Partial<DraftStateType>;
+
+/** What a node reports while it works, on LangGraph's "custom" stream. */
+export type ProgressEvent =
+  | { type: "section.started"; unit: string }
+  | { type: "section.completed"; unit: string; status: SectionDraft["status"] }
+  | { type: "section.failed"; unit: string; code: string; message: string }
+  | {
+      type: "step";
+      step: "ingest" | "analyze" | "check" | "assemble";
+      state: "started" | "completed";
+    };

@@ -1,0 +1,25 @@
+import { readFileSync } from "node:fs";
+import { checkPlan } from "../../src/check/index.js";
+import { loadConfig } from "../../src/config.js";
+import { createDeps } from "../../src/deps.js";
+import { DEFAULT_TEMPLATE_PATH } from "../../src/package-root.js";
+import { buildLayout } from "../../src/template/layout.js";
+import { parseTemplate } from "../../src/template/parse.js";
+import { buildPlanGraph } from "./index.js";
+
+/**
+ * The graph as LangGraph Studio and `npx @langchain/langgraph-cli dev` load it (langgraph.json):
+ * the default template, and the model from the environment (PLANDRAFT_MODEL). Input:
+ * `{ "featureText": "...", "featureSource": "feature.md" }`.
+ */
+const config = loadConfig();
+const template = parseTemplate(readFileSync(DEFAULT_TEMPLATE_PATH, "utf8"));
+const deps = createDeps(config);
+
+export const graph = buildPlanGraph({
+  layout: buildLayout(template),
+  drafter: deps.drafterFor(),
+  checkPlan: (markdown) => checkPlan(markdown, template),
+  maxFeatureBytes: config.maxFeatureBytes,
+  today: () => new Date().toISOString().slice(0, 10),
+});

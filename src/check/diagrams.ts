@@ -1,0 +1,23 @@
+import { mermaidError } from "./mermaid.js";
+import type { Fence, ScannedPlan } from "./scan.js";
+import type { RawFinding } from "./types.js";
+
+const isMermaid = (fence: Fence) => fence.info.split(/\s+/)[0]?.toLowerCase() === "mermaid";
+
+/** MERMAID_INVALID: each ```mermaid fence must be closed, non-empty, and parse. */
+export async function checkDiagrams(scan: ScannedPlan): Promise<RawFinding[]> {
+  const findings: RawFinding[] = [];
+  for (const fence of scan.fences.filter(isMermaid)) {
+    const message = await diagramProblem(fence);
+    if (message) findings.push({ line: fence.line, code: "MERMAID_INVALID", message });
+  }
+  return findings;
+}
+
+async function diagramProblem(fence: Fence): Promise<string | undefined> {
+  if (!fence.closed) return "the mermaid block is never closed; add its closing fence";
+  const source = fence.body.join("\n");
+  if (source.trim() === "") return "the mermaid block is empty; add a diagram";
+  const error = await mermaidError(source);
+  return error ? `the mermaid diagram does not parse: ${error}` : undefined;
+}

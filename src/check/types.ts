@@ -1,0 +1,40 @@
+export type FindingCode =
+  | "HEADING_MISSING"
+  | "HEADING_EXTRA"
+  | "HEADING_ORDER"
+  | "TITLE_MISMATCH"
+  | "PLACEHOLDER_LEFT"
+  | "GUIDANCE_LEFT"
+  | "MERMAID_INVALID"
+  | "TABLE_MALFORMED"
+  | "CHOICE_INVALID";
+
+/** Every code, in the order findings on the same line are listed. */
+export const FINDING_CODES: readonly FindingCode[] = [
+  "TITLE_MISMATCH",
+  "HEADING_MISSING",
+  "HEADING_EXTRA",
+  "HEADING_ORDER",
+  "PLACEHOLDER_LEFT",
+  "GUIDANCE_LEFT",
+  "CHOICE_INVALID",
+  "TABLE_MALFORMED",
+  "MERMAID_INVALID",
+];
+
+/** One problem in a plan. */
+export interface Finding {
+  /** 1-based line in the plan. */
+  line: number;
+  code: FindingCode;
+  /** Names the problem and, where useful, what is expected. */
+  message: string;
+  /**
+   * Id of the innermost template section whose heading range in the plan contains the line;
+   * undefined before the first H2 or when no known section encloses it.
+   */
+  sectionId: string | undefined;
+}
+
+/** A finding before the section it falls in is known. */
+export type RawFinding = Omit<Finding, "sectionId">;

@@ -1,0 +1,80 @@
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { Config } from "../config.js";
+import { createDeps, type DepsOverrides } from "../deps.js";
+import { runDraft, type DraftResult } from "../drafting/run-draft.js";
+import { AppError } from "../errors.js";
+import { readFeature } from "../feature/read-feature.js";
+import { parseModelName } from "../models/chat-model.js";
+import { loadTemplate, writeFileAtomic } from "./io.js";
+import { EXIT, type CliIo, type DraftOptions } from "./main.js";
+import { createProgress } from "./progress.js";
+
+/** Everything that can be wrong with the input is checked before the first model call. */
+export async function draftCommand(
+  config: Config,
+  featurePath: string,
+  options: DraftOptions,
+  io: CliIo,
+  overrides: DepsOverrides = {},
+): Promise<number> {
+  const model = options.model ?? config.model;
+  parseModelName(model);
+  const template = await loadTemplate(options.template);
+  const feature = await readFeature(featurePath, config.maxFeatureBytes, io.stdin);
+  if (options.output) await assertWritable(options.output);
+  const deps = createDeps({ ...config, model }, overrides);
+  const progress = createProgress(io.stderr);
+  const result = await runDraft(
+    deps,
+    {
+      feature,
+      featureText: feature.text,
+      featureSource: featurePath === "-" ? "stdin" : featurePath,
+      template,
+      model,
+    },
+    (event) => progress.onEvent(event),
+  );
+  progress.done(summaryOf(result));
+  if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (result.status !== "completed") return EXIT.failed;
+  if (options.output) await writeFileAtomic(options.output, result.markdown);
+  else if (!options.json) io.stdout.write(result.markdown);
+  return EXIT.ok;
+}
+
+function summaryOf(result: DraftResult): string {
+  const tokens =
+    result.usage.calls > 0
+      ? `, ${result.usage.calls} model calls, ${result.usage.totalTokens} tokens (${result.usage.inputTokens} in, ${result.usage.outputTokens} out)`
+      : ", no model calls";
+  const findings =
+    result.findings.length > 0
+      ? `\n${result.findings.map((f) => `  check: ${f.code}: ${f.message}`).join("\n")}`
+      : "";
+  if (result.status === "completed")
+    return `plandraft: drafted ${result.id} with ${result.model}${tokens}${findings}`;
+  const failed = result.sections.filter((s) => s.status === "failed" || s.status === "missing");
+  const reasons = failed
+    .map((s) => `  ✗ ${s.title}: ${s.code ?? "NOT_DRAFTED"}: ${s.message ?? "not drafted"}`)
+    .join("\n");
+  return `plandraft: draft ${result.id} failed: ${failed.length} section${failed.length === 1 ? "" : "s"} could not be drafted${tokens}\n${reasons}${findings}`;
+}
+
+async function assertWritable(output: string): Promise<void> {
+  const folder = dirname(resolve(output));
+  try {
+    await access(folder, constants.W_OK);
+  } catch (error) {
+    throw new AppError(
+      "OUTPUT_WRITE_FAILED",
+      `cannot write ${output}: folder ${folder} does not exist or is not writable`,
+      {
+        hint: "create the folder or choose another output path",
+        cause: error,
+      },
+    );
+  }
+}

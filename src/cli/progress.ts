@@ -1,0 +1,85 @@
+import { createLogUpdate } from "log-update";
+import type { DraftEvent, SectionOutline } from "../drafting/run-draft.js";
+
+type SectionState = "waiting" | "drafting" | "done" | "no changes" | "failed";
+
+const MARK: Record<SectionState, string> = {
+  waiting: "·",
+  drafting: "…",
+  done: "✓",
+  "no changes": "–",
+  failed: "✗",
+};
+
+/**
+ * Shows every section with its state on stderr: redrawn in place on a terminal, one plain
+ * line per change otherwise (CI logs, pipes), so it never mixes with the plan on stdout.
+ */
+export function createProgress(stream: NodeJS.WriteStream, interactive = Boolean(stream.isTTY)) {
+  const states = new Map<string, SectionState>();
+  let outline: SectionOutline[] = [];
+  let step = "";
+  const draw = interactive ? createLogUpdate(stream, { showCursor: true }) : undefined;
+
+  const render = () => {
+    const width = Math.max(...outline.map((s) => s.title.length), 10);
+    const lines = outline.map((s) => {
+      const state = states.get(s.id) ?? "waiting";
+      return `  ${MARK[state]} ${s.title.padEnd(width)}  ${state}`;
+    });
+    draw?.([step, ...lines].filter(Boolean).join("\n"));
+  };
+
+  const set = (id: string, state: SectionState, detail = "") => {
+    states.set(id, state);
+    if (draw) render();
+    else stream.write(`plandraft: ${titleOf(id)}: ${state}${detail ? ` (${detail})` : ""}\n`);
+  };
+  const titleOf = (id: string) => outline.find((s) => s.id === id)?.title ?? id;
+
+  return {
+    onEvent(event: DraftEvent): void {
+      switch (event.type) {
+        case "draft.started":
+          outline = event.sections;
+          step = `plandraft: draft ${event.id}`;
+          if (draw) render();
+          else stream.write(`${step}: ${outline.length} sections\n`);
+          break;
+        case "step":
+          if (event.state === "started") {
+            step = `plandraft: ${event.step}…`;
+            if (draw) render();
+            else if (event.step !== "ingest") stream.write(`${step}\n`);
+          }
+          break;
+        case "section.started":
+          set(event.unit, "drafting");
+          break;
+        case "section.completed":
+          set(
+            event.unit,
+            event.status === "no_changes"
+              ? "no changes"
+              : event.status === "failed"
+                ? "failed"
+                : "done",
+          );
+          break;
+        case "section.failed":
+          set(event.unit, "failed", `${event.code}: ${event.message}`);
+          break;
+      }
+    },
+    /** Leaves the final table on screen. */
+    done(summary: string): void {
+      step = summary;
+      if (draw) {
+        render();
+        draw.done();
+      } else {
+        stream.write(`${summary}\n`);
+      }
+    },
+  };
+}

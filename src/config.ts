@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { AppError } from "./errors.js";
+import { DEFAULT_MAX_FEATURE_BYTES } from "./feature/feature-doc.js";
+
+/**
+ * The environment, parsed once at start. Nothing else reads process.env: a bad value stops
+ * the start with a message naming the variable.
+ */
+const ConfigSchema = z.object({
+  PLANDRAFT_MODEL: z.string().trim().min(1).default("none"),
+  OPENAI_API_KEY: z.string().trim().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OLLAMA_BASE_URL: z.url().default("http://127.0.0.1:11434"),
+  PLANDRAFT_MAX_FEATURE_BYTES: z.coerce.number().int().min(1).default(DEFAULT_MAX_FEATURE_BYTES),
+  PLANDRAFT_MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  PLANDRAFT_MODEL_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  PLANDRAFT_MAX_PARALLEL_CALLS: z.coerce.number().int().min(1).max(64).default(8),
+  PLANDRAFT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.2),
+});
+
+export interface Config {
+  model: string;
+  openaiApiKey: string | undefined;
+  openaiBaseUrl: string | undefined;
+  ollamaBaseUrl: string;
+  maxFeatureBytes: number;
+  modelTimeoutMs: number;
+  modelRetries: number;
+  maxParallelCalls: number;
+  temperature: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blankless = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = ConfigSchema.safeParse(blankless);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new AppError("CONFIG_INVALID", `bad environment: ${problems}`, {
+      hint: "fix or unset these variables",
+    });
+  }
+  const c = parsed.data;
+  return {
+    model: c.PLANDRAFT_MODEL,
+    openaiApiKey: c.OPENAI_API_KEY,
+    openaiBaseUrl: c.OPENAI_BASE_URL,
+    ollamaBaseUrl: c.OLLAMA_BASE_URL,
+    maxFeatureBytes: c.PLANDRAFT_MAX_FEATURE_BYTES,
+    modelTimeoutMs: c.PLANDRAFT_MODEL_TIMEOUT_MS,
+    modelRetries: c.PLANDRAFT_MODEL_RETRIES,
+    maxParallelCalls: c.PLANDRAFT_MAX_PARALLEL_CALLS,
+    temperature: c.PLANDRAFT_TEMPERATURE,
+  };
+}

@@ -1,0 +1,89 @@
+import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import { fillPrompt } from "../../prompts/load-prompt.js";
+import type { DraftLayout } from "../../template/layout.js";
+import type { Section, Template } from "../../template/types.js";
+import { splitLines } from "../../template/text.js";
+import type { Brief } from "../brief.js";
+import type { FeatureDoc, SectionRequest } from "../types.js";
+
+/**
+ * The shared prefix (system text with the template, then the feature doc) is byte-identical for
+ * every call of one draft, and the brief message for every section call, so providers' prompt
+ * caches can serve them. Only the last message differs per call.
+ */
+export function prefixMessages(layout: DraftLayout, feature: FeatureDoc): BaseMessage[] {
+  return [
+    new SystemMessage(fillPrompt("system", { template: layout.template.source.trim() })),
+    new HumanMessage(
+      fillPrompt("feature", {
+        name: quoteAttribute(feature.name),
+        feature: quoteData(feature.text, "feature_document"),
+      }),
+    ),
+  ];
+}
+
+export function briefMessage(brief: Brief): BaseMessage {
+  return new HumanMessage(
+    fillPrompt("brief", { brief: quoteData(JSON.stringify(brief, null, 2), "brief") }),
+  );
+}
+
+export function analyzeMessage(layout: DraftLayout): BaseMessage {
+  const repos = layout.units.flatMap((u) => (u.repo ? [u.repo] : []));
+  return new HumanMessage(
+    fillPrompt("analyze", {
+      repos:
+        repos.length > 0 ? repos.join(", ") : "(the template names none; return an empty list)",
+    }),
+  );
+}
+
+export function sectionMessage(request: SectionRequest): BaseMessage {
+  const { unit, node, layout } = request;
+  const values: Record<string, string> = {
+    title: unit.section.title,
+    section: quoteData(sectionSource(layout.template, unit.section), "section_template"),
+    dependencies: dependenciesText(request.dependencies),
+  };
+  if (node.prompt === "repoChanges") values.repo = unit.repo ?? unit.section.title;
+  return new HumanMessage(fillPrompt(node.prompt, values));
+}
+
+export function repairMessage(findings: string[], previous: string): BaseMessage {
+  return new HumanMessage(
+    fillPrompt("repair", {
+      findings: findings.map((f) => `- ${f}`).join("\n"),
+      previous: quoteData(previous, "earlier_draft"),
+    }),
+  );
+}
+
+export function outputInvalidMessage(problems: string): BaseMessage {
+  return new HumanMessage(fillPrompt("output-invalid", { problems }));
+}
+
+function dependenciesText(dependencies: SectionRequest["dependencies"]): string {
+  if (dependencies.length === 0) return "";
+  const drafted = dependencies.map((d) => d.markdown).join("\n\n");
+  return `The sections drafted so far that this one builds on:\n\n<drafted_sections>\n${quoteData(drafted, "drafted_sections")}\n</drafted_sections>\n`;
+}
+
+/** The template's own lines for a section, from its heading to the next heading at its level. */
+export function sectionSource(template: Template, section: Section): string {
+  const lines = splitLines(template.source);
+  const start = section.line - 1;
+  let end = start + 1;
+  const deeper = (line: string) => /^(#{1,6})\s/.exec(line)?.[1]?.length ?? 99;
+  while (end < lines.length && deeper(lines[end] ?? "") > section.level) end += 1;
+  return lines.slice(start, end).join("\n").trim();
+}
+
+/** Data inside a tagged block must not be able to close that block. */
+function quoteData(text: string, tag: string): string {
+  return text.replace(new RegExp(`</?\\s*${tag}`, "gi"), (m) => m.replace("<", "&lt;"));
+}
+
+function quoteAttribute(text: string): string {
+  return text.replace(/["<>]/g, "");
+}

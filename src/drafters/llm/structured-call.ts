@@ -1,0 +1,135 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AIMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { z } from "zod";
+import { AppError, describeError } from "../../errors.js";
+import { NO_USAGE, addUsage, type Usage } from "../types.js";
+import { outputInvalidMessage } from "./messages.js";
+
+export interface StructuredCall<T> {
+  value: T;
+  usage: Usage;
+}
+
+/**
+ * Asks the model to call one tool whose arguments follow `schema`, and validates them with zod.
+ * Output that breaks the schema gets one repair turn (the model sees what was wrong); after
+ * that the call fails with MODEL_OUTPUT_INVALID. Transport errors (429, 5xx, timeouts) are
+ * retried by the client itself, with backoff, before they reach here.
+ */
+export async function callForStructure<S extends z.ZodType>(
+  model: BaseChatModel,
+  messages: BaseMessage[],
+  tool: { name: string; description: string; schema: S },
+  config: RunnableConfig,
+  callTimeoutMs: number,
+): Promise<StructuredCall<z.infer<S>>> {
+  if (!model.bindTools) throw new AppError("MODEL_CONFIG", "this chat model cannot call tools");
+  const bound = model.bindTools([tool], { tool_choice: tool.name });
+  let usage = NO_USAGE;
+  let conversation = messages;
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    // The client's own timeout stops waiting for headers only; this bounds a stream that stalls midway.
+    const reply = await invoke(
+      bound,
+      conversation,
+      { ...config, timeout: callTimeoutMs },
+      tool.name,
+    );
+    usage = addUsage(usage, usageOf(reply));
+    const outcome = parseToolArgs(reply, tool.name, tool.schema);
+    if (outcome.ok) return { value: outcome.value, usage };
+    if (attempt === 1) {
+      throw new AppError(
+        "MODEL_OUTPUT_INVALID",
+        `the model's ${tool.name} output did not match its schema after a repair: ${outcome.problems}`,
+      );
+    }
+    conversation = [
+      ...messages,
+      reply,
+      ...toolResult(reply),
+      outputInvalidMessage(outcome.problems),
+    ];
+  }
+  throw new AppError("INTERNAL", "unreachable");
+}
+
+async function invoke(
+  bound: ReturnType<NonNullable<BaseChatModel["bindTools"]>>,
+  messages: BaseMessage[],
+  config: RunnableConfig,
+  name: string,
+): Promise<AIMessage> {
+  try {
+    const reply = await bound.invoke(messages, config);
+    return reply instanceof AIMessage ? reply : new AIMessage(reply);
+  } catch (error) {
+    throw toModelError(error, name);
+  }
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string };
+
+function parseToolArgs<S extends z.ZodType>(
+  reply: AIMessage,
+  name: string,
+  schema: S,
+): Parsed<z.infer<S>> {
+  const call = reply.tool_calls?.find((c) => c.name === name);
+  if (!call) {
+    const invalid = reply.invalid_tool_calls?.find((c) => c.name === name);
+    return {
+      ok: false,
+      problems: invalid
+        ? `the arguments were not valid JSON (${invalid.error ?? "parse error"})`
+        : `no call of the tool ${name}`,
+    };
+  }
+  const result = schema.safeParse(call.args);
+  if (result.success) return { ok: true, value: result.data };
+  const problems = result.error.issues
+    .slice(0, 12)
+    .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+    .join("; ");
+  return { ok: false, problems };
+}
+
+/** OpenAI requires an answer to every tool call before the next user turn. */
+function toolResult(reply: AIMessage): BaseMessage[] {
+  const ids = [...(reply.tool_calls ?? []), ...(reply.invalid_tool_calls ?? [])].flatMap((c) =>
+    c.id ? [c.id] : [],
+  );
+  return ids.map(
+    (id) => new ToolMessage({ content: "rejected: see the problems below", tool_call_id: id }),
+  );
+}
+
+function usageOf(reply: AIMessage): Usage {
+  const meta = reply.usage_metadata;
+  if (!meta) return { ...NO_USAGE, calls: 1 };
+  return {
+    inputTokens: meta.input_tokens,
+    outputTokens: meta.output_tokens,
+    totalTokens: meta.total_tokens,
+    calls: 1,
+  };
+}
+
+function toModelError(error: unknown, name: string): AppError {
+  if (error instanceof AppError) return error;
+  const message = describeError(error);
+  const status = (error as { status?: number }).status;
+  if (/timed? ?out|timeout|aborted/i.test(message) || (error as Error).name === "TimeoutError") {
+    return new AppError("MODEL_TIMEOUT", `the model did not answer ${name} in time`, {
+      hint: "raise PLANDRAFT_MODEL_TIMEOUT_MS, or check the model server",
+      cause: error,
+    });
+  }
+  const prefix = status ? `the model server answered ${status}` : "the model call failed";
+  return new AppError(
+    "MODEL_ERROR",
+    `${prefix} for ${name}: ${message.split("\n")[0]?.slice(0, 300)}`,
+    { cause: error },
+  );
+}

@@ -1,0 +1,141 @@
+import { type HeadingKind, isReference, pathKind } from "./headings.js";
+import type { DocSection } from "./markdown.js";
+import { sentences, wordCount } from "./text.js";
+
+/** One thing the doc states: a list item, or one sentence of a paragraph. */
+export interface Statement {
+  text: string;
+  /** Headings above it, outermost first. */
+  path: string[];
+  /** What its nearest classified heading says it is. */
+  kind: HeadingKind | undefined;
+  /** Position in the doc, for stable ordering. */
+  order: number;
+  /** A list item (rather than a sentence of a paragraph). */
+  item: boolean;
+  depth: number;
+  /** The paragraph or item it came from, for the sentences around it. */
+  block: number;
+  /** Ends with a colon: it introduces the list or block that follows. */
+  leadIn: boolean;
+  /** A list item that a lead-in statement introduced: it belongs to that statement. */
+  underLeadIn: boolean;
+}
+
+/** A requirement ID such as FR-001 or NFR-2 at the start of an item. */
+export const REQUIREMENT_ID = /^(N?FR|REQ|R|US|AC)-?\d+[a-z]?\b/i;
+
+export function collectStatements(sections: DocSection[]): Statement[] {
+  const statements: Statement[] = [];
+  let block = 0;
+  for (const section of sections) {
+    if (isReference(section.path)) continue;
+    const kind = pathKind(section.path);
+    /** Depth of the open lead-in: -1 for a paragraph, an item's depth for an item. */
+    let leadDepth: number | undefined;
+    for (const entry of section.blocks) {
+      block += 1;
+      if (entry.kind === "item") {
+        const under = leadDepth !== undefined && entry.depth > leadDepth;
+        if (!under) leadDepth = undefined;
+        const pushed = pushStatement(
+          statements,
+          entry.text,
+          section.path,
+          kindOf(entry.text, kind),
+          true,
+          entry.depth,
+          block,
+          under,
+        );
+        if (pushed?.leadIn && !under) leadDepth = entry.depth;
+      } else if (entry.kind === "table" && kind && LISTED_IN_TABLES.has(kind)) {
+        for (const row of entry.rows)
+          pushStatement(statements, rowText(row), section.path, kind, true, 0, (block += 1), false);
+        leadDepth = undefined;
+      } else if (entry.kind === "paragraph" && !isPrompt(entry.text, entry.quote)) {
+        let last: Statement | undefined;
+        // "Why this priority: ..." labels every sentence of its paragraph, not just the first.
+        const label = /^([\p{L} ]{2,30}):\s/u.exec(entry.text)?.[1];
+        for (const sentence of sentences(entry.text).map((t, i) =>
+          i > 0 && label ? `${label}: ${t}` : t,
+        )) {
+          last =
+            pushStatement(statements, sentence, section.path, kind, false, 0, block, false) ?? last;
+        }
+        leadDepth = last?.leadIn ? -1 : undefined;
+      }
+    }
+  }
+  return statements;
+}
+
+function pushStatement(
+  statements: Statement[],
+  text: string,
+  path: string[],
+  kind: HeadingKind | undefined,
+  item: boolean,
+  depth: number,
+  block: number,
+  underLeadIn: boolean,
+): Statement | undefined {
+  if (!isContent(text)) return undefined;
+  const statement: Statement = {
+    text,
+    path,
+    kind,
+    order: statements.length,
+    item,
+    depth,
+    block,
+    leadIn: /[:：]$/.test(text),
+    underLeadIn,
+  };
+  statements.push(statement);
+  return statement;
+}
+
+/** Under these headings a table is a list: each row is one goal, requirement or question. */
+const LISTED_IN_TABLES = new Set<HeadingKind>([
+  "goals",
+  "requirements",
+  "nonGoals",
+  "stories",
+  "nonFunctional",
+  "questions",
+  "drawbacks",
+]);
+
+/** "Performance | Crashing, not keeping up | Very high" -> "Performance (Very high): Crashing, not keeping up" */
+function rowText(row: string[]): string {
+  const [name = "", detail = "", ...rest] = row.map((c) => c.trim());
+  const tag = rest.length > 0 && (rest.at(-1) ?? "").length <= 20 ? ` (${rest.at(-1)})` : "";
+  const first = sentences(detail)[0] ?? detail;
+  return first ? `${name}${tag}: ${first}` : `${name}${tag}`;
+}
+
+/** FR-/NFR- items are requirements whatever heading they sit under. */
+function kindOf(text: string, fallback: HeadingKind | undefined): HeadingKind | undefined {
+  const id = REQUIREMENT_ID.exec(text)?.[1]?.toUpperCase();
+  if (id === "NFR") return "nonFunctional";
+  return id ? "requirements" : fallback;
+}
+
+/** Template questions quoted in RFCs ("> Why should we not do this?") are not the author's words. */
+function isPrompt(text: string, quote: boolean): boolean {
+  return quote && /\?\s*$/.test(text);
+}
+
+/** Labels ("Pros:"), bare URLs and metadata lines say nothing a plan can use. */
+function isContent(text: string): boolean {
+  if (/^https?:\/\/\S+$/.test(text)) return false;
+  // Template leftovers such as "`<package>`: `<date>`" are placeholders, not facts.
+  if (
+    /`<[^`>]+>`/.test(text) ||
+    /^(this|these|it) (is|are) (only )?(for illustration|an example|just an example)/i.test(text)
+  )
+    return false;
+  if (/^[\w\s-]{1,30}:\s*\S{0,40}$/.test(text) && wordCount(text) <= 4) return false;
+  return wordCount(text) >= 3;
+}

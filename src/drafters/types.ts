@@ -1,0 +1,67 @@
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { SectionDraft } from "../render/types.js";
+import type { DraftLayout, SectionNode, WorkUnit } from "../template/layout.js";
+import type { Brief } from "./brief.js";
+
+/** A feature doc that passed the input checks. */
+export interface FeatureDoc {
+  /** The feature's name: the doc's first heading or title, else the file name. */
+  name: string;
+  /** Where the plan links to it, e.g. "./feature.md". */
+  link: string;
+  /** The doc's text with HTML comments removed; still untrusted. */
+  text: string;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  calls: number;
+}
+
+export const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, calls: 0 };
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+    calls: a.calls + b.calls,
+  };
+}
+
+export interface BriefRequest {
+  feature: FeatureDoc;
+  layout: DraftLayout;
+}
+
+export interface SectionRequest {
+  unit: WorkUnit;
+  node: SectionNode;
+  layout: DraftLayout;
+  feature: FeatureDoc;
+  brief: Brief;
+  /** The drafted markdown of the sections this one depends on. */
+  dependencies: { title: string; markdown: string }[];
+  /** Problems the check found in an earlier draft of this unit; empty on the first try. */
+  findings: string[];
+  /** The earlier draft, when re-drafting. */
+  previous: SectionDraft | undefined;
+}
+
+/**
+ * Writes a plan's content. The graph is the same whoever writes: an LLM through a chat model,
+ * or the deterministic rule-based drafter that needs no model at all.
+ */
+export interface Drafter {
+  /** The model name as the user gave it, e.g. "openai:gpt-4o-mini", or "none". */
+  readonly model: string;
+  /** A note for the top of the plan (the rule-based drafter says no LLM wrote it). */
+  readonly notice: string | undefined;
+  brief(request: BriefRequest, config: RunnableConfig): Promise<{ brief: Brief; usage: Usage }>;
+  section(
+    request: SectionRequest,
+    config: RunnableConfig,
+  ): Promise<{ draft: SectionDraft; usage: Usage }>;
+}

@@ -1,0 +1,78 @@
+/**
+ * One error type for the whole app. The code is a stable string a script can match on; the
+ * message names the problem; the hint names the fix. The CLI prints `code: message (hint)`,
+ * the server maps `status` to the HTTP status.
+ */
+export type ErrorCode =
+  | "USAGE"
+  | "CONFIG_INVALID"
+  | "FEATURE_MISSING"
+  | "FEATURE_EMPTY"
+  | "FEATURE_BINARY"
+  | "FEATURE_NOT_UTF8"
+  | "FEATURE_TOO_LARGE"
+  | "TEMPLATE_MISSING"
+  | "TEMPLATE_INVALID"
+  | "PLAN_MISSING"
+  | "PROMPT_MISSING"
+  | "PROMPT_INVALID"
+  | "MODEL_UNKNOWN"
+  | "MODEL_CONFIG"
+  | "MODEL_TIMEOUT"
+  | "MODEL_ERROR"
+  | "MODEL_OUTPUT_INVALID"
+  | "SECTION_UNKNOWN"
+  | "OUTPUT_WRITE_FAILED"
+  | "INTERNAL";
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  USAGE: 400,
+  FEATURE_MISSING: 400,
+  FEATURE_EMPTY: 400,
+  FEATURE_BINARY: 400,
+  FEATURE_NOT_UTF8: 400,
+  FEATURE_TOO_LARGE: 413,
+  TEMPLATE_INVALID: 400,
+  TEMPLATE_MISSING: 400,
+  PLAN_MISSING: 400,
+  MODEL_CONFIG: 400,
+  CONFIG_INVALID: 400,
+  OUTPUT_WRITE_FAILED: 400,
+  SECTION_UNKNOWN: 404,
+  MODEL_UNKNOWN: 400,
+};
+
+export interface AppErrorOptions {
+  hint?: string;
+  status?: number;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.hint = options.hint;
+    this.status = options.status ?? STATUS[code] ?? 500;
+  }
+
+  /** `code: message (hint)`, one line, as the CLI prints it. */
+  toLine(): string {
+    return `${this.code}: ${this.message}${this.hint ? ` (${this.hint})` : ""}`;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** A short, safe description of any thrown value. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,94 @@
+import { basename, extname } from "node:path";
+import type { FeatureDoc } from "../drafters/types.js";
+import { AppError } from "../errors.js";
+import { inlineText, stripHtmlComments } from "../render/text.js";
+
+export const DEFAULT_MAX_FEATURE_BYTES = 512 * 1024;
+
+/**
+ * Checks a feature doc's bytes before anything else sees them: present, not too large, text
+ * (not binary), UTF-8, not blank. Each failure names the problem and the fix.
+ */
+export function toFeatureDoc(bytes: Uint8Array, source: string, maxBytes: number): FeatureDoc {
+  if (bytes.byteLength > maxBytes) {
+    throw new AppError(
+      "FEATURE_TOO_LARGE",
+      `${source} is ${formatBytes(bytes.byteLength)}, over the ${formatBytes(maxBytes)} limit`,
+      { hint: "shorten the doc, or raise PLANDRAFT_MAX_FEATURE_BYTES" },
+    );
+  }
+  if (looksBinary(bytes)) {
+    throw new AppError("FEATURE_BINARY", `${source} is a binary file, not a text document`, {
+      hint: "give a markdown or plain-text feature doc",
+    });
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new AppError("FEATURE_NOT_UTF8", `${source} is not valid UTF-8 text`, {
+      hint: "save the doc as UTF-8 (e.g. `iconv -t UTF-8`)",
+    });
+  }
+  const cleaned = stripHtmlComments(text.replace(/\r\n?/g, "\n"));
+  if (cleaned.trim() === "") {
+    throw new AppError("FEATURE_EMPTY", `${source} is empty`, {
+      hint: "write the feature down first: what it does, for whom, and what is in scope",
+    });
+  }
+  return { name: featureName(cleaned, source), link: featureLink(source), text: cleaned };
+}
+
+/** NUL bytes, or many control characters, mean binary; UTF-16 text counts as binary too. */
+function looksBinary(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 8192);
+  let control = 0;
+  for (const byte of sample) {
+    if (byte === 0) return true;
+    if (byte < 9 || (byte > 13 && byte < 32)) control += 1;
+  }
+  return sample.length > 0 && control / sample.length > 0.1;
+}
+
+/** Headings that name a part of a doc, not the feature. */
+const GENERIC_HEADING =
+  /^(summary|abstract|motivation|introduction|overview|background|purpose|changelog|the problem:?|problem)$/i;
+
+/** Front matter `title:`, a `- Title:` metadata line, the first telling H1, else the file name. */
+function featureName(text: string, source: string): string {
+  const frontMatter = /^---\n([\s\S]*?)\n---/.exec(text)?.[1];
+  const title = frontMatter ? /^title:\s*["']?(.+?)["']?\s*$/im.exec(frontMatter)?.[1] : undefined;
+  const head = text.split("\n").slice(0, 15).join("\n");
+  const metadata = /^\s*[-*]\s*(?:title|feature name):\s*(.+?)\s*$/im.exec(head)?.[1];
+  const heading = [...text.matchAll(/^#\s+(.+?)\s*#*\s*$/gm)]
+    .map((m) => (m[1] ?? "").replace(/[:\s]+$/, ""))
+    .find((h) => h && !GENERIC_HEADING.test(h));
+  const name = inlineText(title ?? metadata ?? heading ?? fromFileName(source)).replace(
+    /[*_`]/g,
+    "",
+  );
+  return name.length > 120 ? `${name.slice(0, 117)}...` : name || "Feature";
+}
+
+/** "02-rust-rfc-3660-crate-deletions.md" -> "Rust rfc 3660 crate deletions" */
+function fromFileName(source: string): string {
+  if (source === "-" || source === "stdin") return "Feature";
+  const words = basename(source, extname(source))
+    .replace(/^\d+[-_ ]+/, "")
+    .replace(/[-_]+/g, " ")
+    .trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : "Feature";
+}
+
+function featureLink(source: string): string {
+  if (source === "-" || source === "stdin") return "./feature.md";
+  return `./${basename(source)}`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB`
+    : bytes >= 1024
+      ? `${(bytes / 1024).toFixed(0)} KiB`
+      : `${bytes} bytes`;
+}

@@ -1,0 +1,45 @@
+import { readFile } from "node:fs/promises";
+import type { FeatureDoc } from "../drafters/types.js";
+import { AppError } from "../errors.js";
+import { toFeatureDoc } from "./feature-doc.js";
+
+/** Reads a feature doc from a file, or from stdin when the path is "-". */
+export async function readFeature(
+  path: string,
+  maxBytes: number,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<FeatureDoc> {
+  const bytes = path === "-" ? await readStream(stdin, maxBytes) : await readFileBytes(path);
+  return toFeatureDoc(bytes, path === "-" ? "stdin" : path, maxBytes);
+}
+
+async function readFileBytes(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "does not exist"
+        : code === "EISDIR"
+          ? "is a directory"
+          : `cannot be read (${code})`;
+    throw new AppError("FEATURE_MISSING", `feature doc ${path} ${reason}`, {
+      hint: "give the path of a markdown file, or - to read stdin",
+      cause: error,
+    });
+  }
+}
+
+/** Stops reading one byte past the limit, so a huge stdin fails fast with the size error. */
+async function readStream(stream: NodeJS.ReadableStream, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    chunks.push(buffer);
+    size += buffer.byteLength;
+    if (size > maxBytes) break;
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,18 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The folder holding package.json, found from this file whether it runs from src/ or dist/. */
+function findPackageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("plandraft: cannot find its package.json");
+    dir = parent;
+  }
+  return dir;
+}
+
+export const PACKAGE_ROOT = findPackageRoot();
+export const DEFAULT_TEMPLATE_PATH = join(PACKAGE_ROOT, "templates", "implementation-plan.md");
+export const PROMPTS_DIR = join(PACKAGE_ROOT, "prompts");

@@ -1,0 +1,97 @@
+import type { DraftLayout } from "../template/layout.js";
+import type { Block, FieldBlock, Section } from "../template/types.js";
+import { renderSection, renderUndrafted } from "./section.js";
+import { inlineText } from "./text.js";
+import type { DocumentControlValues, SectionDraft } from "./types.js";
+
+export interface PlanParts {
+  documentControl: DocumentControlValues;
+  /** Drafts by unit id. */
+  drafts: Record<string, SectionDraft | undefined>;
+  /** A note under the title, e.g. that no LLM wrote this plan. */
+  notice?: string | undefined;
+}
+
+/** Renders the whole plan in template order; every heading of the template is in it. */
+export function renderPlan(layout: DraftLayout, parts: PlanParts): string {
+  const { template } = layout;
+  const title = `${template.titleLine}: ${inlineText(parts.documentControl.featureName)}`;
+  const preamble = template.preamble.filter((b) => b.kind === "literal").map((b) => b.text);
+  const lines = [
+    title,
+    ...(parts.notice ? ["", `> ${inlineText(parts.notice)}`] : []),
+    ...preamble,
+  ];
+  for (const section of template.sections) lines.push(...renderTopSection(layout, section, parts));
+  return `${collapseBlankLines(lines).join("\n").trimEnd()}\n`;
+}
+
+/** The markdown of one unit on its own, as the next sections' context and as progress output. */
+export function renderUnit(section: Section, draft: SectionDraft): string {
+  const lines =
+    draft.status === "drafted"
+      ? renderSection(section, draft.content)
+      : renderUndrafted(section, draft);
+  return collapseBlankLines(lines).join("\n").trim();
+}
+
+function renderTopSection(layout: DraftLayout, section: Section, parts: PlanParts): string[] {
+  if (section === layout.documentControl)
+    return renderDocumentControl(section, parts.documentControl);
+  const units = layout.units.filter(
+    (u) => u.section === section || section.children.includes(u.section),
+  );
+  if (units.length === 0) return renderVerbatim(section);
+  if (units[0]?.section === section) return renderDraft(section, parts.drafts[section.id]);
+  const own = [
+    section.headingLine,
+    ...section.blocks.map((b) => (b.kind === "literal" ? b.text : "")),
+  ];
+  const children = section.children.flatMap((child) =>
+    units.some((u) => u.section === child)
+      ? renderDraft(child, parts.drafts[child.id])
+      : renderVerbatim(child),
+  );
+  return [...own, ...children];
+}
+
+function renderDraft(section: Section, draft: SectionDraft | undefined): string[] {
+  const settled = draft ?? {
+    status: "failed",
+    code: "NOT_DRAFTED",
+    message: "this section was not drafted",
+  };
+  return settled.status === "drafted"
+    ? renderSection(section, settled.content)
+    : [...renderUndrafted(section, settled), ""];
+}
+
+/** A section with nothing to fill stays exactly as the template has it. */
+function renderVerbatim(section: Section): string[] {
+  const own = section.blocks.map((b: Block) => (b.kind === "literal" ? b.text : ""));
+  return [section.headingLine, ...own, ...section.children.flatMap(renderVerbatim)];
+}
+
+function renderDocumentControl(section: Section, values: DocumentControlValues): string[] {
+  const lines = [section.headingLine];
+  for (const block of section.blocks) {
+    if (block.kind === "literal") lines.push(block.text);
+    else if (block.kind === "field") lines.push(documentField(block, values));
+  }
+  return [...lines, ...section.children.flatMap(renderVerbatim)];
+}
+
+function documentField(block: FieldBlock, values: DocumentControlValues): string {
+  const label = block.bold ? `**${block.label}:**` : `${block.label}:`;
+  const value = /date/i.test(block.label)
+    ? values.date
+    : /feature|name|link|title/i.test(block.label)
+      ? `[${inlineText(values.featureName).replace(/[[\]]/g, "")}](${values.featureLink})`
+      : `TODO: ${block.slot.kind === "text" ? block.slot.instruction : block.label}`;
+  return `${block.prefix}${label} ${value}${block.suffix}`;
+}
+
+/** At most one blank line in a row, so a removed slot leaves no hole. */
+function collapseBlankLines(lines: string[]): string[] {
+  return lines.filter((line, i) => line.trim() !== "" || (lines[i - 1]?.trim() ?? "") !== "");
+}

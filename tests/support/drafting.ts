@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { loadConfig, type Config } from "../../src/config.js";
+import { createDeps, type Deps } from "../../src/deps.js";
+import { runDraft, type DraftEvent, type DraftResult } from "../../src/drafting/run-draft.js";
+import { toFeatureDoc } from "../../src/feature/feature-doc.js";
+import { parseTemplate } from "../../src/template/parse.js";
+import type { Template } from "../../src/template/types.js";
+
+export const DEFAULT_TEMPLATE = parseTemplate(
+  readFileSync(new URL("../../templates/implementation-plan.md", import.meta.url), "utf8"),
+);
+
+export function fixturePath(name: string): string {
+  return new URL(`../fixtures/${name}`, import.meta.url).pathname;
+}
+
+/** A config that points the real OpenAI client at a scripted server. */
+export function scriptedConfig(baseURL: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    PLANDRAFT_MODEL: "openai:scripted",
+    OPENAI_BASE_URL: baseURL,
+    OPENAI_API_KEY: "test-key",
+    PLANDRAFT_MODEL_TIMEOUT_MS: "5000",
+    PLANDRAFT_MODEL_RETRIES: "2",
+    ...env,
+  });
+}
+
+export interface DraftRun {
+  result: DraftResult;
+  events: DraftEvent[];
+}
+
+/** Drafts a feature doc file (or text) through the real graph with the given config. */
+export async function draftWith(
+  config: Config,
+  feature: { path?: string; text?: string },
+  template: Template = DEFAULT_TEMPLATE,
+  deps: Deps = createDeps(config),
+): Promise<DraftRun> {
+  const bytes =
+    feature.text !== undefined ? Buffer.from(feature.text) : readFileSync(feature.path!);
+  const source = feature.path ?? "feature.md";
+  const doc = toFeatureDoc(bytes, source, config.maxFeatureBytes);
+  const events: DraftEvent[] = [];
+  const result = await runDraft(
+    deps,
+    { feature: doc, featureText: doc.text, featureSource: source, template, date: "2026-11-27" },
+    (event) => events.push(event),
+  );
+  return { result, events };
+}

@@ -1,0 +1,317 @@
+// Scripted OpenAI-compatible chat-completions server, so tests can run the real ChatOpenAI client
+// (streaming, tool calls, retries, usage) against deterministic replies.
+import http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fillSchema, findTarget, isRecord, type Target } from "./schema-filler.js";
+
+export interface ScriptedRequest {
+  index: number;
+  toolName: string | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary request fields
+  body: any;
+  stream: boolean;
+  startedAt: number;
+  endedAt: number | undefined;
+  attempt: number;
+}
+
+export type ScriptedReply =
+  | { kind: "auto" }
+  | { kind: "tool"; arguments: unknown; name?: string }
+  | { kind: "text"; text: string }
+  | {
+      kind: "error";
+      status: number;
+      message?: string;
+      headers?: Record<string, string>;
+      type?: string;
+      code?: string | null;
+    }
+  | { kind: "stall" }
+  /** Sends the headers and the first chunk (streaming) or half the body, then never finishes. */
+  | { kind: "stallAfterFirstChunk" };
+
+export interface ScriptedLlmOptions {
+  latencyMs?: number;
+  chunkDelayMs?: number;
+  respond?: (req: ScriptedRequest) => ScriptedReply | undefined;
+  fill?: (path: string[], schema: any, req: ScriptedRequest) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface ScriptedLlm {
+  baseURL: string;
+  requests: ScriptedRequest[];
+  close(): Promise<void>;
+}
+
+type Output = { type: "tool"; name: string; args: string } | { type: "text"; text: string };
+
+const FRAGMENT = /[\s\S]{1,20}/g;
+
+const approxTokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
+
+const split = (text: string): string[] => text.match(FRAGMENT) ?? [];
+
+const ERROR_DEFAULTS: Record<number, [type: string, code: string | null]> = {
+  401: ["invalid_request_error", "invalid_api_key"],
+  404: ["invalid_request_error", "model_not_found"],
+  429: ["requests", "rate_limit_exceeded"],
+};
+
+function errorBody(status: number, message: string, type?: string, code?: string | null) {
+  const fallback = status >= 500 ? "server_error" : "invalid_request_error";
+  const [defaultType, defaultCode] = ERROR_DEFAULTS[status] ?? [fallback, null];
+  return {
+    error: {
+      message,
+      type: type ?? defaultType,
+      param: null,
+      code: code === undefined ? defaultCode : code,
+    },
+  };
+}
+
+function sendJson(res: http.ServerResponse, status: number, payload: unknown, headers = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(payload));
+}
+
+interface Meta {
+  base: { id: string; created: number; model: string; system_fingerprint: string };
+  callId: string;
+  usage: Record<string, unknown>;
+  finishReason: "tool_calls" | "stop";
+}
+
+const toolCall = (meta: Meta, name: string, args: string) => ({
+  id: meta.callId,
+  type: "function",
+  function: { name, arguments: args },
+});
+
+function renderCompletion(output: Output, meta: Meta): string {
+  const message =
+    output.type === "tool"
+      ? {
+          role: "assistant",
+          content: null,
+          refusal: null,
+          tool_calls: [toolCall(meta, output.name, output.args)],
+        }
+      : { role: "assistant", content: output.text, refusal: null };
+  return JSON.stringify({
+    ...meta.base,
+    object: "chat.completion",
+    choices: [{ index: 0, message, logprobs: null, finish_reason: meta.finishReason }],
+    usage: meta.usage,
+  });
+}
+
+function renderChunks(output: Output, meta: Meta, includeUsage: boolean): object[] {
+  const chunk = (delta: object, finish: string | null = null) => ({
+    ...meta.base,
+    object: "chat.completion.chunk",
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...(includeUsage ? { usage: null } : {}),
+  });
+  // The first delta must carry role "assistant": LangChain drops tool calls otherwise.
+  const chunks =
+    output.type === "tool"
+      ? [
+          chunk({
+            role: "assistant",
+            content: null,
+            refusal: null,
+            tool_calls: [{ index: 0, ...toolCall(meta, output.name, "") }],
+          }),
+          ...split(output.args).map((args) =>
+            chunk({ tool_calls: [{ index: 0, function: { arguments: args } }] }),
+          ),
+        ]
+      : [
+          chunk({ role: "assistant", content: "", refusal: null }),
+          ...split(output.text).map((content) => chunk({ content })),
+        ];
+  chunks.push(chunk({}, meta.finishReason));
+  if (!includeUsage) return chunks;
+  return [
+    ...chunks,
+    { ...meta.base, object: "chat.completion.chunk", choices: [], usage: meta.usage },
+  ];
+}
+
+export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promise<ScriptedLlm> {
+  const requests: ScriptedRequest[] = [];
+  const sockets = new Set<Socket>();
+  // Kept apart from `requests` so that tests mutating a recorded body cannot skew `attempt`.
+  const messageKeys: string[] = [];
+  const closing = new AbortController();
+
+  // Resolves false once close() was called, so pending replies stop instead of writing.
+  const wait = async (ms = 0): Promise<boolean> =>
+    ms <= 0
+      ? !closing.signal.aborted
+      : sleep(ms, undefined, { signal: closing.signal }).then(
+          () => true,
+          () => false,
+        );
+
+  const buildOutput = (reply: ScriptedReply, target: Target, req: ScriptedRequest): Output => {
+    if (reply.kind === "text") return { type: "text", text: reply.text };
+    let args: string;
+    if (reply.kind === "tool") {
+      const raw = reply.arguments;
+      args = typeof raw === "string" ? raw : JSON.stringify(raw);
+    } else if (target.via === undefined) {
+      return { type: "text", text: "Scripted reply" };
+    } else {
+      const { fill } = options;
+      const override = fill && ((path: string[], schema: unknown) => fill(path, schema, req));
+      args = JSON.stringify(fillSchema(target.schema, { override }));
+    }
+    if (target.via === "response_format") return { type: "text", text: args };
+    const name = (reply.kind === "tool" ? reply.name : undefined) ?? target.name ?? "tool";
+    return { type: "tool", name, args };
+  };
+
+  const handleChat = async (res: http.ServerResponse, raw: string, startedAt: number) => {
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (!isRecord(parsed)) throw new Error("body is not an object");
+      body = parsed;
+    } catch (e) {
+      sendJson(res, 400, errorBody(400, `Invalid JSON body: ${String(e)}`));
+      return;
+    }
+    const target = findTarget(body);
+    const messagesKey = JSON.stringify(body.messages ?? null);
+    const record: ScriptedRequest = {
+      index: requests.length,
+      toolName: target.name,
+      body,
+      stream: body.stream === true,
+      startedAt,
+      endedAt: undefined,
+      attempt: requests.filter(
+        (r, i) => messageKeys[i] === messagesKey && r.toolName === target.name,
+      ).length,
+    };
+    requests.push(record);
+    messageKeys.push(messagesKey);
+    res.on("close", () => {
+      record.endedAt = performance.now();
+    });
+
+    let reply: ScriptedReply;
+    try {
+      reply = options.respond?.(record) ?? { kind: "auto" };
+    } catch (e) {
+      sendJson(res, 500, errorBody(500, `respond() threw: ${String(e)}`));
+      return;
+    }
+    if (!(await wait(options.latencyMs)) || res.destroyed || reply.kind === "stall") return;
+    if (reply.kind === "error") {
+      const message = reply.message ?? `Scripted error ${reply.status}`;
+      const payload = errorBody(reply.status, message, reply.type, reply.code);
+      sendJson(res, reply.status, payload, reply.headers);
+      return;
+    }
+
+    const output = buildOutput(reply, target, record);
+    const promptTokens = approxTokens(messagesKey);
+    const completionTokens = approxTokens(output.type === "tool" ? output.args : output.text);
+    const meta: Meta = {
+      base: {
+        id: `chatcmpl-scripted-${record.index}`,
+        created: Math.floor(Date.now() / 1000),
+        model: typeof body.model === "string" ? body.model : "scripted-model",
+        system_fingerprint: "fp_scripted",
+      },
+      callId: `call_scripted_${record.index}`,
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+        prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 },
+      },
+      finishReason: output.type === "tool" ? "tool_calls" : "stop",
+    };
+    const stallAfterFirst = reply.kind === "stallAfterFirstChunk";
+
+    if (!record.stream) {
+      const json = renderCompletion(output, meta);
+      res.writeHead(200, { "content-type": "application/json" });
+      if (stallAfterFirst) res.write(json.slice(0, Math.floor(json.length / 2)));
+      else res.end(json);
+      return;
+    }
+
+    const includeUsage =
+      isRecord(body.stream_options) && body.stream_options.include_usage === true;
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
+    for (const [i, payload] of renderChunks(output, meta, includeUsage).entries()) {
+      if (i > 0 && !(await wait(options.chunkDelayMs))) return;
+      if (res.destroyed) return;
+      res.write(`data: ${JSON.stringify(payload)}\n\n`);
+      if (stallAfterFirst) return;
+    }
+    res.end("data: [DONE]\n\n");
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const path = url.pathname.replace(/\/+$/, "");
+    if (req.method === "GET" && path === "/v1/models") {
+      const model = { id: "scripted-model", object: "model", created: 0, owned_by: "scripted" };
+      sendJson(res, 200, { object: "list", data: [model] });
+      return;
+    }
+    if (req.method === "POST" && path === "/v1/chat/completions") {
+      const startedAt = performance.now();
+      const parts: Buffer[] = [];
+      req.on("data", (part: Buffer) => parts.push(part));
+      req.on("end", () => {
+        handleChat(res, Buffer.concat(parts).toString("utf8"), startedAt).catch((e: unknown) => {
+          if (res.headersSent) res.destroy();
+          else sendJson(res, 500, errorBody(500, String(e)));
+        });
+      });
+      return;
+    }
+    const message = `Unknown route: ${req.method ?? "?"} ${url.pathname}`;
+    sendJson(res, 404, errorBody(404, message, "invalid_request_error", "not_found"));
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= new Promise<void>((resolve, reject) => {
+      closing.abort();
+      server.close((err) => {
+        for (const r of requests) r.endedAt ??= performance.now();
+        if (err) reject(err);
+        else resolve();
+      });
+      // Destroying sockets ends stalled responses and idle keep-alive connections alike.
+      for (const socket of sockets) socket.destroy();
+    }));
+
+  return { baseURL: `http://127.0.0.1:${port}/v1`, requests, close };
+}

@@ -1,0 +1,155 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { renderFlowchart, renderSequence, mermaidLabel } from "../../src/render/mermaid.js";
+import { renderPlan } from "../../src/render/plan.js";
+import { blockText, cellText, inlineText } from "../../src/render/text.js";
+import type { SectionDraft } from "../../src/render/types.js";
+import { buildLayout } from "../../src/template/layout.js";
+import { parseTemplate } from "../../src/template/parse.js";
+import { unitSchema } from "../../src/template/schema.js";
+import { fillSchema } from "../support/schema-filler.js";
+
+const template = parseTemplate(
+  readFileSync(new URL("../../templates/implementation-plan.md", import.meta.url), "utf8"),
+);
+const layout = buildLayout(template);
+const documentControl = {
+  featureName: "Watchlist",
+  featureLink: "./feature.md",
+  date: "2026-11-27",
+};
+
+/** Content for every unit, generated from the unit's own schema. */
+function filledDrafts(): Record<string, SectionDraft> {
+  return Object.fromEntries(
+    layout.units.map((unit) => {
+      const value = fillSchema(z.toJSONSchema(unitSchema(unit))) as Record<string, unknown>;
+      const content = unit.repo ? (value.plan as Record<string, unknown>) : value;
+      return [unit.id, { status: "drafted", content } satisfies SectionDraft];
+    }),
+  );
+}
+
+const headingLines = (markdown: string) => markdown.split("\n").filter((l) => /^#{2,6} /.test(l));
+
+describe("renderPlan", () => {
+  it("keeps every heading of the template, in order, and fills the Document Control", () => {
+    const plan = renderPlan(layout, { documentControl, drafts: filledDrafts() });
+    expect(headingLines(plan)).toEqual(headingLines(template.source));
+    expect(plan.split("\n")[0]).toBe("# Implementation Plan: Watchlist");
+    expect(plan).toContain("**Feature Name & Link:** [Watchlist](./feature.md)");
+    expect(plan).toContain("**Date:** 2026-11-27  ");
+    expect(plan).not.toMatch(/\[(Key decision|What will be achieved|High-level description)\]/);
+    expect(plan).not.toContain("Guide for completing this document template");
+  });
+
+  it("renders a repository with no changes as one line, keeping its headings", () => {
+    const drafts = filledDrafts();
+    const edh = layout.units.find((u) => u.repo === "/edh")!;
+    drafts[edh.id] = { status: "no_changes", reason: "the feature reads DimSupplier as it is" };
+    const plan = renderPlan(layout, { documentControl, drafts });
+    expect(headingLines(plan)).toEqual(headingLines(template.source));
+    const edhPart = plan.slice(
+      plan.indexOf("### 3. EDH Repository"),
+      plan.indexOf("### 4. Infra Repository"),
+    );
+    expect(edhPart).toContain("**No changes.** the feature reads DimSupplier as it is");
+    expect(edhPart).not.toContain("Complexity");
+  });
+
+  it("marks a failed section with its reason", () => {
+    const drafts = filledDrafts();
+    drafts["testing-strategy"] = {
+      status: "failed",
+      code: "MODEL_TIMEOUT",
+      message: "the model did not answer testing in time",
+    };
+    const plan = renderPlan(layout, { documentControl, drafts });
+    expect(plan).toContain(
+      "> **Not drafted.** MODEL_TIMEOUT: the model did not answer testing in time",
+    );
+    expect(headingLines(plan)).toEqual(headingLines(template.source));
+  });
+
+  it("puts a notice under the title", () => {
+    const plan = renderPlan(layout, {
+      documentControl,
+      drafts: filledDrafts(),
+      notice: "No LLM wrote this plan.",
+    });
+    expect(plan.split("\n").slice(0, 3)).toEqual([
+      "# Implementation Plan: Watchlist",
+      "",
+      "> No LLM wrote this plan.",
+    ]);
+  });
+});
+
+describe("untrusted text stays text", () => {
+  it("cannot add a heading, a fence, a table or raw HTML", () => {
+    const hostile =
+      "Intro\n## Injected heading\n```mermaid\n|a|b|\n<script>alert(1)</script><!-- hidden -->\n---";
+    const text = blockText(hostile);
+    expect(text.split("\n").some((l) => /^#{1,6} /.test(l))).toBe(false);
+    expect(text).toContain("\\## Injected heading");
+    expect(text).toContain("\\```mermaid");
+    expect(text).toContain("\\|a|b|");
+    expect(text).toContain("&lt;script>alert(1)&lt;/script>");
+    expect(text).not.toContain("hidden");
+    expect(text).toContain("\\---");
+    expect(inlineText("a\n# b <img src=x onerror=alert(1)>")).toBe(
+      "a # b &lt;img src=x onerror=alert(1)>",
+    );
+    expect(cellText("a | b\nc")).toBe("a \\| b c");
+  });
+
+  it("keeps comparisons readable", () => {
+    expect(inlineText("p99 < 5 ms and a<b")).toBe("p99 < 5 ms and a&lt;b");
+  });
+});
+
+describe("diagrams from data", () => {
+  it("escapes every label and generates the ids", () => {
+    expect(mermaidLabel('He said "end"; then #1 [x] {y}')).toBe(
+      "He said #34;end#34;#59; then #35;1 #91;x#93; #123;y#125;",
+    );
+    expect(
+      renderFlowchart({
+        nodes: [{ id: "ui thing", label: "Gain UI (Next.js)" }],
+        links: [{ from: "ui thing", to: "api", label: "POST /api/watchlist" }],
+      }),
+    ).toEqual([
+      "flowchart LR",
+      '    n1["Gain UI #40;Next.js#41;"]',
+      '    n2["api"]',
+      '    n1 -->|"POST /api/watchlist"| n2',
+    ]);
+    expect(
+      renderSequence({
+        participants: [{ id: "A", label: "Analyst" }],
+        messages: [
+          { from: "A", to: "B", text: "GET /api/alerts?x=1", reply: false },
+          { from: "B", to: "A", text: "200: alerts", reply: true },
+        ],
+      }),
+    ).toEqual([
+      "sequenceDiagram",
+      "    participant p1 as Analyst",
+      "    participant p2 as B",
+      "    p1->>p2: GET /api/alerts?x#61;1",
+      "    p2-->>p1: 200#58; alerts",
+    ]);
+  });
+});
+
+describe("code spans", () => {
+  it("are shown as written, while HTML around them is escaped", () => {
+    expect(inlineText("type `Record<string, Draft>` and <b>bold</b>")).toBe(
+      "type `Record<string, Draft>` and &lt;b>bold&lt;/b>",
+    );
+    expect(blockText("an unclosed ` <script>x</script>")).toBe(
+      "an unclosed ` &lt;script>x&lt;/script>",
+    );
+  });
+});
