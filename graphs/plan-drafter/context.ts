@@ -9,6 +9,8 @@ export interface GraphContext {
   layout: DraftLayout;
   drafter: Drafter;
   checkPlan: (markdown: string) => Promise<Finding[]>;
+  /** Starts the slow part of a check (diagram parsing) for a section that is drafted. */
+  prepareCheck: (markdown: string) => void;
   maxFeatureBytes: number;
   /** The date to use when the input gives none. */
   today: () => string;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { checkPlan } from "../../src/check/index.js";
+import { checkPlan, prepareCheck } from "../../src/check/index.js";
 import { loadConfig } from "../../src/config.js";
 import { createDeps } from "../../src/deps.js";
 import { DEFAULT_TEMPLATE_PATH } from "../../src/package-root.js";
@@ -20,6 +20,7 @@ export const graph = buildPlanGraph({
   layout: buildLayout(template),
   drafter: deps.drafterFor(),
   checkPlan: (markdown) => checkPlan(markdown, template),
+  prepareCheck,
   maxFeatureBytes: config.maxFeatureBytes,
   today: () => new Date().toISOString().slice(0, 10),
 });

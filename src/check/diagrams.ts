@@ -14,6 +14,18 @@ export async function checkDiagrams(scan: ScannedPlan): Promise<RawFinding[]> {
   return findings;
 }
 
+/**
+ * Starts parsing the diagrams of a piece of a plan without waiting: called when a section is
+ * drafted, so the parse overlaps the model calls still running and the final check is quick.
+ */
+export function checkDiagramsSoon(scan: ScannedPlan): void {
+  for (const fence of scan.fences.filter(isMermaid)) {
+    // The result is kept for the check; a failure to load mermaid is reported by that check.
+    if (fence.closed && fence.body.join("").trim())
+      mermaidError(fence.body.join("\n")).catch(() => undefined);
+  }
+}
+
 async function diagramProblem(fence: Fence): Promise<string | undefined> {
   if (!fence.closed) return "the mermaid block is never closed; add its closing fence";
   const source = fence.body.join("\n");

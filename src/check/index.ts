@@ -1,6 +1,6 @@
 import type { Template } from "../template/types.js";
 import { checkChoices } from "./choices.js";
-import { checkDiagrams } from "./diagrams.js";
+import { checkDiagrams, checkDiagramsSoon } from "./diagrams.js";
 import { checkOutline } from "./headings.js";
 import { checkPlaceholders } from "./placeholders.js";
 import { scanPlan } from "./scan.js";
@@ -41,6 +41,11 @@ export async function checkPlan(plan: string, template: Template): Promise<Findi
     .sort(
       (a, b) => a.line - b.line || FINDING_CODES.indexOf(a.code) - FINDING_CODES.indexOf(b.code),
     );
+}
+
+/** Parses the diagrams in `markdown` ahead of a `checkPlan` that will need them. */
+export function prepareCheck(markdown: string): void {
+  checkDiagramsSoon(scanPlan(markdown));
 }
 
 /** `plan.md:42: TABLE_MALFORMED: row has 2 cells, the header has 3` */

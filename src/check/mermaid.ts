@@ -19,9 +19,25 @@ let queue: Promise<unknown> = Promise.resolve();
  * Parses run one at a time because mermaid keeps per-diagram state in module globals.
  */
 export function mermaidError(source: string): Promise<string | undefined> {
+  const known = results.get(source);
+  if (known) return known;
   const run = queue.then(() => parseOnce(source));
   queue = run.catch(() => undefined);
+  remember(source, run);
   return run;
+}
+
+/**
+ * Results by diagram source. A draft parses its diagrams while other sections still wait on
+ * the model (see `checkDiagramsSoon`), so its final check finds them parsed already.
+ */
+const results = new Map<string, Promise<string | undefined>>();
+const REMEMBERED = 256;
+
+function remember(source: string, result: Promise<string | undefined>): void {
+  results.set(source, result);
+  result.catch(() => results.delete(source));
+  if (results.size > REMEMBERED) results.delete(results.keys().next().value as string);
 }
 
 async function parseOnce(source: string): Promise<string | undefined> {

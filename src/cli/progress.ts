@@ -73,13 +73,12 @@ export function createProgress(stream: NodeJS.WriteStream, interactive = Boolean
     },
     /** Leaves the final table on screen. */
     done(summary: string): void {
-      step = summary;
       if (draw) {
+        step = "";
         render();
         draw.done();
-      } else {
-        stream.write(`${summary}\n`);
       }
+      stream.write(`${summary}\n`);
     },
   };
 }

@@ -5,7 +5,7 @@ import type {
   DraftStateType,
   ProgressEvent,
 } from "../../graphs/plan-drafter/state.js";
-import { checkPlan } from "../check/index.js";
+import { checkPlan, prepareCheck } from "../check/index.js";
 import type { Deps } from "../deps.js";
 import type { FeatureDoc, Usage } from "../drafters/types.js";
 import { NO_USAGE } from "../drafters/types.js";
@@ -76,6 +76,7 @@ export async function runDraft(
     layout,
     drafter,
     checkPlan: (markdown) => checkPlan(markdown, request.template),
+    prepareCheck,
     maxFeatureBytes: deps.config.maxFeatureBytes,
     today: () => new Date().toISOString().slice(0, 10),
   });

@@ -155,4 +155,24 @@ describe("drafting through an OpenAI-compatible server", () => {
     expect(sent).not.toContain("secret: do not show");
     expect(result.markdown).not.toMatch(/<script/i);
   });
+
+  it("renders model output as text: HTML and markdown structure in it stay inert", async () => {
+    llm = await startScriptedLlm({
+      fill: (path) => {
+        const key = path.at(-1);
+        if (key === "primary_changes")
+          return ["<script>alert('model')</script>", "## Not a heading"];
+        if (key === "label") return 'Gain "UI" <b>[x]</b>';
+        return undefined;
+      },
+    });
+    const { result } = await draftWith(scriptedConfig(llm.baseURL), FEATURE);
+    expect(result.status).toBe("completed");
+    expect(result.markdown).not.toMatch(/<script|<b>/i);
+    expect(result.markdown).toContain("&lt;script>alert('model')&lt;/script>");
+    expect(result.markdown.split("\n").filter((l) => /^#{2,6} /.test(l))).toEqual(
+      DEFAULT_TEMPLATE.source.split("\n").filter((l) => /^#{2,6} /.test(l)),
+    );
+    expect(await checkPlan(result.markdown, DEFAULT_TEMPLATE)).toEqual([]);
+  });
 });

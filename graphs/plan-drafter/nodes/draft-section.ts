@@ -49,6 +49,7 @@ async function draftUnit(
       requestFor(ctx, unit, state, findings),
       config,
     );
+    if (draft.status === "drafted") ctx.prepareCheck(renderUnit(unit.section, draft));
     report(config, { type: "section.completed", unit: unit.id, status: draft.status });
     return { draft, usage };
   } catch (error) {

@@ -1,5 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { renderUnit } from "../../render/plan.js";
+import type { SectionDraft } from "../../render/types.js";
+import type { WorkUnit } from "../../template/layout.js";
 import { unitSchema } from "../../template/schema.js";
 import { slugify } from "../../template/text.js";
 import { Brief } from "../brief.js";
@@ -11,60 +13,69 @@ import {
   repairMessage,
   sectionMessage,
 } from "./messages.js";
-import { callForStructure } from "./structured-call.js";
+import { callForStructure, structuredTool, type StructuredTool } from "./structured-call.js";
 
-/** A drafter that writes every section with a chat model, one tool call per unit. */
 export interface LlmDrafterOptions {
   /** Upper bound of one model call, its retries included. */
   callTimeoutMs: number;
 }
 
+type SectionTool = StructuredTool<ReturnType<typeof unitSchema>>;
+
+/** A drafter that writes every section with a chat model, one tool call per unit. */
 export function createLlmDrafter(
   model: BaseChatModel,
   modelName: string,
   options: LlmDrafterOptions,
 ): Drafter {
+  const briefTool = structuredTool("brief", "Record the analysis of the feature", Brief);
+  // Schemas depend only on the template: build and convert each unit's tool once, not per call.
+  const sectionTools = new WeakMap<WorkUnit, SectionTool>();
+  const toolFor = (unit: WorkUnit): SectionTool => {
+    const known = sectionTools.get(unit);
+    if (known) return known;
+    const tool = sectionTool(unit);
+    sectionTools.set(unit, tool);
+    return tool;
+  };
   return {
     model: modelName,
     notice: undefined,
     async brief({ feature, layout }, config) {
       const messages = [...prefixMessages(layout, feature), analyzeMessage(layout)];
-      const tool = {
-        name: "brief",
-        description: "Record the analysis of the feature",
-        schema: Brief,
-      };
       const { value, usage } = await callForStructure(
         model,
         messages,
-        tool,
+        briefTool,
         config,
         options.callTimeoutMs,
       );
       return { brief: value, usage };
     },
     async section(request, config) {
+      const tool = toolFor(request.unit);
       const { value, usage } = await callForStructure(
         model,
         sectionMessages(request),
-        sectionTool(request),
+        tool,
         config,
         options.callTimeoutMs,
       );
-      if (!request.unit.repo) return { draft: { status: "drafted", content: value }, usage };
-      if (value.has_changes === false || value.plan === null) {
-        const reason =
-          typeof value.no_changes_reason === "string" && value.no_changes_reason.trim()
-            ? value.no_changes_reason
-            : "the feature does not touch it";
-        return { draft: { status: "no_changes", reason }, usage };
-      }
-      return {
-        draft: { status: "drafted", content: value.plan as Record<string, unknown> },
-        usage,
-      };
+      return { draft: toDraft(request.unit, value), usage };
     },
   };
+}
+
+/** A repository unit may answer "no changes, because ..." instead of content. */
+function toDraft(unit: WorkUnit, value: Record<string, unknown>): SectionDraft {
+  if (!unit.repo) return { status: "drafted", content: value };
+  const plan = value.plan;
+  if (value.has_changes === false || typeof plan !== "object" || plan === null) {
+    const reason =
+      typeof value.no_changes_reason === "string" ? value.no_changes_reason.trim() : "";
+    return { status: "no_changes", reason: reason || "the feature does not touch it" };
+  }
+  return { status: "drafted", content: plan as Record<string, unknown> };
 }
 
 function sectionMessages(request: SectionRequest) {
@@ -82,12 +93,8 @@ function sectionMessages(request: SectionRequest) {
 }
 
 /** One tool per unit; its name tells logs (and the scripted test server) which section it is. */
-function sectionTool(request: SectionRequest) {
-  const { unit } = request;
+function sectionTool(unit: WorkUnit): SectionTool {
   const name = unit.repo ? `${unit.node}_${slugify(unit.repo).replace(/-/g, "_")}` : unit.node;
-  return {
-    name: name.slice(0, 64),
-    description: `Record the content of the plan section "${unit.section.title}"`,
-    schema: unitSchema(unit),
-  };
+  const description = `Record the content of the plan section "${unit.section.title}"`;
+  return structuredTool(name.slice(0, 64), description, unitSchema(unit));
 }

@@ -1,10 +1,28 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
+import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import type { z } from "zod";
 import { AppError, describeError } from "../../errors.js";
 import { NO_USAGE, addUsage, type Usage } from "../types.js";
 import { outputInvalidMessage } from "./messages.js";
+
+/** A tool the model must call; `parameters` is `schema` as JSON schema, converted once. */
+export interface StructuredTool<S extends z.ZodType> {
+  name: string;
+  description: string;
+  schema: S;
+  parameters: Record<string, unknown>;
+}
+
+/** Converts a tool's zod schema to the JSON schema the provider gets, the way LangChain does. */
+export function structuredTool<S extends z.ZodType>(
+  name: string,
+  description: string,
+  schema: S,
+): StructuredTool<S> {
+  return { name, description, schema, parameters: toJsonSchema(schema) };
+}
 
 export interface StructuredCall<T> {
   value: T;
@@ -20,12 +38,16 @@ export interface StructuredCall<T> {
 export async function callForStructure<S extends z.ZodType>(
   model: BaseChatModel,
   messages: BaseMessage[],
-  tool: { name: string; description: string; schema: S },
+  tool: StructuredTool<S>,
   config: RunnableConfig,
   callTimeoutMs: number,
 ): Promise<StructuredCall<z.infer<S>>> {
   if (!model.bindTools) throw new AppError("MODEL_CONFIG", "this chat model cannot call tools");
-  const bound = model.bindTools([tool], { tool_choice: tool.name });
+  const definition = {
+    type: "function" as const,
+    function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+  };
+  const bound = model.bindTools([definition], { tool_choice: tool.name });
   let usage = NO_USAGE;
   let conversation = messages;
   for (let attempt = 0; attempt < 2; attempt += 1) {

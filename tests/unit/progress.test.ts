@@ -1,0 +1,56 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createProgress } from "../../src/cli/progress.js";
+
+const outline = [
+  { id: "a", title: "Architecture Alignment", node: "architecture", dependsOn: [] },
+  { id: "b", title: "Testing Strategy", node: "testing", dependsOn: ["a"] },
+];
+
+function capture(isTTY: boolean) {
+  const stream = new PassThrough() as unknown as NodeJS.WriteStream & PassThrough;
+  stream.isTTY = isTTY;
+  stream.columns = 100;
+  stream.rows = 40;
+  let text = "";
+  stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  return { stream, text: () => text };
+}
+
+describe("progress on stderr", () => {
+  it("writes one plain line per change when not on a terminal", () => {
+    const out = capture(false);
+    const progress = createProgress(out.stream);
+    progress.onEvent({ type: "draft.started", id: "d1", sections: outline });
+    progress.onEvent({ type: "section.started", unit: "a" });
+    progress.onEvent({ type: "section.completed", unit: "a", status: "drafted" });
+    progress.onEvent({
+      type: "section.failed",
+      unit: "b",
+      code: "MODEL_TIMEOUT",
+      message: "too slow",
+    });
+    progress.done("plandraft: done");
+    expect(out.text().split("\n")).toEqual([
+      "plandraft: draft d1: 2 sections",
+      "plandraft: Architecture Alignment: drafting",
+      "plandraft: Architecture Alignment: done",
+      "plandraft: Testing Strategy: failed (MODEL_TIMEOUT: too slow)",
+      "plandraft: done",
+      "",
+    ]);
+  });
+
+  it("redraws every section with its state in place on a terminal", () => {
+    const out = capture(true);
+    const progress = createProgress(out.stream);
+    progress.onEvent({ type: "draft.started", id: "d1", sections: outline });
+    progress.onEvent({ type: "section.started", unit: "a" });
+    progress.done("plandraft: done");
+    const text = out.text();
+    expect(text).toContain("\u001b[2K"); // erase line: the table is redrawn, not appended
+    expect(text).toMatch(/… Architecture Alignment\s+drafting/);
+    expect(text).toMatch(/· Testing Strategy\s+waiting/);
+    expect(text.endsWith("waiting\nplandraft: done\n")).toBe(true);
+  });
+});
