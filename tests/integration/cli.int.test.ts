@@ -105,6 +105,24 @@ describe("plandraft draft with a model server", () => {
   });
 });
 
+describe("plandraft draft with Ollama", () => {
+  it("talks to OLLAMA_BASE_URL through its OpenAI-compatible /v1 API", async () => {
+    const ollama = await startScriptedLlm();
+    try {
+      const root = ollama.baseURL.replace(/\/v1$/, "");
+      const run = await runCli(["draft", FEATURE, "-m", "ollama:llama3.1"], {
+        env: { OLLAMA_BASE_URL: root },
+      });
+      expect(run.code).toBe(0);
+      expect(ollama.requests.length).toBeGreaterThanOrEqual(11);
+      expect(ollama.requests.every((r) => r.body.model === "llama3.1")).toBe(true);
+      expect(await checkPlan(run.stdout, DEFAULT_TEMPLATE)).toEqual([]);
+    } finally {
+      await ollama.close();
+    }
+  });
+});
+
 describe("bad input: one clear line, exit 2, nothing written, no model call", () => {
   const cases: [string, () => string[], RegExp, Record<string, string>?][] = [
     [

@@ -156,6 +156,69 @@ describe("drafting through an OpenAI-compatible server", () => {
     expect(result.markdown).not.toMatch(/<script/i);
   });
 
+  it("sends a section that fails the check back once with the findings", async () => {
+    const firstGain = new Set<number>();
+    llm = await startScriptedLlm({
+      fill: (path, _schema, req) => {
+        if (req.toolName !== "repoChanges_gain") return undefined;
+        if (firstGain.size === 0) firstGain.add(req.index);
+        return firstGain.has(req.index) && path.at(-1) === "primary_changes"
+          ? ["[High-level description]"]
+          : undefined;
+      },
+    });
+    const { result } = await draftWith(scriptedConfig(llm.baseURL), FEATURE);
+    const gain = llm.requests.filter((r) => r.toolName === "repoChanges_gain");
+    expect(gain).toHaveLength(2);
+    const repairPrompt = JSON.stringify(gain[1]!.body.messages.at(-1));
+    expect(repairPrompt).toContain("had these problems");
+    expect(repairPrompt).toContain("[High-level description]");
+    expect(result.status).toBe("completed");
+    expect(result.findings).toEqual([]);
+    expect(await checkPlan(result.markdown, DEFAULT_TEMPLATE)).toEqual([]);
+  });
+
+  it("flags phases that name a repository with no changes, and repairs them", async () => {
+    let phasesCalls = 0;
+    llm = await startScriptedLlm({
+      respond: (req) =>
+        req.toolName === "repoChanges_edh"
+          ? {
+              kind: "tool",
+              arguments: {
+                has_changes: false,
+                no_changes_reason: "DimSupplier is read as it is",
+                plan: null,
+              },
+            }
+          : undefined,
+      fill: (path, _schema, req) => {
+        if (req.toolName !== "phases" || path.at(-1) !== "core_infrastructure_setup")
+          return undefined;
+        phasesCalls += 1;
+        return phasesCalls === 1
+          ? "Add the export job in /edh first"
+          : "Add the watchlist tables in /gain first";
+      },
+    });
+    const { result } = await draftWith(scriptedConfig(llm.baseURL), FEATURE);
+    expect(llm.requests.filter((r) => r.toolName === "phases")).toHaveLength(2);
+    const repairPrompt = JSON.stringify(
+      llm.requests.filter((r) => r.toolName === "phases")[1]!.body.messages.at(-1),
+    );
+    expect(repairPrompt).toContain(
+      "names /edh, but the repository changes say /edh needs no change",
+    );
+    expect(result.status).toBe("completed");
+    expect(result.sections.find((s) => s.id.endsWith("edh-repository-edh"))?.status).toBe(
+      "no_changes",
+    );
+    expect(result.markdown).toContain("**No changes.** DimSupplier is read as it is");
+    expect(result.markdown).toContain(
+      "Core infrastructure setup: Add the watchlist tables in /gain first",
+    );
+  });
+
   it("renders model output as text: HTML and markdown structure in it stay inert", async () => {
     llm = await startScriptedLlm({
       fill: (path) => {
