@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
 import { AppError } from "./errors.js";
 import { DEFAULT_MAX_FEATURE_BYTES } from "./feature/feature-doc.js";
@@ -16,6 +18,16 @@ const ConfigSchema = z.object({
   PLANDRAFT_MODEL_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   PLANDRAFT_MAX_PARALLEL_CALLS: z.coerce.number().int().min(1).max(64).default(8),
   PLANDRAFT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.2),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  PLANDRAFT_HOME: z.string().min(1).optional(),
+  PLANDRAFT_DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
+    .default("public"),
+  PLANDRAFT_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
 });
 
 export interface Config {
@@ -28,6 +40,12 @@ export interface Config {
   modelRetries: number;
   maxParallelCalls: number;
   temperature: number;
+  /** Postgres for checkpoints and drafts; without it, the embedded store under `home`. */
+  databaseUrl: string | undefined;
+  home: string;
+  schema: string;
+  /** How long a running draft stays claimed by its process without a heartbeat. */
+  leaseMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,5 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelRetries: c.PLANDRAFT_MODEL_RETRIES,
     maxParallelCalls: c.PLANDRAFT_MAX_PARALLEL_CALLS,
     temperature: c.PLANDRAFT_TEMPERATURE,
+    databaseUrl: c.DATABASE_URL,
+    home: c.PLANDRAFT_HOME ?? join(env.HOME ?? homedir(), ".plandraft"),
+    schema: c.PLANDRAFT_DB_SCHEMA,
+    leaseMs: c.PLANDRAFT_LEASE_MS,
   };
 }

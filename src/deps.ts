@@ -1,14 +1,26 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import type { Config } from "./config.js";
 import { createLlmDrafter } from "./drafters/llm/index.js";
 import { createRuleDrafter } from "./drafters/rules/index.js";
 import type { Drafter } from "./drafters/types.js";
 import { createChatModel, parseModelName } from "./models/chat-model.js";
+import { openDatabase, type Database } from "./store/database.js";
+import { createDraftStore, type DraftStore } from "./store/draft-store.js";
+import { migrate } from "./store/migrate.js";
 
 /** What the CLI and the server share: built once from the config, passed to whatever needs it. */
 export interface Deps {
   config: Config;
   /** The drafter for a model name; "none" is the rule-based drafter. */
   drafterFor(modelName?: string): Drafter;
+  db: Database;
+  drafts: DraftStore;
+  checkpointer: PostgresSaver;
+  /** Who this process is when it claims a draft. */
+  owner: string;
+  close(): Promise<void>;
 }
 
 export interface DepsOverrides {
@@ -16,16 +28,36 @@ export interface DepsOverrides {
   drafterFor?: (modelName: string) => Drafter;
 }
 
-export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
+/** Opens the database (and brings its schema up to date) before anything else runs. */
+export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    home: config.home,
+    schema: config.schema,
+  });
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   return {
     config,
-    drafterFor(modelName = config.model) {
-      if (overrides.drafterFor) return overrides.drafterFor(modelName);
-      const spec = parseModelName(modelName);
-      if (spec.provider === "none") return createRuleDrafter();
-      // Each attempt waits up to the timeout, so the whole call (retries included) gets that many.
-      const callTimeoutMs = config.modelTimeoutMs * (config.modelRetries + 1);
-      return createLlmDrafter(createChatModel(spec, config), modelName, { callTimeoutMs });
-    },
+    drafterFor: (modelName = config.model) =>
+      overrides.drafterFor?.(modelName) ?? createDrafter(modelName, config),
+    db,
+    drafts: createDraftStore(db),
+    checkpointer: new PostgresSaver(db.pool, undefined, { schema: db.schema }),
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    close: () => db.close(),
   };
+}
+
+/** The drafter a model name asks for: the rule-based one for "none", else a chat model's. */
+export function createDrafter(modelName: string, config: Config): Drafter {
+  const spec = parseModelName(modelName);
+  if (spec.provider === "none") return createRuleDrafter();
+  // Each attempt waits up to the timeout, so the whole call (retries included) gets that many.
+  const callTimeoutMs = config.modelTimeoutMs * (config.modelRetries + 1);
+  return createLlmDrafter(createChatModel(spec, config), modelName, { callTimeoutMs });
 }

@@ -23,6 +23,13 @@ export type ErrorCode =
   | "MODEL_OUTPUT_INVALID"
   | "SECTION_UNKNOWN"
   | "OUTPUT_WRITE_FAILED"
+  | "DATABASE_UNREACHABLE"
+  | "DATABASE_LOST"
+  | "STORE_BUSY"
+  | "DRAFT_NOT_FOUND"
+  | "DRAFT_BUSY"
+  | "DRAFT_NOT_RESUMABLE"
+  | "VERSION_NOT_FOUND"
   | "INTERNAL";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -40,6 +47,12 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   OUTPUT_WRITE_FAILED: 400,
   SECTION_UNKNOWN: 404,
   MODEL_UNKNOWN: 400,
+  DATABASE_UNREACHABLE: 503,
+  STORE_BUSY: 409,
+  DRAFT_NOT_FOUND: 404,
+  DRAFT_BUSY: 409,
+  DRAFT_NOT_RESUMABLE: 409,
+  VERSION_NOT_FOUND: 404,
 };
 
 export interface AppErrorOptions {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { checkPlan, prepareCheck } from "../../src/check/index.js";
 import { loadConfig } from "../../src/config.js";
-import { createDeps } from "../../src/deps.js";
+import { createDrafter } from "../../src/deps.js";
 import { DEFAULT_TEMPLATE_PATH } from "../../src/package-root.js";
 import { buildLayout } from "../../src/template/layout.js";
 import { parseTemplate } from "../../src/template/parse.js";
@@ -9,16 +9,16 @@ import { buildPlanGraph } from "./index.js";
 
 /**
  * The graph as LangGraph Studio and `npx @langchain/langgraph-cli dev` load it (langgraph.json):
- * the default template, and the model from the environment (PLANDRAFT_MODEL). Input:
+ * the default template, and the model from the environment (PLANDRAFT_MODEL); the LangGraph
+ * server brings its own checkpointer. Input:
  * `{ "featureText": "...", "featureSource": "feature.md" }`.
  */
 const config = loadConfig();
 const template = parseTemplate(readFileSync(DEFAULT_TEMPLATE_PATH, "utf8"));
-const deps = createDeps(config);
 
 export const graph = buildPlanGraph({
   layout: buildLayout(template),
-  drafter: deps.drafterFor(),
+  drafter: createDrafter(config.model, config),
   checkPlan: (markdown) => checkPlan(markdown, template),
   prepareCheck,
   maxFeatureBytes: config.maxFeatureBytes,

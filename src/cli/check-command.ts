@@ -9,7 +9,7 @@ export async function checkCommand(
   options: { template?: string },
   io: CliIo,
 ): Promise<number> {
-  const template = await loadTemplate(options.template);
+  const { template } = await loadTemplate(options.template);
   let plan: string;
   try {
     plan = await readFile(planPath, "utf8");

@@ -2,8 +2,9 @@ import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Config } from "../config.js";
-import { createDeps, type DepsOverrides } from "../deps.js";
-import { runDraft, type DraftResult } from "../drafting/run-draft.js";
+import { createDeps, type Deps, type DepsOverrides } from "../deps.js";
+import { createDraftService, type DraftService } from "../drafting/draft-service.js";
+import type { DraftEvent, DraftResult } from "../drafting/run-draft.js";
 import { AppError } from "../errors.js";
 import { readFeature } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
@@ -11,7 +12,7 @@ import { loadTemplate, writeFileAtomic } from "./io.js";
 import { EXIT, type CliIo, type DraftOptions } from "./main.js";
 import { createProgress } from "./progress.js";
 
-/** Everything that can be wrong with the input is checked before the first model call. */
+/** Everything that can be wrong with the input is checked before the database or a model is used. */
 export async function draftCommand(
   config: Config,
   featurePath: string,
@@ -21,22 +22,67 @@ export async function draftCommand(
 ): Promise<number> {
   const model = options.model ?? config.model;
   parseModelName(model);
-  const template = await loadTemplate(options.template);
+  const { source: templateSource } = await loadTemplate(options.template);
   const feature = await readFeature(featurePath, config.maxFeatureBytes, io.stdin);
   if (options.output) await assertWritable(options.output);
-  const deps = createDeps({ ...config, model }, overrides);
-  const progress = createProgress(io.stderr);
-  const result = await runDraft(
-    deps,
-    {
-      feature,
-      featureText: feature.text,
-      featureSource: featurePath === "-" ? "stdin" : featurePath,
-      template,
-      model,
-    },
-    (event) => progress.onEvent(event),
+  return withService({ ...config, model }, overrides, (service) =>
+    drawResult(io, options, (onEvent) =>
+      service.start(
+        {
+          feature,
+          featureSource: featurePath === "-" ? "stdin" : featurePath,
+          templateSource,
+          model,
+        },
+        onEvent,
+      ),
+    ),
   );
+}
+
+/** `plandraft resume ID`: the same output as `draft`, from where the draft stopped. */
+export async function resumeCommand(
+  config: Config,
+  id: string,
+  options: Pick<DraftOptions, "output" | "json">,
+  io: CliIo,
+): Promise<number> {
+  if (options.output) await assertWritable(options.output);
+  return withService(config, {}, (service) =>
+    drawResult(io, options, (onEvent) => service.resume(id, onEvent)),
+  );
+}
+
+/** Opens the store for one command and always closes it, so the process can exit. */
+export async function withDeps<T>(
+  config: Config,
+  overrides: DepsOverrides,
+  use: (deps: Deps) => Promise<T>,
+): Promise<T> {
+  const deps = await createDeps(config, overrides);
+  try {
+    return await use(deps);
+  } finally {
+    await deps.close();
+  }
+}
+
+function withService(
+  config: Config,
+  overrides: DepsOverrides,
+  use: (service: DraftService) => Promise<number>,
+): Promise<number> {
+  return withDeps(config, overrides, (deps) => use(createDraftService(deps)));
+}
+
+/** Shows progress while `run` drafts, then writes the plan (or the JSON result) and picks the exit code. */
+async function drawResult(
+  io: CliIo,
+  options: Pick<DraftOptions, "output" | "json">,
+  run: (onEvent: (event: DraftEvent) => void) => Promise<DraftResult>,
+): Promise<number> {
+  const progress = createProgress(io.stderr);
+  const result = await run((event) => progress.onEvent(event));
   progress.done(summaryOf(result));
   if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   if (result.status !== "completed") return EXIT.failed;
@@ -54,8 +100,9 @@ function summaryOf(result: DraftResult): string {
     result.findings.length > 0
       ? `\n${result.findings.map((f) => `  check: ${f.code}: ${f.message}`).join("\n")}`
       : "";
-  if (result.status === "completed")
-    return `plandraft: drafted ${result.id} with ${result.model}${tokens}${findings}`;
+  if (result.status === "completed") {
+    return `plandraft: drafted ${result.id} (version ${result.version ?? 1}) with ${result.model}${tokens}${findings}`;
+  }
   const failed = result.sections.filter((s) => s.status === "failed" || s.status === "missing");
   const reasons = failed
     .map((s) => `  ✗ ${s.title}: ${s.code ?? "NOT_DRAFTED"}: ${s.message ?? "not drafted"}`)
@@ -63,7 +110,7 @@ function summaryOf(result: DraftResult): string {
   return `plandraft: draft ${result.id} failed: ${failed.length} section${failed.length === 1 ? "" : "s"} could not be drafted${tokens}\n${reasons}${findings}`;
 }
 
-async function assertWritable(output: string): Promise<void> {
+export async function assertWritable(output: string): Promise<void> {
   const folder = dirname(resolve(output));
   try {
     await access(folder, constants.W_OK);

@@ -6,8 +6,10 @@ import { DEFAULT_TEMPLATE_PATH } from "../package-root.js";
 import { parseTemplate } from "../template/parse.js";
 import type { Template } from "../template/types.js";
 
-/** The default template, or the one the user named. */
-export async function loadTemplate(path: string | undefined): Promise<Template> {
+/** The default template, or the one the user named: parsed, and its markdown as given. */
+export async function loadTemplate(
+  path: string | undefined,
+): Promise<{ template: Template; source: string }> {
   const file = path ?? DEFAULT_TEMPLATE_PATH;
   let source: string;
   try {
@@ -19,7 +21,7 @@ export async function loadTemplate(path: string | undefined): Promise<Template> 
     });
   }
   try {
-    return parseTemplate(source);
+    return { template: parseTemplate(source), source };
   } catch (error) {
     if (error instanceof AppError)
       throw new AppError(error.code, `template ${file}: ${error.message}`, { hint: error.hint });

@@ -1,8 +1,9 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadConfig } from "../config.js";
 import { isAppError } from "../errors.js";
 import { checkCommand } from "./check-command.js";
-import { draftCommand } from "./draft-command.js";
+import { draftCommand, resumeCommand } from "./draft-command.js";
+import { listCommand, removeCommand, showCommand } from "./store-commands.js";
 
 /** Exit codes: 0 done, 1 the draft failed or the plan has findings, 2 bad usage or bad input. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -51,6 +52,44 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     });
 
   program
+    .command("list")
+    .description("list drafts, newest first")
+    .option("--json", "print an array of drafts as JSON")
+    .option("-n, --limit <count>", "how many drafts", positiveInt, 50)
+    .action(async (options: { json?: boolean; limit: number }) => {
+      exitCode = await listCommand(loadConfig(io.env), options, io);
+    });
+
+  program
+    .command("show")
+    .description("print a draft's plan (the latest version, or --version N)")
+    .argument("<id>", "draft id, or a unique start of it")
+    .option("--version <n>", "which version", positiveInt)
+    .option("-o, --output <file>", "write the plan to this file instead of stdout")
+    .option("--json", "print the draft's record and that version as JSON")
+    .action(async (id: string, options: { version?: number; output?: string; json?: boolean }) => {
+      exitCode = await showCommand(loadConfig(io.env), id, options, io);
+    });
+
+  program
+    .command("resume")
+    .description("continue an interrupted draft from its last checkpoint")
+    .argument("<id>", "draft id, or a unique start of it")
+    .option("-o, --output <file>", "write the plan to this file instead of stdout")
+    .option("--json", "print the result as JSON on stdout")
+    .action(async (id: string, options: { output?: string; json?: boolean }) => {
+      exitCode = await resumeCommand(loadConfig(io.env), id, options, io);
+    });
+
+  program
+    .command("rm")
+    .description("delete a draft with its versions and checkpoints")
+    .argument("<id>", "draft id, or a unique start of it")
+    .action(async (id: string) => {
+      exitCode = await removeCommand(loadConfig(io.env), id, io);
+    });
+
+  program
     .command("check")
     .description("check a plan against its template; lists each finding with its line")
     .argument("<plan>", "the plan markdown file")
@@ -75,6 +114,13 @@ export interface DraftOptions {
   template?: string;
   model?: string;
   json?: boolean;
+}
+
+function positiveInt(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError("expected a whole number of 1 or more");
+  return number;
 }
 
 function reportError(error: unknown, io: CliIo): number {

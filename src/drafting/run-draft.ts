@@ -1,27 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { buildPlanGraph } from "../../graphs/plan-drafter/index.js";
+import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { buildPlanGraph, type PlanGraph } from "../../graphs/plan-drafter/index.js";
 import type {
   DraftFinding,
   DraftStateType,
   ProgressEvent,
 } from "../../graphs/plan-drafter/state.js";
 import { checkPlan, prepareCheck } from "../check/index.js";
-import type { Deps } from "../deps.js";
-import type { FeatureDoc, Usage } from "../drafters/types.js";
+import type { Config } from "../config.js";
+import type { Drafter, FeatureDoc, Usage } from "../drafters/types.js";
 import { NO_USAGE } from "../drafters/types.js";
 import type { SectionDraft } from "../render/types.js";
 import { buildLayout, type DraftLayout } from "../template/layout.js";
 import type { Template } from "../template/types.js";
-
-export interface DraftRequest {
-  feature: FeatureDoc;
-  /** The feature doc's text as the user gave it (the graph checks it again at ingest). */
-  featureText: string;
-  featureSource: string;
-  template: Template;
-  model?: string | undefined;
-  date?: string | undefined;
-}
 
 export interface SectionOutline {
   id: string;
@@ -38,16 +29,26 @@ export interface SectionResult extends SectionOutline {
 
 export interface DraftResult {
   id: string;
+  title: string;
   status: "completed" | "failed";
   model: string;
   markdown: string;
   sections: SectionResult[];
   usage: Usage;
   findings: DraftFinding[];
+  /** The version this run saved, when it completed. */
+  version?: number;
 }
 
 export type DraftEvent =
-  { type: "draft.started"; id: string; sections: SectionOutline[] } | ProgressEvent;
+  | {
+      type: "draft.started";
+      id: string;
+      title: string;
+      sections: SectionOutline[];
+      resumed: boolean;
+    }
+  | ProgressEvent;
 
 /** The units of a layout as a client lays them out: id, title, and what each waits for. */
 export function outlineOf(layout: DraftLayout): SectionOutline[] {
@@ -63,48 +64,63 @@ export function outlineOf(layout: DraftLayout): SectionOutline[] {
   });
 }
 
-/** Runs one draft through the graph, reporting progress as it goes. */
-export async function runDraft(
-  deps: Deps,
-  request: DraftRequest,
-  onEvent: (event: DraftEvent) => void = () => {},
-): Promise<DraftResult> {
-  const id = randomUUID();
-  const drafter = deps.drafterFor(request.model);
-  const layout = buildLayout(request.template);
-  const graph = buildPlanGraph({
-    layout,
-    drafter,
-    checkPlan: (markdown) => checkPlan(markdown, request.template),
-    prepareCheck,
-    maxFeatureBytes: deps.config.maxFeatureBytes,
-    today: () => new Date().toISOString().slice(0, 10),
-  });
-  const outline = outlineOf(layout);
-  onEvent({ type: "draft.started", id, sections: outline });
-  let final: DraftStateType | undefined;
-  const stream = await graph.stream(
+/** What running a graph needs: the config, a drafter per model, and where checkpoints go. */
+export interface GraphDeps {
+  config: Config;
+  drafterFor(modelName?: string): Drafter;
+  checkpointer: BaseCheckpointSaver;
+}
+
+/** The graph for one draft's template and model. */
+export function graphFor(
+  deps: GraphDeps,
+  template: Template,
+  model: string | undefined,
+): { graph: PlanGraph; layout: DraftLayout; model: string } {
+  const drafter = deps.drafterFor(model);
+  const layout = buildLayout(template);
+  const graph = buildPlanGraph(
     {
-      featureText: request.featureText,
-      featureSource: request.featureSource,
-      ...(request.date ? { date: request.date } : {}),
+      layout,
+      drafter,
+      checkPlan: (markdown) => checkPlan(markdown, template),
+      prepareCheck,
+      maxFeatureBytes: deps.config.maxFeatureBytes,
+      today: () => new Date().toISOString().slice(0, 10),
     },
-    {
-      streamMode: ["custom", "values"],
-      maxConcurrency: deps.config.maxParallelCalls,
-      configurable: { thread_id: id },
-    },
+    deps.checkpointer,
   );
+  return { graph, layout, model: drafter.model };
+}
+
+export type GraphInput = Partial<Pick<DraftStateType, "featureText" | "featureSource" | "date">>;
+
+/** Runs (or, with a null input, continues) a draft's thread, reporting progress as it goes. */
+export async function streamDraft(
+  deps: GraphDeps,
+  graph: PlanGraph,
+  threadId: string,
+  input: GraphInput | null,
+  onEvent: (event: DraftEvent) => void,
+): Promise<DraftStateType | undefined> {
+  let final: DraftStateType | undefined;
+  const stream = await graph.stream(input, {
+    streamMode: ["custom", "values"],
+    // Each step's checkpoint is saved before the next step starts, so a crash never loses a
+    // section that was already drafted (and paid for).
+    durability: "sync",
+    maxConcurrency: deps.config.maxParallelCalls,
+    configurable: { thread_id: threadId },
+  });
   for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
     if (mode === "custom") onEvent(chunk as ProgressEvent);
     else final = chunk as DraftStateType;
   }
-  return resultOf(id, drafter.model, outline, final);
+  return final;
 }
 
-function resultOf(
-  id: string,
-  model: string,
+export function resultOf(
+  draft: { id: string; title: string; model: string },
   outline: SectionOutline[],
   state: DraftStateType | undefined,
 ): DraftResult {
@@ -119,12 +135,50 @@ function resultOf(
   const failed =
     !state?.markdown || sections.some((s) => s.status === "failed" || s.status === "missing");
   return {
-    id,
+    ...draft,
     status: failed ? "failed" : "completed",
-    model,
     markdown: state?.markdown ?? "",
     sections,
     usage: state?.usage ?? NO_USAGE,
     findings: state?.findings ?? [],
   };
+}
+
+/**
+ * One draft from start to end with checkpoints in memory and no draft record: for the graph's
+ * own tests and benchmarks, and for LangGraph tooling. The CLI and the server use the service.
+ */
+export async function draftInMemory(
+  deps: Omit<GraphDeps, "checkpointer">,
+  request: {
+    feature: FeatureDoc;
+    featureSource: string;
+    template: Template;
+    model?: string;
+    date?: string;
+  },
+  onEvent: (event: DraftEvent) => void = () => {},
+): Promise<DraftResult> {
+  const id = randomUUID();
+  const checkpointer = new MemorySaver();
+  const { graph, layout, model } = graphFor(
+    { ...deps, checkpointer },
+    request.template,
+    request.model,
+  );
+  const outline = outlineOf(layout);
+  onEvent({
+    type: "draft.started",
+    id,
+    title: request.feature.name,
+    sections: outline,
+    resumed: false,
+  });
+  const input = {
+    featureText: request.feature.text,
+    featureSource: request.featureSource,
+    ...(request.date ? { date: request.date } : {}),
+  };
+  const state = await streamDraft({ ...deps, checkpointer }, graph, id, input, onEvent);
+  return resultOf({ id, title: request.feature.name, model }, outline, state);
 }

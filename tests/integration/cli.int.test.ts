@@ -25,7 +25,7 @@ describe("plandraft draft", () => {
     expect(run.stderr).toMatch(/plandraft: draft [0-9a-f-]{36}: 10 sections/);
     expect(run.stderr).toContain("plandraft: Architecture Alignment: drafting");
     expect(run.stderr).toContain("plandraft: Architecture Alignment: done");
-    expect(run.stderr).toMatch(/drafted [0-9a-f-]{36} with none, no model calls/);
+    expect(run.stderr).toMatch(/drafted [0-9a-f-]{36} \(version 1\) with none, no model calls/);
   });
 
   it("reads stdin with -, and writes -o OUT instead of stdout", async () => {

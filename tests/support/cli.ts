@@ -1,6 +1,11 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const BIN = new URL("../../bin/plandraft.js", import.meta.url).pathname;
+/** Unless a test says otherwise, the CLI keeps drafts in an embedded store of this test file's. */
+const HOME = mkdtempSync(join(tmpdir(), "plandraft-cli-home-"));
 
 export interface CliRun {
   code: number | null;
@@ -16,7 +21,12 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...options.env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        PLANDRAFT_HOME: HOME,
+        ...options.env,
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

@@ -1,14 +1,17 @@
 import { readFileSync } from "node:fs";
 import { loadConfig, type Config } from "../../src/config.js";
-import { createDeps, type Deps } from "../../src/deps.js";
-import { runDraft, type DraftEvent, type DraftResult } from "../../src/drafting/run-draft.js";
+import { createDrafter } from "../../src/deps.js";
+import type { Drafter } from "../../src/drafters/types.js";
+import { draftInMemory, type DraftEvent, type DraftResult } from "../../src/drafting/run-draft.js";
 import { toFeatureDoc } from "../../src/feature/feature-doc.js";
 import { parseTemplate } from "../../src/template/parse.js";
 import type { Template } from "../../src/template/types.js";
 
-export const DEFAULT_TEMPLATE = parseTemplate(
-  readFileSync(new URL("../../templates/implementation-plan.md", import.meta.url), "utf8"),
+export const DEFAULT_TEMPLATE_SOURCE = readFileSync(
+  new URL("../../templates/implementation-plan.md", import.meta.url),
+  "utf8",
 );
+export const DEFAULT_TEMPLATE = parseTemplate(DEFAULT_TEMPLATE_SOURCE);
 
 export function fixturePath(name: string): string {
   return new URL(`../fixtures/${name}`, import.meta.url).pathname;
@@ -31,21 +34,21 @@ export interface DraftRun {
   events: DraftEvent[];
 }
 
-/** Drafts a feature doc file (or text) through the real graph with the given config. */
+/** Drafts a feature doc file (or text) through the real graph, checkpoints in memory. */
 export async function draftWith(
   config: Config,
   feature: { path?: string; text?: string },
   template: Template = DEFAULT_TEMPLATE,
-  deps: Deps = createDeps(config),
+  drafterFor: (model?: string) => Drafter = (model) => createDrafter(model ?? config.model, config),
 ): Promise<DraftRun> {
   const bytes =
     feature.text !== undefined ? Buffer.from(feature.text) : readFileSync(feature.path!);
   const source = feature.path ?? "feature.md";
   const doc = toFeatureDoc(bytes, source, config.maxFeatureBytes);
   const events: DraftEvent[] = [];
-  const result = await runDraft(
-    deps,
-    { feature: doc, featureText: doc.text, featureSource: source, template, date: "2026-11-27" },
+  const result = await draftInMemory(
+    { config, drafterFor },
+    { feature: doc, featureSource: source, template, date: "2026-11-27" },
     (event) => events.push(event),
   );
   return { result, events };

@@ -21,7 +21,13 @@ describe("progress on stderr", () => {
   it("writes one plain line per change when not on a terminal", () => {
     const out = capture(false);
     const progress = createProgress(out.stream);
-    progress.onEvent({ type: "draft.started", id: "d1", sections: outline });
+    progress.onEvent({
+      type: "draft.started",
+      id: "d1",
+      title: "Watchlist",
+      sections: outline,
+      resumed: false,
+    });
     progress.onEvent({ type: "section.started", unit: "a" });
     progress.onEvent({ type: "section.completed", unit: "a", status: "drafted" });
     progress.onEvent({
@@ -44,7 +50,13 @@ describe("progress on stderr", () => {
   it("redraws every section with its state in place on a terminal", () => {
     const out = capture(true);
     const progress = createProgress(out.stream);
-    progress.onEvent({ type: "draft.started", id: "d1", sections: outline });
+    progress.onEvent({
+      type: "draft.started",
+      id: "d1",
+      title: "Watchlist",
+      sections: outline,
+      resumed: false,
+    });
     progress.onEvent({ type: "section.started", unit: "a" });
     progress.done("plandraft: done");
     const text = out.text();

@@ -1,0 +1,129 @@
+import type { Config } from "../config.js";
+import { findDraft } from "../drafting/draft-service.js";
+import { AppError } from "../errors.js";
+import type { DraftRecord } from "../store/draft-store.js";
+import { assertWritable, withDeps } from "./draft-command.js";
+import { writeFileAtomic } from "./io.js";
+import { EXIT, type CliIo } from "./main.js";
+
+/** What `list --json` and `show --json` print of a draft: everything but the inputs' full text. */
+function summary(draft: DraftRecord) {
+  return {
+    id: draft.id,
+    title: draft.title,
+    status: draft.status,
+    model: draft.model,
+    createdAt: draft.createdAt.toISOString(),
+    updatedAt: draft.updatedAt.toISOString(),
+    versions: draft.versions,
+    error: draft.error,
+    usage: draft.usage,
+  };
+}
+
+export async function listCommand(
+  config: Config,
+  options: { json?: boolean; limit: number },
+  io: CliIo,
+): Promise<number> {
+  const drafts = await withDeps(config, {}, (deps) => deps.drafts.list(options.limit));
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(drafts.map(summary), null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (drafts.length === 0) {
+    io.stderr.write("plandraft: no drafts yet (start one with `plandraft draft FEATURE.md`)\n");
+    return EXIT.ok;
+  }
+  const rows = drafts.map((d) => [
+    d.id.slice(0, 8),
+    d.status,
+    String(d.versions),
+    d.model,
+    when(d.createdAt),
+    when(d.updatedAt),
+    d.title,
+  ]);
+  io.stdout.write(
+    table(["ID", "STATUS", "VERSIONS", "MODEL", "CREATED", "UPDATED", "TITLE"], rows),
+  );
+  return EXIT.ok;
+}
+
+export async function showCommand(
+  config: Config,
+  id: string,
+  options: { version?: number; output?: string; json?: boolean },
+  io: CliIo,
+): Promise<number> {
+  if (options.output) await assertWritable(options.output);
+  return withDeps(config, {}, async (deps) => {
+    const draft = await findDraft(deps, id);
+    const version = await deps.drafts.version(draft.id, options.version);
+    if (options.json) {
+      io.stdout.write(
+        `${JSON.stringify({ ...summary(draft), version: version ?? null }, null, 2)}\n`,
+      );
+      return EXIT.ok;
+    }
+    if (!version) throw noVersion(draft, options.version);
+    if (options.output) await writeFileAtomic(options.output, version.markdown);
+    else io.stdout.write(version.markdown);
+    io.stderr.write(
+      `plandraft: ${draft.id} version ${version.version} of ${draft.versions} (${draft.status})\n`,
+    );
+    return EXIT.ok;
+  });
+}
+
+export async function removeCommand(config: Config, id: string, io: CliIo): Promise<number> {
+  return withDeps(config, {}, async (deps) => {
+    const draft = await findDraft(deps, id);
+    if (draft.status === "running") {
+      throw new AppError(
+        "DRAFT_BUSY",
+        `draft ${draft.id} is being drafted by ${draft.owner ?? "another process"}`,
+        {
+          hint: "wait for it to finish, then remove it",
+        },
+      );
+    }
+    await deps.checkpointer.deleteThread(draft.id);
+    await deps.drafts.remove(draft.id);
+    io.stderr.write(`plandraft: removed draft ${draft.id} and its checkpoints\n`);
+    return EXIT.ok;
+  });
+}
+
+function noVersion(draft: DraftRecord, version: number | undefined): AppError {
+  if (version !== undefined) {
+    return new AppError(
+      "VERSION_NOT_FOUND",
+      `draft ${draft.id} has no version ${version} (it has ${draft.versions})`,
+      {
+        hint: "list its versions with `plandraft show ID --json`",
+      },
+    );
+  }
+  return new AppError(
+    "VERSION_NOT_FOUND",
+    `draft ${draft.id} has no plan yet (it is ${draft.status})`,
+    {
+      hint:
+        draft.status === "interrupted"
+          ? `finish it with \`plandraft resume ${draft.id}\``
+          : "wait for it to finish",
+    },
+  );
+}
+
+function when(date: Date): string {
+  return date.toISOString().slice(0, 16).replace("T", " ");
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ");
+  return `${[header, ...rows].map(line).join("\n")}\n`;
+}

@@ -1,0 +1,137 @@
+import { join } from "node:path";
+import pg from "pg";
+import { AppError } from "../errors.js";
+import { startEmbeddedPostgres } from "./embedded.js";
+
+export interface Database {
+  pool: pg.Pool;
+  /** The schema holding plandraft's tables and the checkpoints. */
+  schema: string;
+  kind: "postgres" | "embedded";
+  /** Where the data is, for messages: host:port/database (never the password), or a folder. */
+  where: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | undefined;
+  home: string;
+  schema: string;
+}
+
+/**
+ * The Postgres at DATABASE_URL, or the embedded one under PLANDRAFT_HOME: the same pg driver and
+ * SQL either way. Fails at once, naming where it looked, when the database cannot be reached.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.schema)
+    : openEmbedded(options);
+}
+
+async function openPostgres(url: string, schema: string): Promise<Database> {
+  const where = describeUrl(url);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5_000,
+    ...searchPath(schema),
+  });
+  watchIdleErrors(pool);
+  await assertReachable(
+    pool,
+    `Postgres at ${where}`,
+    "check DATABASE_URL and that the server is running",
+  );
+  return { pool, schema, kind: "postgres", where, close: () => pool.end() };
+}
+
+async function openEmbedded(options: DatabaseOptions): Promise<Database> {
+  const embedded = await startEmbeddedPostgres(options.home);
+  // PGlite serves one connection reliably (DESIGN.md): every query goes through it in turn.
+  const pool = new pg.Pool({
+    host: embedded.host,
+    port: embedded.port,
+    user: "postgres",
+    database: "postgres",
+    max: 1,
+    ...searchPath(options.schema),
+  });
+  watchIdleErrors(pool);
+  try {
+    await assertReachable(
+      pool,
+      `the embedded store in ${embedded.dataDir}`,
+      "move that folder aside to start afresh",
+    );
+  } catch (error) {
+    await embedded.close();
+    throw error;
+  }
+  return {
+    pool,
+    schema: options.schema,
+    kind: "embedded",
+    where: join(options.home, "pgdata"),
+    async close() {
+      await pool.end();
+      await embedded.close();
+    },
+  };
+}
+
+function searchPath(schema: string): { options?: string } {
+  return schema === "public" ? {} : { options: `-c search_path="${schema}",public` };
+}
+
+/** A connection dropped while idle is reported by the next query; it must not crash the process. */
+function watchIdleErrors(pool: pg.Pool): void {
+  pool.on("error", () => undefined);
+}
+
+async function assertReachable(pool: pg.Pool, what: string, hint: string): Promise<void> {
+  try {
+    await pool.query("SELECT 1");
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new AppError(
+      "DATABASE_UNREACHABLE",
+      `cannot reach ${what}: ${(error as Error).message}`,
+      { hint, cause: error },
+    );
+  }
+}
+
+/** "postgres://user:secret@db.example:5432/plans" -> "db.example:5432/plans" */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const database = parsed.pathname.replace(/^\//, "") || "(default database)";
+    return `${parsed.hostname || "localhost"}:${parsed.port || "5432"}/${database}`;
+  } catch {
+    return "(a DATABASE_URL that is not a valid URL)";
+  }
+}
+
+/** Errors that mean the database went away, rather than a bad query. */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? "";
+  const message = error instanceof Error ? error.message : "";
+  return (
+    [
+      "ECONNREFUSED",
+      "ECONNRESET",
+      "EPIPE",
+      "ETIMEDOUT",
+      "57P01",
+      "57P02",
+      "57P03",
+      "08006",
+      "08003",
+      "08001",
+    ].includes(code) ||
+    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(
+      message,
+    )
+  );
+}

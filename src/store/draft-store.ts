@@ -1,0 +1,222 @@
+import type { Database } from "./database.js";
+
+export type DraftStatus = "running" | "completed" | "failed" | "cancelled" | "interrupted";
+
+export interface DraftRecord {
+  id: string;
+  title: string;
+  /** "interrupted" is a running draft whose process stopped renewing its lease. */
+  status: DraftStatus;
+  model: string;
+  template: string;
+  featureText: string;
+  featureSource: string;
+  owner: string | null;
+  error: { code: string; message: string } | null;
+  usage: Record<string, number> | null;
+  createdAt: Date;
+  updatedAt: Date;
+  versions: number;
+}
+
+export interface VersionRecord {
+  version: number;
+  markdown: string;
+  sections: unknown;
+  revision: unknown;
+  createdAt: Date;
+}
+
+export interface NewDraft {
+  id: string;
+  title: string;
+  model: string;
+  template: string;
+  featureText: string;
+  featureSource: string;
+}
+
+export type ClaimResult = "claimed" | "busy" | "missing";
+
+const SELECT_DRAFT = `
+  SELECT d.id, d.title, d.model, d.template, d.feature_text, d.feature_source, d.owner, d.error,
+         d.usage, d.created_at, d.updated_at,
+         CASE WHEN d.status = 'running' AND (d.lease_until IS NULL OR d.lease_until < now())
+              THEN 'interrupted' ELSE d.status END AS status,
+         (SELECT count(*)::int FROM draft_versions v WHERE v.draft_id = d.id) AS versions
+  FROM drafts d`;
+
+/** The drafts and their versions, in plandraft's own tables beside the checkpoints. */
+export function createDraftStore(db: Database) {
+  const { pool } = db;
+  return {
+    /** Records a new draft as running, owned by `owner` for `leaseMs`. */
+    async create(draft: NewDraft, owner: string, leaseMs: number): Promise<void> {
+      await pool.query(
+        `INSERT INTO drafts (id, title, status, model, template, feature_text, feature_source, owner, lease_until)
+         VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, now() + $8 * interval '1 millisecond')`,
+        [
+          draft.id,
+          draft.title,
+          draft.model,
+          draft.template,
+          draft.featureText,
+          draft.featureSource,
+          owner,
+          leaseMs,
+        ],
+      );
+    },
+
+    async get(id: string): Promise<DraftRecord | undefined> {
+      const { rows } = await pool.query(`${SELECT_DRAFT} WHERE d.id = $1`, [id]);
+      return rows[0] ? toDraft(rows[0] as Row) : undefined;
+    },
+
+    /** The one draft whose id starts with `prefix`; undefined when none or several do. */
+    async byPrefix(prefix: string): Promise<DraftRecord | undefined> {
+      if (!/^[0-9a-f-]{4,36}$/.test(prefix)) return undefined;
+      const { rows } = await pool.query(`${SELECT_DRAFT} WHERE d.id::text LIKE $1 || '%' LIMIT 2`, [
+        prefix,
+      ]);
+      return rows.length === 1 ? toDraft(rows[0] as Row) : undefined;
+    },
+
+    /** Newest first. */
+    async list(limit: number, offset = 0): Promise<DraftRecord[]> {
+      const { rows } = await pool.query(
+        `${SELECT_DRAFT} ORDER BY d.created_at DESC, d.id LIMIT $1 OFFSET $2`,
+        [limit, offset],
+      );
+      return (rows as Row[]).map(toDraft);
+    },
+
+    /**
+     * Takes a draft for `owner`, unless a live process holds it: one atomic update, so two
+     * resumes at once cannot both win.
+     */
+    async claim(id: string, owner: string, leaseMs: number): Promise<ClaimResult> {
+      const { rowCount } = await pool.query(
+        `UPDATE drafts SET owner = $2, status = 'running', lease_until = now() + $3 * interval '1 millisecond', updated_at = now()
+         WHERE id = $1 AND (owner IS NULL OR owner = $2 OR lease_until IS NULL OR lease_until < now())`,
+        [id, owner, leaseMs],
+      );
+      if (rowCount === 1) return "claimed";
+      const { rowCount: exists } = await pool.query("SELECT 1 FROM drafts WHERE id = $1", [id]);
+      return exists === 1 ? "busy" : "missing";
+    },
+
+    /** Extends the lease; false when the draft is no longer this owner's. */
+    async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
+      const { rowCount } = await pool.query(
+        `UPDATE drafts SET lease_until = now() + $3 * interval '1 millisecond' WHERE id = $1 AND owner = $2`,
+        [id, owner, leaseMs],
+      );
+      return rowCount === 1;
+    },
+
+    /** Ends a run: the outcome, and the draft is nobody's any more. */
+    async finish(
+      id: string,
+      owner: string,
+      outcome: {
+        status: "completed" | "failed" | "cancelled";
+        error?: { code: string; message: string } | undefined;
+        usage?: object | undefined;
+      },
+    ): Promise<void> {
+      await pool.query(
+        `UPDATE drafts SET status = $3, error = $4, usage = COALESCE($5, usage), owner = NULL, lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND owner = $2`,
+        [id, owner, outcome.status, outcome.error ?? null, outcome.usage ?? null],
+      );
+    },
+
+    /** Keeps a finished plan as the draft's next version; returns its number. */
+    async addVersion(
+      id: string,
+      version: { markdown: string; sections: unknown; revision: unknown },
+    ): Promise<number> {
+      const { rows } = await pool.query(
+        `INSERT INTO draft_versions (draft_id, version, markdown, sections, revision)
+         SELECT $1, COALESCE(max(version), 0) + 1, $2, $3, $4 FROM draft_versions WHERE draft_id = $1
+         RETURNING version`,
+        [
+          id,
+          version.markdown,
+          JSON.stringify(version.sections),
+          version.revision === undefined ? null : JSON.stringify(version.revision),
+        ],
+      );
+      return (rows[0] as { version: number }).version;
+    },
+
+    /** A given version, or the latest. */
+    async version(id: string, number?: number): Promise<VersionRecord | undefined> {
+      const { rows } = await pool.query(
+        `SELECT version, markdown, sections, revision, created_at FROM draft_versions
+         WHERE draft_id = $1 AND ($2::int IS NULL OR version = $2) ORDER BY version DESC LIMIT 1`,
+        [id, number ?? null],
+      );
+      const row = rows[0] as
+        | {
+            version: number;
+            markdown: string;
+            sections: unknown;
+            revision: unknown;
+            created_at: Date;
+          }
+        | undefined;
+      return (
+        row && {
+          version: row.version,
+          markdown: row.markdown,
+          sections: row.sections,
+          revision: row.revision,
+          createdAt: row.created_at,
+        }
+      );
+    },
+
+    async remove(id: string): Promise<boolean> {
+      const { rowCount } = await pool.query("DELETE FROM drafts WHERE id = $1", [id]);
+      return rowCount === 1;
+    },
+  };
+}
+
+export type DraftStore = ReturnType<typeof createDraftStore>;
+
+interface Row {
+  id: string;
+  title: string;
+  status: DraftStatus;
+  model: string;
+  template: string;
+  feature_text: string;
+  feature_source: string;
+  owner: string | null;
+  error: DraftRecord["error"];
+  usage: DraftRecord["usage"];
+  created_at: Date;
+  updated_at: Date;
+  versions: number;
+}
+
+function toDraft(row: Row): DraftRecord {
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status,
+    model: row.model,
+    template: row.template,
+    featureText: row.feature_text,
+    featureSource: row.feature_source,
+    owner: row.owner,
+    error: row.error,
+    usage: row.usage,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    versions: row.versions,
+  };
+}

@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { AppError } from "../errors.js";
+import { takePidLock } from "./pid-lock.js";
+
+export interface EmbeddedPostgres {
+  /** Where pg connects: a unix socket folder and port, as `pg` expects them. */
+  host: string;
+  port: number;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+const SOCKET_PORT = 5432;
+
+/**
+ * Postgres without a server: PGlite in this process, served on a private unix socket so that
+ * `pg` (and so PostgresSaver) speaks the same protocol and SQL as with a real server. PGlite is
+ * one process's database, so a lock file keeps a second plandraft process out with a clear error.
+ */
+export async function startEmbeddedPostgres(home: string): Promise<EmbeddedPostgres> {
+  const dataDir = join(home, "pgdata");
+  mkdirSync(dataDir, { recursive: true });
+  const release = lockStore(home);
+  const socketDir = mkdtempSync(join(tmpdir(), "plandraft-"));
+  try {
+    const db = await PGlite.create(dataDir);
+    const server = new PGLiteSocketServer({ db, path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`) });
+    await server.start();
+    return {
+      host: socketDir,
+      port: SOCKET_PORT,
+      dataDir,
+      async close() {
+        await server.stop();
+        await db.close();
+        rmSync(socketDir, { recursive: true, force: true });
+        release();
+      },
+    };
+  } catch (error) {
+    rmSync(socketDir, { recursive: true, force: true });
+    release();
+    throw new AppError(
+      "DATABASE_UNREACHABLE",
+      `cannot open the embedded store in ${dataDir}: ${(error as Error).message}`,
+      {
+        hint: "move that folder aside to start afresh, or set DATABASE_URL to use a Postgres server",
+        cause: error,
+      },
+    );
+  }
+}
+
+function lockStore(home: string): () => void {
+  const lock = takePidLock(join(home, "store.lock"));
+  if ("heldBy" in lock) {
+    throw new AppError(
+      "STORE_BUSY",
+      `the embedded store in ${home} is in use by plandraft process ${lock.heldBy}`,
+      {
+        hint: "wait for it to finish, or set DATABASE_URL so that several processes share one Postgres",
+      },
+    );
+  }
+  return lock.release;
+}

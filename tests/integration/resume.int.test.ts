@@ -1,0 +1,107 @@
+import { performance } from "node:perf_hooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkPlan } from "../../src/check/index.js";
+import { runCli } from "../support/cli.js";
+import { spawnCli, waitFor } from "../support/cli-process.js";
+import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
+import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import { createTestStore, testDatabaseUrl, type TestStore } from "../support/store.js";
+
+const FEATURE = fixturePath("watchlist-feature.md");
+const kinds = testDatabaseUrl() ? (["postgres", "embedded"] as const) : (["embedded"] as const);
+
+describe.each(kinds)("crash and resume (%s store)", (kind) => {
+  let llm: ScriptedLlm;
+  let store: TestStore;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    llm = await startScriptedLlm({ latencyMs: 400 });
+    store = createTestStore(kind);
+    env = {
+      ...store.env,
+      PLANDRAFT_MODEL: "openai:scripted",
+      OPENAI_BASE_URL: llm.baseURL,
+      OPENAI_API_KEY: "test",
+      PLANDRAFT_LEASE_MS: "1000",
+    };
+  });
+  afterAll(async () => {
+    await llm.close();
+    await store.drop();
+  });
+
+  it("resumes a draft killed with SIGKILL without drafting finished sections again", async () => {
+    const first = spawnCli(["draft", FEATURE], env);
+    const finished = (tool: string) =>
+      llm.requests.some((r) => r.toolName === tool && r.endedAt !== undefined);
+    // analyze, then the first wave of sections are done; the second wave is in flight
+    await waitFor(
+      () => finished("architecture") && llm.requests.some((r) => r.toolName === "testing"),
+      30_000,
+      "the second wave",
+    );
+    // with durability "sync", the next wave starts only once the first wave's checkpoint is saved
+    const killedAt = performance.now();
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBeNull();
+    const id = /draft ([0-9a-f-]{36})/.exec(first.stderr())?.[1];
+    expect(id).toBeDefined();
+
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the lease runs out
+    const listed = JSON.parse((await runCli(["list", "--json"], { env })).stdout) as {
+      id: string;
+      status: string;
+    }[];
+    expect(listed.find((d) => d.id === id)?.status).toBe("interrupted");
+
+    // answered before the kill (the server also closes the requests the dead client left open)
+    const done = new Set(
+      llm.requests
+        .filter((r) => r.endedAt !== undefined && r.endedAt < killedAt)
+        .map((r) => r.toolName),
+    );
+    expect(done).toEqual(
+      new Set([
+        "brief",
+        "architecture",
+        "dataFlow",
+        "repoChanges_data",
+        "repoChanges_gain",
+        "repoChanges_edh",
+        "repoChanges_infra",
+      ]),
+    );
+    const before = llm.requests.length;
+
+    const resumed = await runCli(["resume", id!.slice(0, 8)], { env });
+    expect(resumed.stderr).toMatch(/drafted .* \(version 1\)/);
+    expect(resumed.code).toBe(0);
+    const again = llm.requests.slice(before).map((r) => r.toolName);
+    for (const tool of done) expect(again).not.toContain(tool);
+    expect(new Set(again)).toEqual(new Set(["testing", "phases", "summary", "successCriteria"]));
+    expect(await checkPlan(resumed.stdout, DEFAULT_TEMPLATE)).toEqual([]);
+
+    const shown = await runCli(["show", id!], { env });
+    expect(shown.stdout).toBe(resumed.stdout);
+    const after = JSON.parse((await runCli(["list", "--json"], { env })).stdout) as {
+      id: string;
+      status: string;
+      versions: number;
+    }[];
+    expect(after.find((d) => d.id === id)).toMatchObject({ status: "completed", versions: 1 });
+  });
+
+  it("refuses to resume a draft that is finished, or that does not exist", async () => {
+    const drafted = await runCli(["draft", FEATURE, "--json"], { env });
+    const { id } = JSON.parse(drafted.stdout) as { id: string };
+    const again = await runCli(["resume", id], { env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(
+      /DRAFT_NOT_RESUMABLE: draft .* is completed: it has nothing left to draft/,
+    );
+    const missing = await runCli(["resume", "deadbeef"], { env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/DRAFT_NOT_FOUND: no draft deadbeef/);
+  });
+});
