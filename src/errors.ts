@@ -29,6 +29,7 @@ export type ErrorCode =
   | "DRAFT_NOT_FOUND"
   | "DRAFT_BUSY"
   | "DRAFT_NOT_RESUMABLE"
+  | "DRAFT_NOT_FINISHED"
   | "VERSION_NOT_FOUND"
   | "INTERNAL";
 
@@ -52,6 +53,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DRAFT_NOT_FOUND: 404,
   DRAFT_BUSY: 409,
   DRAFT_NOT_RESUMABLE: 409,
+  DRAFT_NOT_FINISHED: 409,
   VERSION_NOT_FOUND: 404,
 };
 

@@ -6,12 +6,15 @@ import { assembleNode } from "./nodes/assemble.js";
 import { checkNode, routeAfterCheck } from "./nodes/check.js";
 import { repairNode, sectionNode } from "./nodes/draft-section.js";
 import { ingestNode } from "./nodes/ingest.js";
+import { reviseNode, routeAfterRevise, routeStart } from "./nodes/revise.js";
 import { DraftState, type DraftStateType } from "./state.js";
 
 /**
  * The plan drafter: ingest -> analyze -> the template's sections (in parallel where they do
  * not depend on each other; a fan-out section once per repository) -> check (one bounded
  * repair round) -> assemble. The layout, built from the template, decides the section nodes.
+ * A later run on the same thread with a `revision` input re-drafts one section (and, with
+ * cascade, what depends on it) and goes through the same check and assemble.
  */
 export function buildPlanGraph(ctx: GraphContext, checkpointer?: BaseCheckpointSaver) {
   // Node names come from the template, so the builder is typed loosely on names.
@@ -27,8 +30,10 @@ export function buildPlanGraph(ctx: GraphContext, checkpointer?: BaseCheckpointS
   graph.addNode("check", checkNode(ctx));
   graph.addNode("repair", repairNode(ctx));
   graph.addNode("assemble", assembleNode(ctx));
+  graph.addNode("revise", reviseNode(ctx));
+  graph.addNode("revisionWave", () => ({}));
 
-  graph.addEdge(START, "ingest");
+  graph.addConditionalEdges(START, routeStart(ctx), ["ingest", "revise"]);
   graph.addEdge("ingest", "analyze");
   const fanOuts = ctx.layout.nodes.filter((n) => n.fanOut);
   for (const node of ctx.layout.nodes) wireSection(graph, node);
@@ -46,6 +51,9 @@ export function buildPlanGraph(ctx: GraphContext, checkpointer?: BaseCheckpointS
   graph.addConditionalEdges("check", routeAfterCheck, ["repair", "assemble"]);
   graph.addEdge("repair", "check");
   graph.addEdge("assemble", END);
+  // A revision: waves of re-drafted units (each wave joins at "revisionWave"), then the same check.
+  graph.addEdge("revise", "revisionWave");
+  graph.addConditionalEdges("revisionWave", routeAfterRevise(ctx), ["revise", "check"]);
   return graph.compile({ checkpointer, name: "plan-drafter" });
 }
 

@@ -22,10 +22,14 @@ export const DraftState = Annotation.Root({
   /** Drafts by unit id; parallel section nodes each write their own units. */
   drafts: Annotation<Record<string, SectionDraft>>({ reducer: mergeRecords, default: () => ({}) }),
   usage: Annotation<Usage>({ reducer: addUsage, default: () => NO_USAGE }),
-  /** Check findings per unit that were sent back for repair. */
-  repairs: Annotation<Record<string, string[]>>({ reducer: mergeRecords, default: () => ({}) }),
-  /** How many times the check has run. */
-  checks: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
+  /** The last check's findings per unit, sent back for repair (only the check writes it). */
+  repairs: Annotation<Record<string, string[]>>,
+  /** How many times the check has run in this run; a revision starts it again at 0. */
+  checks: Annotation<number>,
+  /** Input of a revision run: which section to re-draft, with what feedback. */
+  revision: Annotation<Revision | undefined>,
+  /** For each unit, the number of the revision that last re-drafted it. */
+  revised: Annotation<Record<string, number>>({ reducer: mergeRecords, default: () => ({}) }),
   /** What the last check found and nobody repaired. */
   findings: Annotation<DraftFinding[]>,
   markdown: Annotation<string>,
@@ -39,6 +43,19 @@ export interface DraftFinding {
   code: string;
   message: string;
   sectionId: string | undefined;
+}
+
+/**
+ * A revision moves the thread forward (never a fork of an old checkpoint): the target unit is
+ * re-drafted with the feedback, then, with `cascade`, every unit that depends on it, in waves.
+ */
+export interface Revision {
+  number: number;
+  target: string;
+  feedback: string;
+  cascade: boolean;
+  /** Every unit this revision re-drafts, the target first. */
+  units: string[];
 }
 
 export type DraftStateType = typeof DraftState.State;

@@ -53,6 +53,33 @@ export async function resumeCommand(
   );
 }
 
+/** `plandraft revise ID --section S --feedback TEXT [--cascade]`: a new version of the draft. */
+export async function reviseCommand(
+  config: Config,
+  id: string,
+  options: Pick<DraftOptions, "output" | "json"> & {
+    section: string;
+    feedback: string;
+    cascade?: boolean;
+  },
+  io: CliIo,
+): Promise<number> {
+  if (!options.feedback.trim()) {
+    throw new AppError("USAGE", "--feedback is empty", {
+      hint: "say what should change in the section",
+    });
+  }
+  if (options.output) await assertWritable(options.output);
+  const change = {
+    section: options.section,
+    feedback: options.feedback,
+    cascade: Boolean(options.cascade),
+  };
+  return withService(config, {}, (service) =>
+    drawResult(io, options, (onEvent) => service.revise(id, change, onEvent)),
+  );
+}
+
 /** Opens the store for one command and always closes it, so the process can exit. */
 export async function withDeps<T>(
   config: Config,

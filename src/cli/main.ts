@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { loadConfig } from "../config.js";
 import { isAppError } from "../errors.js";
 import { checkCommand } from "./check-command.js";
-import { draftCommand, resumeCommand } from "./draft-command.js";
+import { draftCommand, resumeCommand, reviseCommand } from "./draft-command.js";
 import { listCommand, removeCommand, showCommand } from "./store-commands.js";
 
 /** Exit codes: 0 done, 1 the draft failed or the plan has findings, 2 bad usage or bad input. */
@@ -80,6 +80,33 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .action(async (id: string, options: { output?: string; json?: boolean }) => {
       exitCode = await resumeCommand(loadConfig(io.env), id, options, io);
     });
+
+  program
+    .command("revise")
+    .description("re-draft one section with feedback, as the draft's next version")
+    .argument("<id>", "draft id, or a unique start of it")
+    .requiredOption(
+      "-s, --section <section>",
+      "the section: its title, id, node name, or a repository such as /gain",
+    )
+    .requiredOption("-f, --feedback <text>", "what should change")
+    .option("--cascade", "also re-draft the sections that depend on it")
+    .option("-o, --output <file>", "write the new plan to this file instead of stdout")
+    .option("--json", "print the result as JSON on stdout")
+    .action(
+      async (
+        id: string,
+        options: {
+          section: string;
+          feedback: string;
+          cascade?: boolean;
+          output?: string;
+          json?: boolean;
+        },
+      ) => {
+        exitCode = await reviseCommand(loadConfig(io.env), id, options, io);
+      },
+    );
 
   program
     .command("rm")

@@ -48,6 +48,11 @@ export interface SectionRequest {
   findings: string[];
   /** The earlier draft, when re-drafting. */
   previous: SectionDraft | undefined;
+  /**
+   * Set when a revision re-drafts this unit: the reviewer's feedback for the section it names,
+   * none for a section re-drafted because one it builds on changed.
+   */
+  revision: { feedback: string | undefined } | undefined;
 }
 
 /**

@@ -4,7 +4,10 @@ import type { FeatureDoc } from "../drafters/types.js";
 import { AppError, describeError, isAppError } from "../errors.js";
 import { isConnectionError } from "../store/database.js";
 import type { DraftRecord } from "../store/draft-store.js";
+import type { DraftStateType, Revision } from "../../graphs/plan-drafter/state.js";
+import { dependentsOf } from "../template/layout.js";
 import { parseTemplate } from "../template/parse.js";
+import { findSection } from "./find-section.js";
 import {
   graphFor,
   outlineOf,
@@ -53,6 +56,61 @@ export function createDraftService(deps: Deps) {
       return run(deps, { id, title: draft.title, model, template }, input, false, onEvent);
     },
 
+    /**
+     * Re-drafts one section with feedback (with `cascade`, also the sections that depend on it)
+     * as the draft's next version, by moving its thread forward.
+     */
+    async revise(
+      idOrPrefix: string,
+      change: RevisionRequest,
+      onEvent: OnEvent = () => {},
+    ): Promise<DraftResult> {
+      const record = await findDraft(deps, idOrPrefix);
+      const template = parseTemplate(record.template);
+      const { graph, layout } = graphFor(deps, template, record.model);
+      const unit = findSection(layout, change.section);
+      const state = await graph.getState({ configurable: { thread_id: record.id } });
+      const values = (state.values ?? {}) as Partial<DraftStateType>;
+      if (state.next.length > 0 || !values.brief) {
+        throw new AppError(
+          "DRAFT_NOT_FINISHED",
+          `draft ${record.id} is ${record.status}: it can be revised once it has finished`,
+          {
+            hint:
+              record.status === "interrupted"
+                ? `finish it first with \`plandraft resume ${record.id}\``
+                : "wait for it to finish",
+          },
+        );
+      }
+      const cascade = change.cascade
+        ? layout.units.filter((u) => dependentsOf(layout, unit.node).includes(u.node))
+        : [];
+      const revision: Revision = {
+        number: (values.revision?.number ?? 0) + 1,
+        target: unit.id,
+        feedback: change.feedback,
+        cascade: change.cascade,
+        units: [unit.id, ...cascade.map((u) => u.id)],
+      };
+      await claim(deps, record);
+      const input = { revision, checks: 0, repairs: {} };
+      const revised = {
+        section: unit.id,
+        feedback: change.feedback,
+        cascade: change.cascade,
+        sections: revision.units,
+      };
+      return run(
+        deps,
+        { id: record.id, title: record.title, model: record.model, template },
+        input,
+        false,
+        onEvent,
+        revised,
+      );
+    },
+
     /** Continues a draft from its last checkpoint: finished sections are not drafted again. */
     async resume(idOrPrefix: string, onEvent: OnEvent = () => {}): Promise<DraftResult> {
       const record = await findDraft(deps, idOrPrefix);
@@ -89,6 +147,13 @@ export function createDraftService(deps: Deps) {
 
 export type DraftService = ReturnType<typeof createDraftService>;
 
+export interface RevisionRequest {
+  /** A section id, title, node name or repository. */
+  section: string;
+  feedback: string;
+  cascade: boolean;
+}
+
 /** A draft by its id or a unique prefix of it (as `plandraft list` shows them). */
 export async function findDraft(deps: Deps, idOrPrefix: string): Promise<DraftRecord> {
   const id = idOrPrefix.trim().toLowerCase();
@@ -123,19 +188,26 @@ async function run(
   input: GraphInput | null,
   resumed: boolean,
   onEvent: OnEvent,
+  revision: object | null = null,
 ): Promise<DraftResult> {
-  const { graph, layout } = graphFor(deps, draft.template, draft.model);
-  const outline = outlineOf(layout);
-  onEvent({ type: "draft.started", id: draft.id, title: draft.title, sections: outline, resumed });
   const heartbeat = keepLease(deps, draft.id);
   try {
+    const { graph, layout } = graphFor(deps, draft.template, draft.model);
+    const outline = outlineOf(layout);
+    onEvent({
+      type: "draft.started",
+      id: draft.id,
+      title: draft.title,
+      sections: outline,
+      resumed,
+    });
     const state = await streamDraft(deps, graph, draft.id, input, onEvent);
     const result = resultOf(draft, outline, state);
     if (result.status === "completed") {
       result.version = await deps.drafts.addVersion(draft.id, {
         markdown: result.markdown,
         sections: result.sections,
-        revision: null,
+        revision,
       });
     }
     const error =

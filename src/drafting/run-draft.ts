@@ -93,7 +93,9 @@ export function graphFor(
   return { graph, layout, model: drafter.model };
 }
 
-export type GraphInput = Partial<Pick<DraftStateType, "featureText" | "featureSource" | "date">>;
+export type GraphInput = Partial<
+  Pick<DraftStateType, "featureText" | "featureSource" | "date" | "revision" | "checks" | "repairs">
+>;
 
 /** Runs (or, with a null input, continues) a draft's thread, reporting progress as it goes. */
 export async function streamDraft(

@@ -128,3 +128,18 @@ export function criticalPathCalls(layout: DraftLayout): number {
   };
   return 1 + Math.max(0, ...layout.nodes.map((n) => depthOf(n.name)));
 }
+
+/** Names of the nodes that read `name`'s sections, directly or through others. */
+export function dependentsOf(layout: DraftLayout, name: string): string[] {
+  const found = new Set<string>();
+  const visit = (current: string) => {
+    for (const node of layout.nodes) {
+      if (node.dependsOn.includes(current) && !found.has(node.name)) {
+        found.add(node.name);
+        visit(node.name);
+      }
+    }
+  };
+  visit(name);
+  return layout.nodes.filter((n) => found.has(n.name)).map((n) => n.name);
+}

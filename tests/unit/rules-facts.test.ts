@@ -63,6 +63,7 @@ async function draft(doc: FeatureDoc, layout: DraftLayout = DEFAULT): Promise<Dr
       dependencies: [],
       findings: [],
       previous: undefined,
+      revision: undefined,
     };
     drafts[unit.id] = (await drafter.section(request, {})).draft;
   }

@@ -39,6 +39,7 @@ async function draftAll(drafter: Drafter, doc: FeatureDoc, plan: DraftLayout = l
       dependencies: [],
       findings: [],
       previous: undefined,
+      revision: undefined,
     };
     const result = await drafter.section(request, {});
     expect(result.usage).toEqual({ inputTokens: 0, outputTokens: 0, totalTokens: 0, calls: 0 });

@@ -25,15 +25,14 @@ export function checkNode(ctx: GraphContext) {
         (repairs[unit] ??= []).push(finding.message);
     }
     report(config, { type: "step", step: "check", state: "completed" });
-    const firstCheck = state.checks < REPAIR_ROUNDS;
-    return { findings, checks: 1, ...(firstCheck ? { repairs } : {}) };
+    return { findings, checks: (state.checks ?? 0) + 1, repairs };
   };
 }
 
 /** After the first check, failing sections go back to be re-drafted once; then the plan is assembled. */
 export function routeAfterCheck(state: DraftStateType): Send[] | "assemble" {
-  if (state.checks > REPAIR_ROUNDS) return "assemble";
-  const units = Object.keys(state.repairs);
+  if ((state.checks ?? 0) > REPAIR_ROUNDS) return "assemble";
+  const units = Object.keys(state.repairs ?? {});
   if (units.length === 0) return "assemble";
   return units.map((unitId) => new Send("repair", { ...state, unitId }));
 }

@@ -29,26 +29,25 @@ export function repairNode(ctx: GraphContext) {
       ctx,
       unit,
       state,
-      state.repairs[unit.id] ?? [],
+      state.repairs?.[unit.id] ?? [],
       config,
     );
     return { drafts: { [unit.id]: draft }, ...(usage ? { usage } : {}) };
   };
 }
 
-async function draftUnit(
+export async function draftUnit(
   ctx: GraphContext,
   unit: WorkUnit,
   state: DraftStateType,
   findings: string[],
   config: LangGraphRunnableConfig,
+  revision?: SectionRequest["revision"],
 ): Promise<{ draft: SectionDraft; usage?: DraftUpdate["usage"] }> {
   report(config, { type: "section.started", unit: unit.id });
   try {
-    const { draft, usage } = await ctx.drafter.section(
-      requestFor(ctx, unit, state, findings),
-      config,
-    );
+    const request = requestFor(ctx, unit, state, findings, revision);
+    const { draft, usage } = await ctx.drafter.section(request, config);
     if (draft.status === "drafted") ctx.prepareCheck(renderUnit(unit.section, draft));
     report(config, { type: "section.completed", unit: unit.id, status: draft.status });
     return { draft, usage };
@@ -66,6 +65,7 @@ function requestFor(
   unit: WorkUnit,
   state: DraftStateType,
   findings: string[],
+  revision: SectionRequest["revision"],
 ): SectionRequest {
   const node = ctx.layout.nodes.find((n) => n.name === unit.node);
   if (!node || !state.feature || !state.brief) {
@@ -86,6 +86,7 @@ function requestFor(
     dependencies,
     findings,
     previous: state.drafts[unit.id],
+    revision,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   briefMessage,
   prefixMessages,
   repairMessage,
+  reviseMessage,
   sectionMessage,
 } from "./messages.js";
 import { callForStructure, structuredTool, type StructuredTool } from "./structured-call.js";
@@ -84,6 +85,11 @@ function sectionMessages(request: SectionRequest) {
     briefMessage(request.brief),
     sectionMessage(request),
   ];
+  if (request.revision && request.previous) {
+    messages.push(
+      reviseMessage(request.revision.feedback, renderUnit(request.unit.section, request.previous)),
+    );
+  }
   if (request.findings.length > 0 && request.previous) {
     messages.push(
       repairMessage(request.findings, renderUnit(request.unit.section, request.previous)),

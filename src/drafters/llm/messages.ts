@@ -59,6 +59,16 @@ export function repairMessage(findings: string[], previous: string): BaseMessage
   );
 }
 
+/** A revision: the reviewer's feedback for the named section, or "catch up" for a dependent. */
+export function reviseMessage(feedback: string | undefined, previous: string): BaseMessage {
+  const current = quoteData(previous, "current_section");
+  if (feedback === undefined)
+    return new HumanMessage(fillPrompt("revise-dependent", { previous: current }));
+  return new HumanMessage(
+    fillPrompt("revise", { feedback: quoteData(feedback, "reviewer_feedback"), previous: current }),
+  );
+}
+
 export function outputInvalidMessage(problems: string): BaseMessage {
   return new HumanMessage(fillPrompt("output-invalid", { problems }));
 }

@@ -1,4 +1,7 @@
 import type { SectionDraft } from "../../render/types.js";
+import { AppError } from "../../errors.js";
+import { contentKeys } from "../../template/schema.js";
+import type { Section } from "../../template/types.js";
 import { NO_USAGE, type Drafter, type SectionRequest } from "../types.js";
 import { ruleBrief } from "./brief.js";
 import { draftContext } from "./context.js";
@@ -24,7 +27,8 @@ export function createRuleDrafter(): Drafter {
       });
     },
     section(request) {
-      return Promise.resolve({ draft: draftSection(request), usage: { ...NO_USAGE } });
+      const draft = withFeedback(draftSection(request), request);
+      return Promise.resolve({ draft, usage: { ...NO_USAGE } });
     },
   };
 }
@@ -37,6 +41,48 @@ export function draftSection(request: SectionRequest): SectionDraft {
     return { status: "no_changes", reason: noChangeReason(unit.repo ?? "", stated.why) };
   const ctx = draftContext(docFacts(feature), brief, layout, unit);
   return { status: "drafted", content: fillSection(ctx, unit.section, [unit.section.title]) };
+}
+
+/**
+ * Rules cannot act on a reviewer's feedback, so the re-drafted section carries it as a TODO in
+ * its first prose or text field, where the next reader (or an LLM run) will see it.
+ */
+function withFeedback(draft: SectionDraft, request: SectionRequest): SectionDraft {
+  const feedback = request.revision?.feedback?.trim();
+  if (draft.status !== "drafted" || !feedback) return draft;
+  const note = `TODO (reviewer feedback, not applied by the rule-based drafter): ${feedback}`;
+  const content = structuredClone(draft.content);
+  if (!addNote(request.unit.section, content, note)) {
+    throw new AppError(
+      "SECTION_UNKNOWN",
+      `section ${request.unit.section.title} has no text field to carry the feedback`,
+    );
+  }
+  return { status: "drafted", content };
+}
+
+/** Puts the note in the first prose, topic or text field, depth first; false when there is none. */
+function addNote(section: Section, content: Record<string, unknown>, note: string): boolean {
+  for (const { key, block, child } of contentKeys(section)) {
+    if (block?.kind === "guidance" || block?.kind === "topic") {
+      content[key] = `${typeof content[key] === "string" ? content[key] : ""} ${note}`.trim();
+      return true;
+    }
+    if (block?.kind === "field" && block.slot.kind === "text") {
+      content[key] = [...(Array.isArray(content[key]) ? (content[key] as unknown[]) : []), note];
+      return true;
+    }
+    const nested = content[key];
+    if (
+      child &&
+      typeof nested === "object" &&
+      nested !== null &&
+      addNote(child, nested as Record<string, unknown>, note)
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function noChangeReason(repo: string, why: string): string {

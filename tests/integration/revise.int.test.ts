@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkPlan } from "../../src/check/index.js";
+import { runCli } from "../support/cli.js";
+import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
+import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import { createTestStore, type TestStore } from "../support/store.js";
+
+const FEATURE = fixturePath("watchlist-feature.md");
+
+describe("plandraft revise", () => {
+  let llm: ScriptedLlm;
+  let store: TestStore;
+  let env: Record<string, string>;
+  let version = 0;
+
+  beforeAll(async () => {
+    // Each answer names its version, so the test can tell old text from new.
+    llm = await startScriptedLlm({
+      fill: (path) =>
+        path.at(-1) === "unit_testing" ? [`unit tests, take ${++version}`] : undefined,
+    });
+    store = createTestStore();
+    env = {
+      ...store.env,
+      PLANDRAFT_MODEL: "openai:scripted",
+      OPENAI_BASE_URL: llm.baseURL,
+      OPENAI_API_KEY: "test",
+    };
+  });
+  afterAll(async () => {
+    await llm.close();
+    await store.drop();
+  });
+
+  async function draft(): Promise<string> {
+    const run = await runCli(["draft", FEATURE, "--json"], { env });
+    expect(run.code).toBe(0);
+    return (JSON.parse(run.stdout) as { id: string }).id;
+  }
+
+  it("re-drafts only the named section with the feedback, as a new version", async () => {
+    const id = await draft();
+    const before = llm.requests.length;
+    const run = await runCli(
+      [
+        "revise",
+        id,
+        "--section",
+        "Testing Strategy",
+        "--feedback",
+        "Cover the 200-supplier load case",
+      ],
+      { env },
+    );
+    expect(run.code).toBe(0);
+    const requests = llm.requests.slice(before);
+    expect(requests.map((r) => r.toolName)).toEqual(["testing"]);
+    const prompt = JSON.stringify(requests[0]!.body.messages.at(-1));
+    expect(prompt).toContain("Cover the 200-supplier load case");
+    expect(prompt).toContain("unit tests, take 1"); // the section as it stood
+    expect(run.stdout).toContain("**Unit Testing:** unit tests, take 2");
+    expect(await checkPlan(run.stdout, DEFAULT_TEMPLATE)).toEqual([]);
+
+    const first = await runCli(["show", id, "--version", "1"], { env });
+    expect(first.stdout).toContain("**Unit Testing:** unit tests, take 1");
+    const latest = await runCli(["show", id], { env });
+    expect(latest.stdout).toBe(run.stdout);
+    const record = JSON.parse((await runCli(["show", id, "--json"], { env })).stdout);
+    expect(record).toMatchObject({
+      versions: 2,
+      status: "completed",
+      version: { version: 2, revision: { section: "testing-strategy", cascade: false } },
+    });
+  });
+
+  it("with --cascade, also re-drafts what depends on it, in dependency order", async () => {
+    const id = await draft();
+    const before = llm.requests.length;
+    const run = await runCli(
+      [
+        "revise",
+        id.slice(0, 8),
+        "-s",
+        "architecture",
+        "-f",
+        "Use the existing alerts service",
+        "--cascade",
+      ],
+      { env },
+    );
+    expect(run.code).toBe(0);
+    const requests = llm.requests.slice(before);
+    const order = requests.map((r) => r.toolName);
+    expect(new Set(order)).toEqual(
+      new Set(["architecture", "testing", "phases", "summary", "successCriteria"]),
+    );
+    const startOf = (tool: string) => requests.find((r) => r.toolName === tool)!.startedAt;
+    const endOf = (tool: string) => requests.find((r) => r.toolName === tool)!.endedAt!;
+    expect(startOf("testing")).toBeGreaterThanOrEqual(endOf("architecture"));
+    expect(startOf("summary")).toBeGreaterThanOrEqual(Math.max(endOf("testing"), endOf("phases")));
+    expect(startOf("successCriteria")).toBeGreaterThanOrEqual(endOf("summary"));
+    // a dependent is told what changed above it, not given the feedback
+    const dependentPrompt = JSON.stringify(
+      requests.find((r) => r.toolName === "testing")!.body.messages.at(-1),
+    );
+    expect(dependentPrompt).toContain("were revised");
+    expect(dependentPrompt).not.toContain("Use the existing alerts service");
+    expect(await checkPlan(run.stdout, DEFAULT_TEMPLATE)).toEqual([]);
+  });
+
+  it("names a repository as a section, and refuses an unknown one with the choices", async () => {
+    const id = await draft();
+    const before = llm.requests.length;
+    const run = await runCli(["revise", id, "-s", "/gain", "-f", "Reuse the notifications table"], {
+      env,
+    });
+    expect(run.code).toBe(0);
+    expect(llm.requests.slice(before).map((r) => r.toolName)).toEqual(["repoChanges_gain"]);
+    const unknown = await runCli(["revise", id, "-s", "Budget", "-f", "x"], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /SECTION_UNKNOWN: no section matches "Budget" \(name one of: .*\/gain.*Testing Strategy/,
+    );
+    const empty = await runCli(["revise", id, "-s", "/gain", "-f", "  "], { env });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/USAGE: --feedback is empty/);
+  });
+});
