@@ -38,7 +38,9 @@ export function createDraftService(deps: Deps) {
     async start(request: NewDraftRequest, onEvent: OnEvent = () => {}): Promise<DraftResult> {
       const template = parseTemplate(request.templateSource);
       const id = randomUUID();
-      const model = deps.drafterFor(request.model).model;
+      // Built before the draft is recorded: a template or model that cannot work leaves no record.
+      const thread = graphFor(deps, template, request.model);
+      const model = thread.model;
       const draft = {
         id,
         title: request.feature.name,
@@ -53,7 +55,7 @@ export function createDraftService(deps: Deps) {
         featureSource: request.featureSource,
         ...(request.date ? { date: request.date } : {}),
       };
-      return run(deps, { id, title: draft.title, model, template }, input, false, onEvent);
+      return run(deps, { id, title: draft.title, model }, thread, input, false, onEvent);
     },
 
     /**
@@ -67,7 +69,8 @@ export function createDraftService(deps: Deps) {
     ): Promise<DraftResult> {
       const record = await findDraft(deps, idOrPrefix);
       const template = parseTemplate(record.template);
-      const { graph, layout } = graphFor(deps, template, record.model);
+      const thread = graphFor(deps, template, record.model);
+      const { graph, layout } = thread;
       const unit = findSection(layout, change.section);
       const state = await graph.getState({ configurable: { thread_id: record.id } });
       const values = (state.values ?? {}) as Partial<DraftStateType>;
@@ -101,22 +104,16 @@ export function createDraftService(deps: Deps) {
         cascade: change.cascade,
         sections: revision.units,
       };
-      return run(
-        deps,
-        { id: record.id, title: record.title, model: record.model, template },
-        input,
-        false,
-        onEvent,
-        revised,
-      );
+      const draft = { id: record.id, title: record.title, model: record.model };
+      return run(deps, draft, thread, input, false, onEvent, revised);
     },
 
     /** Continues a draft from its last checkpoint: finished sections are not drafted again. */
     async resume(idOrPrefix: string, onEvent: OnEvent = () => {}): Promise<DraftResult> {
       const record = await findDraft(deps, idOrPrefix);
       const template = parseTemplate(record.template);
-      const { graph } = graphFor(deps, template, record.model);
-      const state = await graph.getState({ configurable: { thread_id: record.id } });
+      const thread = graphFor(deps, template, record.model);
+      const state = await thread.graph.getState({ configurable: { thread_id: record.id } });
       const hasStarted = Object.keys((state.values ?? {}) as object).length > 0;
       if (hasStarted && state.next.length === 0) {
         throw new AppError(
@@ -134,13 +131,8 @@ export function createDraftService(deps: Deps) {
       const input: GraphInput | null = hasStarted
         ? null
         : { featureText: record.featureText, featureSource: record.featureSource };
-      return run(
-        deps,
-        { id: record.id, title: record.title, model: record.model, template },
-        input,
-        hasStarted,
-        onEvent,
-      );
+      const draft = { id: record.id, title: record.title, model: record.model };
+      return run(deps, draft, thread, input, hasStarted, onEvent);
     },
   };
 }
@@ -184,7 +176,8 @@ async function claim(deps: Deps, record: DraftRecord): Promise<void> {
 
 async function run(
   deps: Deps,
-  draft: { id: string; title: string; model: string; template: ReturnType<typeof parseTemplate> },
+  draft: { id: string; title: string; model: string },
+  { graph, layout }: ReturnType<typeof graphFor>,
   input: GraphInput | null,
   resumed: boolean,
   onEvent: OnEvent,
@@ -192,7 +185,6 @@ async function run(
 ): Promise<DraftResult> {
   const heartbeat = keepLease(deps, draft.id);
   try {
-    const { graph, layout } = graphFor(deps, draft.template, draft.model);
     const outline = outlineOf(layout);
     onEvent({
       type: "draft.started",
