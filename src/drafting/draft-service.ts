@@ -34,29 +34,44 @@ type OnEvent = (event: DraftEvent) => void;
  * lease it renews), checkpointed as it goes, and kept as a version when it completes.
  */
 export function createDraftService(deps: Deps) {
+  /**
+   * Records a new draft and starts it: resolves once the draft is saved (with its id), while
+   * `done` settles when the drafting ends. A server answers with the id at once.
+   */
+  const begin = async (
+    request: NewDraftRequest,
+    onEvent: OnEvent = () => {},
+  ): Promise<{ id: string; done: Promise<DraftResult> }> => {
+    const template = parseTemplate(request.templateSource);
+    const id = randomUUID();
+    // Built before the draft is recorded: a template or model that cannot work leaves no record.
+    const thread = graphFor(deps, template, request.model);
+    const model = thread.model;
+    const draft = {
+      id,
+      title: request.feature.name,
+      model,
+      template: request.templateSource,
+      featureText: request.feature.text,
+      featureSource: request.featureSource,
+    };
+    await deps.drafts.create(draft, deps.owner, deps.config.leaseMs);
+    const input: GraphInput = {
+      featureText: request.feature.text,
+      featureSource: request.featureSource,
+      ...(request.date ? { date: request.date } : {}),
+    };
+    return {
+      id,
+      done: run(deps, { id, title: draft.title, model }, thread, input, false, onEvent),
+    };
+  };
+
   return {
-    async start(request: NewDraftRequest, onEvent: OnEvent = () => {}): Promise<DraftResult> {
-      const template = parseTemplate(request.templateSource);
-      const id = randomUUID();
-      // Built before the draft is recorded: a template or model that cannot work leaves no record.
-      const thread = graphFor(deps, template, request.model);
-      const model = thread.model;
-      const draft = {
-        id,
-        title: request.feature.name,
-        model,
-        template: request.templateSource,
-        featureText: request.feature.text,
-        featureSource: request.featureSource,
-      };
-      await deps.drafts.create(draft, deps.owner, deps.config.leaseMs);
-      const input: GraphInput = {
-        featureText: request.feature.text,
-        featureSource: request.featureSource,
-        ...(request.date ? { date: request.date } : {}),
-      };
-      return run(deps, { id, title: draft.title, model }, thread, input, false, onEvent);
-    },
+    start: async (request: NewDraftRequest, onEvent: OnEvent = () => {}): Promise<DraftResult> =>
+      (await begin(request, onEvent)).done,
+
+    begin,
 
     /**
      * Re-drafts one section with feedback (with `cascade`, also the sections that depend on it)
