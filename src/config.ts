@@ -28,6 +28,14 @@ const ConfigSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
     .default("public"),
   PLANDRAFT_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  PLANDRAFT_HOST: z.string().min(1).default("127.0.0.1"),
+  PLANDRAFT_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PLANDRAFT_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  PLANDRAFT_MAX_RUNNING: z.coerce.number().int().min(1).max(256).default(4),
 });
 
 export interface Config {
@@ -46,6 +54,7 @@ export interface Config {
   schema: string;
   /** How long a running draft stays claimed by its process without a heartbeat. */
   leaseMs: number;
+  server: { host: string; port: number; bodyLimit: number; maxRunning: number };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -74,5 +83,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     home: c.PLANDRAFT_HOME ?? join(env.HOME ?? homedir(), ".plandraft"),
     schema: c.PLANDRAFT_DB_SCHEMA,
     leaseMs: c.PLANDRAFT_LEASE_MS,
+    server: {
+      host: c.PLANDRAFT_HOST,
+      port: c.PLANDRAFT_PORT,
+      bodyLimit: c.PLANDRAFT_BODY_LIMIT,
+      maxRunning: c.PLANDRAFT_MAX_RUNNING,
+    },
   };
 }

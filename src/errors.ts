@@ -31,6 +31,8 @@ export type ErrorCode =
   | "DRAFT_NOT_RESUMABLE"
   | "DRAFT_NOT_FINISHED"
   | "VERSION_NOT_FOUND"
+  | "TOO_MANY_DRAFTS"
+  | "PLAN_NOT_READY"
   | "INTERNAL";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -55,6 +57,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DRAFT_NOT_RESUMABLE: 409,
   DRAFT_NOT_FINISHED: 409,
   VERSION_NOT_FOUND: 404,
+  TOO_MANY_DRAFTS: 429,
+  PLAN_NOT_READY: 409,
 };
 
 export interface AppErrorOptions {

@@ -4,6 +4,7 @@ import { isAppError } from "../errors.js";
 import { checkCommand } from "./check-command.js";
 import { draftCommand, resumeCommand, reviseCommand } from "./draft-command.js";
 import { listCommand, removeCommand, showCommand } from "./store-commands.js";
+import { startServer } from "../server/main.js";
 
 /** Exit codes: 0 done, 1 the draft failed or the plan has findings, 2 bad usage or bad input. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -114,6 +115,22 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .argument("<id>", "draft id, or a unique start of it")
     .action(async (id: string) => {
       exitCode = await removeCommand(loadConfig(io.env), id, io);
+    });
+
+  program
+    .command("serve")
+    .description("serve the HTTP API (and run drafts) until stopped")
+    .option("--host <host>", "address to listen on (default: PLANDRAFT_HOST, else 127.0.0.1)")
+    .option("--port <port>", "port to listen on (default: PLANDRAFT_PORT, else 8080)")
+    .action(async (options: { host?: string; port?: string }) => {
+      const env = {
+        ...io.env,
+        ...(options.host ? { PLANDRAFT_HOST: options.host } : {}),
+        ...(options.port ? { PLANDRAFT_PORT: options.port } : {}),
+      };
+      const server = await startServer(loadConfig(env), io);
+      await server.closed; // until SIGTERM or SIGINT
+      io.stderr.write("plandraft: server stopped\n");
     });
 
   program

@@ -113,8 +113,9 @@ export function describeUrl(url: string): string {
   }
 }
 
-/** Errors that mean the database went away, rather than a bad query. */
-export function isConnectionError(error: unknown): boolean {
+/** Errors that mean the database went away, rather than a bad query (looking through causes). */
+export function isConnectionError(error: unknown, depth = 0): boolean {
+  if (!error || depth > 5) return false;
   const code = (error as { code?: string }).code ?? "";
   const message = error instanceof Error ? error.message : "";
   return (
@@ -130,8 +131,9 @@ export function isConnectionError(error: unknown): boolean {
       "08003",
       "08001",
     ].includes(code) ||
-    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(
+    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|ECONNREFUSED|ECONNRESET|terminating connection/i.test(
       message,
-    )
+    ) ||
+    isConnectionError((error as { cause?: unknown }).cause, depth + 1)
   );
 }

@@ -240,7 +240,7 @@ describe.skipIf(clusterReason !== undefined)(
           .stderr()
           .split("\n")
           .filter((l) => l.includes("DATABASE_LOST"));
-        expect(lost).toHaveLength(1);
+        expect(lost, first.stderr()).toHaveLength(1);
         expect(lost[0]).toMatch(/^plandraft: DATABASE_LOST: /);
         expect(lost[0]).toContain(`127.0.0.1:${cluster.port}/postgres`);
         expect(lost[0]).toContain(`plandraft resume ${id}`);

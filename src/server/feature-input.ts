@@ -1,0 +1,72 @@
+import type { FastifyRequest } from "fastify";
+import type { Config } from "../config.js";
+import type { NewDraftRequest } from "../drafting/draft-service.js";
+import { AppError } from "../errors.js";
+import { toFeatureDoc } from "../feature/feature-doc.js";
+import { parseModelName } from "../models/chat-model.js";
+import { parseTemplate } from "../template/parse.js";
+import { CreateDraftBody } from "./schemas.js";
+
+/**
+ * The feature doc of a POST, in any of the three ways it may come: JSON `{ feature, ... }`, a
+ * `text/markdown` body, or a multipart upload (field `feature`, a file). The same checks as the
+ * CLI's apply, with the same error codes.
+ */
+export async function draftRequestOf(
+  request: FastifyRequest,
+  config: Config,
+  defaultTemplate: string,
+): Promise<NewDraftRequest> {
+  const type = request.headers["content-type"] ?? "";
+  if (type.startsWith("multipart/form-data")) return fromUpload(request, config, defaultTemplate);
+  if (Buffer.isBuffer(request.body)) {
+    return {
+      feature: toFeatureDoc(request.body, "the request body", config.maxFeatureBytes),
+      featureSource: "feature.md",
+      templateSource: defaultTemplate,
+    };
+  }
+  const parsed = CreateDraftBody.safeParse(request.body);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join(".") || "body"}: ${i.message}`)
+      .join("; ");
+    throw new AppError("USAGE", `bad request body: ${problems}`, {
+      hint: 'send { "feature": "<markdown>" }',
+    });
+  }
+  const body = parsed.data;
+  const feature = toFeatureDoc(
+    Buffer.from(body.feature, "utf8"),
+    "feature",
+    config.maxFeatureBytes,
+  );
+  const templateSource = body.template ?? defaultTemplate;
+  // A bad template or model is the caller's error, found before anything is saved or queued.
+  parseTemplate(templateSource);
+  if (body.model !== undefined) parseModelName(body.model);
+  return {
+    feature: body.title ? { ...feature, name: body.title } : feature,
+    featureSource: "feature.md",
+    templateSource,
+    model: body.model,
+  };
+}
+
+async function fromUpload(
+  request: FastifyRequest,
+  config: Config,
+  defaultTemplate: string,
+): Promise<NewDraftRequest> {
+  const file = await request.file();
+  if (!file)
+    throw new AppError("FEATURE_MISSING", "the upload has no file", {
+      hint: "send the feature doc as a file field named feature",
+    });
+  const bytes = await file.toBuffer();
+  return {
+    feature: toFeatureDoc(bytes, file.filename || "the upload", config.maxFeatureBytes),
+    featureSource: file.filename || "feature.md",
+    templateSource: defaultTemplate,
+  };
+}

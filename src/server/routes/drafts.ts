@@ -1,0 +1,155 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Deps } from "../../deps.js";
+import { findDraft } from "../../drafting/draft-service.js";
+import { AppError } from "../../errors.js";
+import type { DraftRecord } from "../../store/draft-store.js";
+import { draftRequestOf } from "../feature-input.js";
+import type { DraftRunner } from "../runner.js";
+import {
+  DraftAccepted,
+  DraftList,
+  DraftParams,
+  DraftSummary,
+  ErrorBody,
+  ListQuery,
+  PlanQuery,
+} from "../schemas.js";
+
+export interface DraftRoutesOptions {
+  deps: Deps;
+  runner: DraftRunner;
+  defaultTemplate: string;
+}
+
+const links = (id: string) => ({ self: `/v1/drafts/${id}`, plan: `/v1/drafts/${id}/plan.md` });
+
+function summaryOf(draft: DraftRecord) {
+  return {
+    id: draft.id,
+    title: draft.title,
+    status: draft.status,
+    model: draft.model,
+    createdAt: draft.createdAt.toISOString(),
+    updatedAt: draft.updatedAt.toISOString(),
+    versions: draft.versions,
+    error: draft.error,
+    links: links(draft.id),
+  };
+}
+
+export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
+  app,
+  { deps, runner, defaultTemplate },
+) => {
+  app.post(
+    "/v1/drafts",
+    {
+      schema: {
+        summary:
+          "Start a draft from a feature doc (JSON, text/markdown, or a multipart file upload)",
+        response: {
+          202: DraftAccepted,
+          400: ErrorBody,
+          413: ErrorBody,
+          415: ErrorBody,
+          429: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const id = await runner.start(await draftRequestOf(request, deps.config, defaultTemplate));
+      return reply
+        .status(202)
+        .header("location", `/v1/drafts/${id}`)
+        .send({ id, status: "running" as const, links: links(id) });
+    },
+  );
+
+  app.get(
+    "/v1/drafts",
+    {
+      schema: {
+        summary: "Drafts, newest first",
+        querystring: ListQuery,
+        response: { 200: DraftList },
+      },
+    },
+    async (request) => {
+      const { limit, offset } = request.query;
+      const drafts = await deps.drafts.list(limit + 1, offset);
+      const next =
+        drafts.length > limit ? `/v1/drafts?limit=${limit}&offset=${offset + limit}` : null;
+      return { drafts: drafts.slice(0, limit).map(summaryOf), next };
+    },
+  );
+
+  app.get(
+    "/v1/drafts/:id",
+    {
+      schema: {
+        summary: "One draft",
+        params: DraftParams,
+        response: { 200: DraftSummary, 404: ErrorBody },
+      },
+    },
+    async (request) => summaryOf(await findDraft(deps, request.params.id)),
+  );
+
+  app.get(
+    "/v1/drafts/:id/plan.md",
+    {
+      schema: {
+        summary: "The plan as markdown: the latest version, or ?version=N",
+        params: DraftParams,
+        querystring: PlanQuery,
+        response: {
+          200: z.string().describe("the plan, text/markdown"),
+          404: ErrorBody,
+          409: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const draft = await findDraft(deps, request.params.id);
+      const version = await deps.drafts.version(draft.id, request.query.version);
+      if (!version && request.query.version !== undefined) {
+        throw new AppError(
+          "VERSION_NOT_FOUND",
+          `draft ${draft.id} has no version ${request.query.version} (it has ${draft.versions})`,
+        );
+      }
+      if (!version)
+        throw new AppError(
+          "PLAN_NOT_READY",
+          `draft ${draft.id} is ${draft.status}: its plan is not ready yet`,
+        );
+      return reply
+        .type("text/markdown; charset=utf-8")
+        .header("x-plan-version", String(version.version))
+        .send(version.markdown);
+    },
+  );
+
+  app.delete(
+    "/v1/drafts/:id",
+    {
+      schema: {
+        summary: "Delete a draft with its versions and checkpoints",
+        params: DraftParams,
+        response: { 204: z.null().describe("deleted"), 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const draft = await findDraft(deps, request.params.id);
+      if (draft.status === "running")
+        throw new AppError("DRAFT_BUSY", `draft ${draft.id} is running`, {
+          hint: "wait for it to finish",
+        });
+      await deps.checkpointer.deleteThread(draft.id);
+      await deps.drafts.remove(draft.id);
+      return reply.status(204).send(null);
+    },
+  );
+  return Promise.resolve();
+};
