@@ -1,4 +1,4 @@
-import { homedir } from "node:os";
+import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { AppError } from "./errors.js";
@@ -36,6 +36,7 @@ const ConfigSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   PLANDRAFT_MAX_RUNNING: z.coerce.number().int().min(1).max(256).default(4),
+  PLANDRAFT_SERVER_ID: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -54,7 +55,8 @@ export interface Config {
   schema: string;
   /** How long a running draft stays claimed by its process without a heartbeat. */
   leaseMs: number;
-  server: { host: string; port: number; bodyLimit: number; maxRunning: number };
+  /** `id` names this server across restarts: it resumes the drafts it claimed under that name. */
+  server: { host: string; port: number; bodyLimit: number; maxRunning: number; id: string };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: c.PLANDRAFT_PORT,
       bodyLimit: c.PLANDRAFT_BODY_LIMIT,
       maxRunning: c.PLANDRAFT_MAX_RUNNING,
+      id: c.PLANDRAFT_SERVER_ID ?? `${hostname()}:${c.PLANDRAFT_PORT}`,
     },
   };
 }

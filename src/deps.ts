@@ -26,6 +26,11 @@ export interface Deps {
 export interface DepsOverrides {
   /** Tests pass a drafter in instead of the one the model name would give. */
   drafterFor?: (modelName: string) => Drafter;
+  /**
+   * Who claims drafts. A CLI command is a new owner each time; a server passes a stable one, so
+   * that after a restart it knows (and resumes) the drafts it was running.
+   */
+  owner?: string;
 }
 
 /** Opens the database (and brings its schema up to date) before anything else runs. */
@@ -48,7 +53,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     db,
     drafts: createDraftStore(db),
     checkpointer: new PostgresSaver(db.pool, undefined, { schema: db.schema }),
-    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    owner: overrides.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     close: () => db.close(),
   };
 }

@@ -18,10 +18,10 @@ import { draftRoutes } from "./routes/drafts.js";
 import { createDraftRunner } from "./runner.js";
 
 /**
- * The HTTP API as a Fastify app. It never listens: `startServer` (and the tests) do. Every route
+ * The HTTP API as a Fastify app, and the runner of its drafts. It never listens: `startServer` (and the tests) do. Every route
  * validates with zod schemas, which also make the OpenAPI document served at /docs.
  */
-export async function buildApp(
+export async function buildServer(
   deps: Deps,
   options: { logger?: FastifyServerOptions["logger"] } = {},
 ) {
@@ -70,5 +70,13 @@ export async function buildApp(
     }
   });
   await app.register(draftRoutes, { deps, runner, defaultTemplate });
-  return app;
+  return { app, runner };
+}
+
+/** The app alone, for callers that do not run drafts themselves (tests with inject). */
+export async function buildApp(
+  deps: Deps,
+  options: { logger?: FastifyServerOptions["logger"] } = {},
+) {
+  return (await buildServer(deps, options)).app;
 }

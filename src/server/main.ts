@@ -1,11 +1,7 @@
 import type { Config } from "../config.js";
 import { createDeps } from "../deps.js";
-import { buildApp } from "./app.js";
+import { buildServer } from "./app.js";
 
-/**
- * `plandraft serve`: builds the app on the shared composition root, listens, and closes
- * gracefully on SIGTERM or SIGINT (stops accepting, lets open requests finish, closes the store).
- */
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
@@ -13,12 +9,18 @@ export interface RunningServer {
   closed: Promise<void>;
 }
 
+/**
+ * `plandraft serve`: builds the app on the shared composition root, listens, resumes the drafts
+ * it was running when it last stopped, and closes gracefully on SIGTERM or SIGINT (stops
+ * accepting, lets open requests finish, closes the store; running drafts stay resumable).
+ */
 export async function startServer(
   config: Config,
   io: { stderr: NodeJS.WritableStream },
 ): Promise<RunningServer> {
-  const deps = await createDeps(config);
-  const app = await buildApp(deps, {
+  const owner = `server:${config.server.id}`;
+  const deps = await createDeps(config, { owner });
+  const { app, runner } = await buildServer(deps, {
     logger: { level: "info", redact: ["req.headers.authorization"] },
   });
   let url: string;
@@ -28,6 +30,10 @@ export async function startServer(
     await deps.close();
     throw error;
   }
+  const unfinished = await deps.drafts.ownedBy(owner);
+  for (const draft of unfinished) runner.resume(draft.id);
+  if (unfinished.length > 0)
+    io.stderr.write(`plandraft: resuming ${unfinished.length} unfinished draft(s)\n`);
   io.stderr.write(
     `plandraft: serving on ${url} (API docs at ${url}/docs), drafts in ${deps.db.where}\n`,
   );

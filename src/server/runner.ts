@@ -1,6 +1,6 @@
+import type { FastifyBaseLogger } from "fastify";
 import type { DraftService, NewDraftRequest } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
-import type { FastifyBaseLogger } from "fastify";
 
 /**
  * Runs drafts in the server process, at most `maxRunning` at once. A draft keeps running when
@@ -12,6 +12,15 @@ export function createDraftRunner(
   log: FastifyBaseLogger,
 ) {
   const running = new Map<string, Promise<unknown>>();
+  const track = (id: string, done: Promise<{ status: string; usage: unknown }>) => {
+    const settled = done.then(
+      (result) =>
+        log.info({ draft: id, status: result.status, usage: result.usage }, "draft ended"),
+      (error: unknown) => log.error({ draft: id, err: error }, "draft stopped"),
+    );
+    running.set(id, settled);
+    void settled.finally(() => running.delete(id));
+  };
   return {
     get running(): number {
       return running.size;
@@ -27,14 +36,12 @@ export function createDraftRunner(
         );
       }
       const { id, done } = await service.begin(request);
-      const settled = done.then(
-        (result) =>
-          log.info({ draft: id, status: result.status, usage: result.usage }, "draft ended"),
-        (error: unknown) => log.error({ draft: id, err: error }, "draft stopped"),
-      );
-      running.set(id, settled);
-      void settled.finally(() => running.delete(id));
+      track(id, done);
       return id;
+    },
+    /** Picks up a draft this server was running when it stopped, from its last checkpoint. */
+    resume(id: string): void {
+      track(id, service.resume(id));
     },
   };
 }

@@ -82,6 +82,15 @@ export function createDraftStore(db: Database) {
       return rows.length === 1 ? toDraft(rows[0] as Row) : undefined;
     },
 
+    /** The unfinished drafts `owner` claimed, oldest first: a restarted server resumes them. */
+    async ownedBy(owner: string): Promise<DraftRecord[]> {
+      const { rows } = await pool.query(
+        `${SELECT_DRAFT} WHERE d.owner = $1 AND d.status = 'running' ORDER BY d.created_at`,
+        [owner],
+      );
+      return (rows as Row[]).map(toDraft);
+    },
+
     /** Newest first. */
     async list(limit: number, offset = 0): Promise<DraftRecord[]> {
       const { rows } = await pool.query(

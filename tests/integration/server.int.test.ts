@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPlan } from "../../src/check/index.js";
 import { loadConfig } from "../../src/config.js";
@@ -189,6 +190,76 @@ describe("plandraft serve", () => {
       expect(server.stderr()).toContain("plandraft: server stopped");
     } finally {
       server.child.kill("SIGKILL");
+      await store.drop();
+    }
+  });
+
+  it("resumes the drafts it was running after it was killed, without re-drafting finished sections", async () => {
+    const store = createTestStore();
+    const llm = await startScriptedLlm({ latencyMs: 400 });
+    const env = {
+      ...store.env,
+      PLANDRAFT_SERVER_ID: "test-server",
+      PLANDRAFT_MODEL: "openai:scripted",
+      OPENAI_BASE_URL: llm.baseURL,
+      OPENAI_API_KEY: "test",
+      PLANDRAFT_LEASE_MS: "1000",
+    };
+    const listening = (server: ReturnType<typeof spawnCli>) =>
+      waitFor(
+        () => /serving on http:\/\/127\.0\.0\.1:\d+/.test(server.stderr()),
+        30_000,
+        "the server to listen",
+      );
+    const urlOf = (server: ReturnType<typeof spawnCli>) =>
+      /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.stderr())![1]!;
+    const first = spawnCli(["serve", "--port", "0"], env);
+    let second: ReturnType<typeof spawnCli> | undefined;
+    try {
+      await listening(first);
+      const posted = await fetch(`${urlOf(first)}/v1/drafts`, {
+        method: "POST",
+        headers: { "content-type": "text/markdown" },
+        body: FEATURE,
+      });
+      const { id } = (await posted.json()) as { id: string };
+      const answered = (tool: string) =>
+        llm.requests.some((r) => r.toolName === tool && r.endedAt !== undefined);
+      await waitFor(
+        () => answered("architecture") && llm.requests.some((r) => r.toolName === "testing"),
+        30_000,
+        "the second wave",
+      );
+      const killedAt = performance.now();
+      first.child.kill("SIGKILL");
+      await first.exited;
+      const done = new Set(
+        llm.requests
+          .filter((r) => r.endedAt !== undefined && r.endedAt < killedAt)
+          .map((r) => r.toolName),
+      );
+      const before = llm.requests.length;
+
+      second = spawnCli(["serve", "--port", "0"], env);
+      await listening(second);
+      expect(second.stderr()).toContain("resuming 1 unfinished draft(s)");
+      const url = urlOf(second);
+      let status = "running";
+      for (let tries = 0; status === "running" && tries < 300; tries += 1) {
+        const draft = (await (await fetch(`${url}/v1/drafts/${id}`)).json()) as { status: string };
+        status = draft.status;
+        if (status === "running") await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe("completed");
+      const again = llm.requests.slice(before).map((r) => r.toolName);
+      for (const tool of done) expect(again).not.toContain(tool);
+      const plan = await (await fetch(`${url}/v1/drafts/${id}/plan.md`)).text();
+      expect(await checkPlan(plan, DEFAULT_TEMPLATE)).toEqual([]);
+    } finally {
+      first.child.kill("SIGKILL");
+      second?.child.kill("SIGKILL");
+      await second?.exited;
+      await llm.close();
       await store.drop();
     }
   });

@@ -1,0 +1,46 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** `docker compose` when the plugin is there, else the standalone `docker-compose`. */
+function composeCommand(): string[] | undefined {
+  if (spawnSync("docker", ["compose", "version"]).status === 0) return ["docker", "compose"];
+  if (spawnSync("docker-compose", ["version"]).status === 0) return ["docker-compose"];
+  return undefined;
+}
+
+const compose = composeCommand();
+
+describe("the Docker files", () => {
+  it("copy only files that exist in the repository", () => {
+    const dockerfile = readFileSync(`${ROOT}Dockerfile`, "utf8");
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) =>
+      (m[1] ?? "").split(/\s+/),
+    );
+    expect(sources.length).toBeGreaterThan(5);
+    for (const source of sources) expect(existsSync(`${ROOT}${source}`), source).toBe(true);
+    expect(dockerfile).toMatch(/CMD \["serve"\]/);
+  });
+
+  it.skipIf(!compose)(
+    `pass \`compose config\`${compose ? "" : " (skipped: no docker compose client here)"}`,
+    () => {
+      const [command, ...args] = compose!;
+      const run = spawnSync(command!, [...args, "--profile", "ollama", "config"], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const config = run.stdout;
+      expect(config).toMatch(/postgres:\n(.*\n)*?\s+healthcheck:/);
+      expect(config).toMatch(/pgdata:\/var\/lib\/postgresql\/data/);
+      expect(config).toMatch(/condition: service_healthy/);
+      expect(config).toMatch(
+        /DATABASE_URL: postgres:\/\/plandraft:plandraft@postgres:5432\/plandraft/,
+      );
+      expect(config).toMatch(/ollama:\n(.*\n)*?\s+profiles:\n\s+- ollama/);
+    },
+  );
+});
