@@ -104,4 +104,57 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/DRAFT_NOT_FOUND: no draft deadbeef/);
   });
+
+  it("refuses a second resume of the same draft while the first runs", async () => {
+    const first = spawnCli(["draft", FEATURE], env);
+    await waitFor(
+      () =>
+        /draft ([0-9a-f-]{36})/.test(first.stderr()) &&
+        llm.requests.some((r) => r.toolName === "architecture"),
+      30_000,
+      "the draft to start",
+    );
+    first.child.kill("SIGKILL");
+    await first.exited;
+    const id = /draft ([0-9a-f-]{36})/.exec(first.stderr())![1]!;
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the lease runs out
+
+    const a = spawnCli(["resume", id], env);
+    const b = spawnCli(["resume", id], env);
+    const codes = [await a.exited, await b.exited].sort();
+    expect(codes).toEqual([0, 2]);
+    const refused = [a, b].find((run) => run.stderr().includes("BUSY"))!;
+    expect(refused.stderr()).toMatch(
+      kind === "postgres"
+        ? /DRAFT_BUSY: draft .* is being drafted by another process/
+        : /STORE_BUSY: the embedded store .* is in use by plandraft process \d+/,
+    );
+    expect(refused.stdout()).toBe("");
+  });
+
+  it("rm deletes a draft with its versions and checkpoints", async () => {
+    const drafted = await runCli(["draft", FEATURE, "--json"], { env });
+    const { id } = JSON.parse(drafted.stdout) as { id: string };
+    const checkpoints = async () =>
+      Number(
+        (await store.query?.("SELECT count(*) AS n FROM checkpoints WHERE thread_id = $1", [id]))
+          ?.rows[0]?.n ?? -1,
+      );
+    if (store.query) expect(await checkpoints()).toBeGreaterThan(0);
+    const removed = await runCli(["rm", id.slice(0, 8)], { env });
+    expect(removed.code).toBe(0);
+    expect(removed.stderr).toContain(`removed draft ${id} and its checkpoints`);
+    if (store.query) {
+      expect(await checkpoints()).toBe(0);
+      expect(
+        (await store.query("SELECT count(*) AS n FROM draft_versions WHERE draft_id = $1", [id]))
+          .rows[0].n,
+      ).toBe("0");
+    }
+    const listed = JSON.parse((await runCli(["list", "--json"], { env })).stdout) as {
+      id: string;
+    }[];
+    expect(listed.map((d) => d.id)).not.toContain(id);
+    expect((await runCli(["show", id], { env })).stderr).toMatch(/DRAFT_NOT_FOUND/);
+  });
 });
