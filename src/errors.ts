@@ -33,6 +33,7 @@ export type ErrorCode =
   | "VERSION_NOT_FOUND"
   | "TOO_MANY_DRAFTS"
   | "PLAN_NOT_READY"
+  | "SERVER_LISTEN_FAILED"
   | "INTERNAL";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {

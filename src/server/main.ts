@@ -1,5 +1,6 @@
 import type { Config } from "../config.js";
 import { createDeps } from "../deps.js";
+import { AppError } from "../errors.js";
 import { buildServer } from "./app.js";
 
 export interface RunningServer {
@@ -28,7 +29,14 @@ export async function startServer(
     url = await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     await deps.close();
-    throw error;
+    throw new AppError(
+      "SERVER_LISTEN_FAILED",
+      `cannot listen on ${config.server.host}:${config.server.port}: ${(error as Error).message}`,
+      {
+        hint: "choose another --port or --host, or stop what uses it",
+        cause: error,
+      },
+    );
   }
   const unfinished = await deps.drafts.ownedBy(owner);
   for (const draft of unfinished) runner.resume(draft.id);

@@ -185,6 +185,19 @@ describe("plandraft serve", () => {
       );
       const url = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.stderr())![1]!;
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
+      const port = new URL(url).port;
+      const clashStore = createTestStore();
+      try {
+        const clash = spawnCli(["serve", "--port", port], clashStore.env);
+        expect(await clash.exited).toBe(1);
+        expect(clash.stderr()).toMatch(
+          new RegExp(
+            `SERVER_LISTEN_FAILED: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`,
+          ),
+        );
+      } finally {
+        await clashStore.drop();
+      }
       server.child.kill("SIGTERM");
       expect(await server.exited).toBe(0);
       expect(server.stderr()).toContain("plandraft: server stopped");
