@@ -1,25 +1,10 @@
 import type { Config } from "../config.js";
-import { findDraft } from "../drafting/draft-service.js";
+import { findDraft, removeDraft } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
-import type { DraftRecord } from "../store/draft-store.js";
+import { draftSummary, type DraftRecord } from "../store/draft-store.js";
 import { assertWritable, withDeps } from "./draft-command.js";
 import { writeFileAtomic } from "./io.js";
 import { EXIT, type CliIo } from "./main.js";
-
-/** What `list --json` and `show --json` print of a draft: everything but the inputs' full text. */
-function summary(draft: DraftRecord) {
-  return {
-    id: draft.id,
-    title: draft.title,
-    status: draft.status,
-    model: draft.model,
-    createdAt: draft.createdAt.toISOString(),
-    updatedAt: draft.updatedAt.toISOString(),
-    versions: draft.versions,
-    error: draft.error,
-    usage: draft.usage,
-  };
-}
 
 export async function listCommand(
   config: Config,
@@ -28,7 +13,7 @@ export async function listCommand(
 ): Promise<number> {
   const drafts = await withDeps(config, {}, (deps) => deps.drafts.list(options.limit));
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(drafts.map(summary), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(drafts.map(draftSummary), null, 2)}\n`);
     return EXIT.ok;
   }
   if (drafts.length === 0) {
@@ -62,7 +47,7 @@ export async function showCommand(
     const version = await deps.drafts.version(draft.id, options.version);
     if (options.json) {
       io.stdout.write(
-        `${JSON.stringify({ ...summary(draft), version: version ?? null }, null, 2)}\n`,
+        `${JSON.stringify({ ...draftSummary(draft), version: version ?? null }, null, 2)}\n`,
       );
       return EXIT.ok;
     }
@@ -78,18 +63,7 @@ export async function showCommand(
 
 export async function removeCommand(config: Config, id: string, io: CliIo): Promise<number> {
   return withDeps(config, {}, async (deps) => {
-    const draft = await findDraft(deps, id);
-    if (draft.status === "running") {
-      throw new AppError(
-        "DRAFT_BUSY",
-        `draft ${draft.id} is being drafted by ${draft.owner ?? "another process"}`,
-        {
-          hint: "wait for it to finish, then remove it",
-        },
-      );
-    }
-    await deps.checkpointer.deleteThread(draft.id);
-    await deps.drafts.remove(draft.id);
+    const draft = await removeDraft(deps, id);
     io.stderr.write(`plandraft: removed draft ${draft.id} and its checkpoints\n`);
     return EXIT.ok;
   });

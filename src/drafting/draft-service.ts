@@ -175,6 +175,23 @@ export async function findDraft(deps: Deps, idOrPrefix: string): Promise<DraftRe
   return record;
 }
 
+/** Deletes a draft with its versions and checkpoints; a draft some process is running is refused. */
+export async function removeDraft(deps: Deps, idOrPrefix: string): Promise<DraftRecord> {
+  const draft = await findDraft(deps, idOrPrefix);
+  if (draft.status === "running") {
+    throw new AppError(
+      "DRAFT_BUSY",
+      `draft ${draft.id} is being drafted by ${draft.owner ?? "another process"}`,
+      {
+        hint: "wait for it to finish, then remove it",
+      },
+    );
+  }
+  await deps.checkpointer.deleteThread(draft.id);
+  await deps.drafts.remove(draft.id);
+  return draft;
+}
+
 async function claim(deps: Deps, record: DraftRecord): Promise<void> {
   const claimed = await deps.drafts.claim(record.id, deps.owner, deps.config.leaseMs);
   if (claimed === "busy") {

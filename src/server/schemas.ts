@@ -36,6 +36,7 @@ export const DraftSummary = z.object({
   updatedAt: z.string(),
   versions: z.number().int(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  usage: z.record(z.string(), z.number()).nullable().describe("tokens and model calls so far"),
   links: DraftLinks,
 });
 

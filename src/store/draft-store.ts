@@ -196,6 +196,21 @@ export function createDraftStore(db: Database) {
 
 export type DraftStore = ReturnType<typeof createDraftStore>;
 
+/** A draft as clients see it (CLI `--json`, the API): everything but the inputs' full text. */
+export function draftSummary(draft: DraftRecord) {
+  return {
+    id: draft.id,
+    title: draft.title,
+    status: draft.status,
+    model: draft.model,
+    createdAt: draft.createdAt.toISOString(),
+    updatedAt: draft.updatedAt.toISOString(),
+    versions: draft.versions,
+    error: draft.error,
+    usage: draft.usage,
+  };
+}
+
 interface Row {
   id: string;
   title: string;

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
-import { findDraft } from "../../drafting/draft-service.js";
+import { findDraft, removeDraft } from "../../drafting/draft-service.js";
 import { AppError } from "../../errors.js";
-import type { DraftRecord } from "../../store/draft-store.js";
+import { draftSummary, type DraftRecord } from "../../store/draft-store.js";
 import { draftRequestOf } from "../feature-input.js";
 import type { DraftRunner } from "../runner.js";
 import {
@@ -24,19 +24,7 @@ export interface DraftRoutesOptions {
 
 const links = (id: string) => ({ self: `/v1/drafts/${id}`, plan: `/v1/drafts/${id}/plan.md` });
 
-function summaryOf(draft: DraftRecord) {
-  return {
-    id: draft.id,
-    title: draft.title,
-    status: draft.status,
-    model: draft.model,
-    createdAt: draft.createdAt.toISOString(),
-    updatedAt: draft.updatedAt.toISOString(),
-    versions: draft.versions,
-    error: draft.error,
-    links: links(draft.id),
-  };
-}
+const summaryOf = (draft: DraftRecord) => ({ ...draftSummary(draft), links: links(draft.id) });
 
 export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
   app,
@@ -141,13 +129,7 @@ export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
       },
     },
     async (request, reply) => {
-      const draft = await findDraft(deps, request.params.id);
-      if (draft.status === "running")
-        throw new AppError("DRAFT_BUSY", `draft ${draft.id} is running`, {
-          hint: "wait for it to finish",
-        });
-      await deps.checkpointer.deleteThread(draft.id);
-      await deps.drafts.remove(draft.id);
+      await removeDraft(deps, request.params.id);
       return reply.status(204).send(null);
     },
   );
