@@ -119,17 +119,31 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
     const id = /draft ([0-9a-f-]{36})/.exec(first.stderr())![1]!;
     await new Promise((resolve) => setTimeout(resolve, 1100)); // the lease runs out
 
-    const a = spawnCli(["resume", id], env);
-    const b = spawnCli(["resume", id], env);
-    const codes = [await a.exited, await b.exited].sort();
-    expect(codes).toEqual([0, 2]);
-    const refused = [a, b].find((run) => run.stderr().includes("BUSY"))!;
-    expect(refused.stderr()).toMatch(
-      kind === "postgres"
-        ? /DRAFT_BUSY: draft .* is being drafted by another process/
-        : /STORE_BUSY: the embedded store .* is in use by plandraft process \d+/,
-    );
-    expect(refused.stdout()).toBe("");
+    // The first resume's next model call never answers, so it is surely still running when the
+    // second one asks; a race on start-up times cannot decide the outcome.
+    const stalled = await startScriptedLlm({ respond: () => ({ kind: "stall" }) });
+    const stalledEnv = { ...env, OPENAI_BASE_URL: stalled.baseURL };
+    const a = spawnCli(["resume", id], stalledEnv);
+    try {
+      await waitFor(
+        () => stalled.requests.length > 0,
+        30_000,
+        "the first resume to call the model",
+      );
+      const b = spawnCli(["resume", id], stalledEnv);
+      expect(await b.exited).toBe(2);
+      expect(b.stderr()).toMatch(
+        kind === "postgres"
+          ? /DRAFT_BUSY: draft .* is being drafted by another process/
+          : /STORE_BUSY: the embedded store .* is in use by plandraft process \d+/,
+      );
+      expect(b.stdout()).toBe("");
+      expect(a.child.exitCode).toBeNull(); // the first is still drafting
+    } finally {
+      a.child.kill("SIGKILL");
+      await a.exited;
+      await stalled.close();
+    }
   });
 
   it("rm deletes a draft with its versions and checkpoints", async () => {
