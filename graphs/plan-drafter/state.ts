@@ -63,8 +63,16 @@ export type DraftUpdate = Partial<DraftStateType>;
 
 /** What a node reports while it works, on LangGraph's "custom" stream. */
 export type ProgressEvent =
+  /** A unit starts, or starts again from empty (a repair turn): drop any text shown for it. */
   | { type: "section.started"; unit: string }
-  | { type: "section.completed"; unit: string; status: SectionDraft["status"] }
+  /** Text to append to the unit's markdown; a unit's deltas add up to its completed markdown. */
+  | { type: "section.delta"; unit: string; text: string }
+  | {
+      type: "section.completed";
+      unit: string;
+      status: SectionDraft["status"];
+      markdown: string;
+    }
   | { type: "section.failed"; unit: string; code: string; message: string }
   | {
       type: "step";

@@ -53,6 +53,12 @@ export interface SectionRequest {
    * none for a section re-drafted because one it builds on changed.
    */
   revision: { feedback: string | undefined } | undefined;
+  /**
+   * Sees the unit's content while the model writes it: the partial content so far, and the
+   * attempt it belongs to (a repair turn starts again from nothing). Drafters that do not
+   * stream never call it.
+   */
+  onPartial?: ((content: Record<string, unknown>, attempt: number) => void) | undefined;
 }
 
 /**

@@ -92,6 +92,6 @@ function documentField(block: FieldBlock, values: DocumentControlValues): string
 }
 
 /** At most one blank line in a row, so a removed slot leaves no hole. */
-function collapseBlankLines(lines: string[]): string[] {
+export function collapseBlankLines(lines: string[]): string[] {
   return lines.filter((line, i) => line.trim() !== "" || (lines[i - 1]?.trim() ?? "") !== "");
 }

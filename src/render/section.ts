@@ -61,7 +61,7 @@ function trailingRule(section: Section): string[] {
   return tail?.kind === "literal" && /^-{3,}\s*$/.test(tail.text) ? [tail.text, ""] : [];
 }
 
-function renderBlock(block: Exclude<Block, { kind: "literal" }>, value: unknown): string[] {
+export function renderBlock(block: Exclude<Block, { kind: "literal" }>, value: unknown): string[] {
   switch (block.kind) {
     case "guidance":
       return [blockText(asText(value))];
@@ -103,6 +103,12 @@ function renderField(block: FieldBlock, value: unknown): string[] {
     .filter(Boolean);
   if (items.length <= 1)
     return [`${block.prefix}${label} ${items[0] ?? ""}`.trimEnd() + block.suffix];
+  return fieldList(block, items);
+}
+
+/** A field with several items: the label, then one nested bullet per item (already inline text). */
+export function fieldList(block: FieldBlock, items: string[]): string[] {
+  const label = block.bold ? `**${block.label}:**` : `${block.label}:`;
   const indent = " ".repeat(block.prefix.length || 0);
   return [`${block.prefix}${label}`, ...items.map((item) => `${indent}- ${item}`)];
 }

@@ -29,7 +29,13 @@ describe("progress on stderr", () => {
       resumed: false,
     });
     progress.onEvent({ type: "section.started", unit: "a" });
-    progress.onEvent({ type: "section.completed", unit: "a", status: "drafted" });
+    progress.onEvent({ type: "section.delta", unit: "a", text: "## Architecture" });
+    progress.onEvent({
+      type: "section.completed",
+      unit: "a",
+      status: "drafted",
+      markdown: "## Architecture",
+    });
     progress.onEvent({
       type: "section.failed",
       unit: "b",

@@ -1,7 +1,9 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { SectionRequest } from "../../../src/drafters/types.js";
 import { AppError, describeError, isAppError } from "../../../src/errors.js";
+import { renderPartialUnit } from "../../../src/render/partial.js";
 import { renderUnit } from "../../../src/render/plan.js";
+import { streamedText } from "../../../src/render/streamed-text.js";
 import type { SectionDraft } from "../../../src/render/types.js";
 import type { SectionNode, WorkUnit } from "../../../src/template/layout.js";
 import { report, type GraphContext } from "../context.js";
@@ -45,11 +47,26 @@ export async function draftUnit(
   revision?: SectionRequest["revision"],
 ): Promise<{ draft: SectionDraft; usage?: DraftUpdate["usage"] }> {
   report(config, { type: "section.started", unit: unit.id });
+  const text = streamedText();
+  let attempt = 0;
+  const onPartial = (content: Record<string, unknown>, turn: number) => {
+    if (turn !== attempt) {
+      attempt = turn;
+      text.restart();
+      report(config, { type: "section.started", unit: unit.id });
+    }
+    const delta = text.next(renderPartialUnit(unit.section, content));
+    if (delta) report(config, { type: "section.delta", unit: unit.id, text: delta });
+  };
   try {
-    const request = requestFor(ctx, unit, state, findings, revision);
+    const request = { ...requestFor(ctx, unit, state, findings, revision), onPartial };
     const { draft, usage } = await ctx.drafter.section(request, config);
-    if (draft.status === "drafted") ctx.prepareCheck(renderUnit(unit.section, draft));
-    report(config, { type: "section.completed", unit: unit.id, status: draft.status });
+    const markdown = renderUnit(unit.section, draft);
+    if (draft.status === "drafted") ctx.prepareCheck(markdown);
+    const last = text.finish(markdown);
+    if (last.restart) report(config, { type: "section.started", unit: unit.id });
+    if (last.delta) report(config, { type: "section.delta", unit: unit.id, text: last.delta });
+    report(config, { type: "section.completed", unit: unit.id, status: draft.status, markdown });
     return { draft, usage };
   } catch (error) {
     if (config.signal?.aborted) throw error;

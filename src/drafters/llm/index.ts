@@ -44,13 +44,9 @@ export function createLlmDrafter(
     notice: undefined,
     async brief({ feature, layout }, config) {
       const messages = [...prefixMessages(layout, feature), analyzeMessage(layout)];
-      const { value, usage } = await callForStructure(
-        model,
-        messages,
-        briefTool,
-        config,
-        options.callTimeoutMs,
-      );
+      const { value, usage } = await callForStructure(model, messages, briefTool, config, {
+        timeoutMs: options.callTimeoutMs,
+      });
       return { brief: value, usage };
     },
     async section(request, config) {
@@ -60,11 +56,30 @@ export function createLlmDrafter(
         sectionMessages(request),
         tool,
         config,
-        options.callTimeoutMs,
+        {
+          timeoutMs: options.callTimeoutMs,
+          onPartial:
+            request.onPartial &&
+            ((args, attempt) => {
+              const partial = partialContent(request.unit, args);
+              if (partial) request.onPartial?.(partial, attempt);
+            }),
+        },
       );
       return { draft: toDraft(request.unit, value), usage };
     },
   };
+}
+
+/** The content streamed so far, or nothing while a repository unit has not started its plan. */
+function partialContent(unit: WorkUnit, args: unknown): Record<string, unknown> | undefined {
+  if (typeof args !== "object" || args === null || Array.isArray(args)) return undefined;
+  const value = args as Record<string, unknown>;
+  if (!unit.repo) return value;
+  const plan = value.plan;
+  return typeof plan === "object" && plan !== null && !Array.isArray(plan)
+    ? (plan as Record<string, unknown>)
+    : undefined;
 }
 
 /** A repository unit may answer "no changes, because ..." instead of content. */

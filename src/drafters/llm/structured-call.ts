@@ -1,5 +1,13 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AIMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
+import {
+  AIMessage,
+  AIMessageChunk,
+  ToolMessage,
+  type BaseMessage,
+  type ToolCallChunk,
+  type UsageMetadata,
+} from "@langchain/core/messages";
+import { parsePartialJson } from "@langchain/core/output_parsers";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import type { z } from "zod";
@@ -29,6 +37,16 @@ export interface StructuredCall<T> {
   usage: Usage;
 }
 
+export interface CallOptions {
+  /** Upper bound of one model call, its retries included. */
+  timeoutMs: number;
+  /**
+   * Sees the tool's arguments as they stream in, parsed from the partial JSON so far. `attempt`
+   * is 1 for the repair turn, whose arguments start again from nothing.
+   */
+  onPartial?: ((args: unknown, attempt: number) => void) | undefined;
+}
+
 /**
  * Asks the model to call one tool whose arguments follow `schema`, and validates them with zod.
  * Output that breaks the schema gets one repair turn (the model sees what was wrong); after
@@ -40,7 +58,7 @@ export async function callForStructure<S extends z.ZodType>(
   messages: BaseMessage[],
   tool: StructuredTool<S>,
   config: RunnableConfig,
-  callTimeoutMs: number,
+  options: CallOptions,
 ): Promise<StructuredCall<z.infer<S>>> {
   if (!model.bindTools) throw new AppError("MODEL_CONFIG", "this chat model cannot call tools");
   const definition = {
@@ -52,11 +70,13 @@ export async function callForStructure<S extends z.ZodType>(
   let conversation = messages;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     // The client's own timeout stops waiting for headers only; this bounds a stream that stalls midway.
-    const reply = await invoke(
+    const onPartial = options.onPartial;
+    const reply = await streamReply(
       bound,
       conversation,
-      { ...config, timeout: callTimeoutMs },
+      { ...config, timeout: options.timeoutMs },
       tool.name,
+      onPartial && ((args) => onPartial(args, attempt)),
     );
     usage = addUsage(usage, usageOf(reply));
     const outcome = parseToolArgs(reply, tool.name, tool.schema);
@@ -77,18 +97,66 @@ export async function callForStructure<S extends z.ZodType>(
   throw new AppError("INTERNAL", "unreachable");
 }
 
-async function invoke(
+/**
+ * Streams the reply so its arguments can be shown as they arrive. The chunks' argument text is
+ * joined here and parsed once at the end: concatenating LangChain chunks would re-parse the whole
+ * partial JSON on every chunk, a cost paid again for each section of each draft.
+ */
+async function streamReply(
   bound: ReturnType<NonNullable<BaseChatModel["bindTools"]>>,
   messages: BaseMessage[],
   config: RunnableConfig,
   name: string,
+  onPartial: ((args: unknown) => void) | undefined,
 ): Promise<AIMessage> {
+  const calls = new Map<number, ToolCallChunk & { args: string }>();
+  let content = "";
+  let usage: UsageMetadata | undefined;
   try {
-    const reply = await bound.invoke(messages, config);
-    return reply instanceof AIMessage ? reply : new AIMessage(reply);
+    for await (const chunk of await bound.stream(messages, config)) {
+      if (typeof chunk.content === "string") content += chunk.content;
+      usage = chunk.usage_metadata ?? usage;
+      const grew = collectCallChunks(calls, chunk.tool_call_chunks ?? []);
+      if (grew && onPartial) {
+        const first = [...calls.values()].find((c) => c.name === name);
+        const partial: unknown = first ? parsePartialJson(first.args) : undefined;
+        if (partial !== undefined && partial !== null) onPartial(partial);
+      }
+    }
   } catch (error) {
     throw toModelError(error, name);
   }
+  const reply = new AIMessageChunk({
+    content,
+    tool_call_chunks: [...calls.values()],
+    ...(usage ? { usage_metadata: usage } : {}),
+  });
+  return new AIMessage({
+    content: reply.content,
+    tool_calls: reply.tool_calls ?? [],
+    invalid_tool_calls: reply.invalid_tool_calls ?? [],
+    ...(usage ? { usage_metadata: usage } : {}),
+  });
+}
+
+/** Joins streamed tool-call pieces by their index; true when some arguments grew. */
+function collectCallChunks(
+  calls: Map<number, ToolCallChunk & { args: string }>,
+  chunks: ToolCallChunk[],
+): boolean {
+  let grew = false;
+  for (const piece of chunks) {
+    const index = piece.index ?? 0;
+    const call = calls.get(index) ?? { type: "tool_call_chunk", index, args: "" };
+    if (piece.name) call.name = piece.name;
+    if (piece.id) call.id = piece.id;
+    if (piece.args) {
+      call.args += piece.args;
+      grew = true;
+    }
+    calls.set(index, call);
+  }
+  return grew;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string };
