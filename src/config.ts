@@ -36,7 +36,15 @@ const ConfigSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   PLANDRAFT_MAX_RUNNING: z.coerce.number().int().min(1).max(256).default(4),
+  PLANDRAFT_MAX_QUEUED: z.coerce.number().int().min(0).max(100_000).default(100),
   PLANDRAFT_SERVER_ID: z.string().min(1).optional(),
+  PLANDRAFT_API_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
+  PLANDRAFT_ALLOW_NO_TOKEN: z.enum(["0", "1", "true", "false"]).optional(),
+  PLANDRAFT_CORS_ORIGINS: z.string().trim().min(1).optional(),
+  PLANDRAFT_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
+  PLANDRAFT_HEARTBEAT_MS: z.coerce.number().int().min(50).default(15_000),
+  /** The server the CLI talks to instead of drafting locally. */
+  PLANDRAFT_SERVER: z.url().optional(),
 });
 
 export interface Config {
@@ -56,7 +64,25 @@ export interface Config {
   /** How long a running draft stays claimed by its process without a heartbeat. */
   leaseMs: number;
   /** `id` names this server across restarts: it resumes the drafts it claimed under that name. */
-  server: { host: string; port: number; bodyLimit: number; maxRunning: number; id: string };
+  server: {
+    host: string;
+    port: number;
+    bodyLimit: number;
+    maxRunning: number;
+    maxQueued: number;
+    id: string;
+    /** When set, every /v1 route needs `Authorization: Bearer <token>`. */
+    apiToken: string | undefined;
+    /** Listen on a non-loopback address without a token: only when asked for explicitly. */
+    allowNoToken: boolean;
+    /** Origins allowed by CORS; empty: CORS off. */
+    corsOrigins: string[];
+    /** Requests that create work (drafts, revisions) per client address per minute. */
+    rateLimit: number;
+    heartbeatMs: number;
+  };
+  /** A plandraft server for the CLI to use instead of drafting locally, and its token. */
+  remote: { url: string; token: string | undefined } | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -90,7 +116,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: c.PLANDRAFT_PORT,
       bodyLimit: c.PLANDRAFT_BODY_LIMIT,
       maxRunning: c.PLANDRAFT_MAX_RUNNING,
+      maxQueued: c.PLANDRAFT_MAX_QUEUED,
       id: c.PLANDRAFT_SERVER_ID ?? `${hostname()}:${c.PLANDRAFT_PORT}`,
+      apiToken: c.PLANDRAFT_API_TOKEN,
+      allowNoToken: c.PLANDRAFT_ALLOW_NO_TOKEN === "1" || c.PLANDRAFT_ALLOW_NO_TOKEN === "true",
+      corsOrigins: (c.PLANDRAFT_CORS_ORIGINS ?? "")
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+      rateLimit: c.PLANDRAFT_RATE_LIMIT,
+      heartbeatMs: c.PLANDRAFT_HEARTBEAT_MS,
     },
+    remote: c.PLANDRAFT_SERVER
+      ? { url: c.PLANDRAFT_SERVER.replace(/\/+$/, ""), token: c.PLANDRAFT_API_TOKEN }
+      : undefined,
   };
 }

@@ -8,6 +8,8 @@ import type { Drafter } from "./drafters/types.js";
 import { createChatModel, parseModelName } from "./models/chat-model.js";
 import { openDatabase, type Database } from "./store/database.js";
 import { createDraftStore, type DraftStore } from "./store/draft-store.js";
+import { createEventStore } from "./store/event-store.js";
+import { createEventHub, type EventHub } from "./events/event-hub.js";
 import { migrate } from "./store/migrate.js";
 
 /** What the CLI and the server share: built once from the config, passed to whatever needs it. */
@@ -17,6 +19,8 @@ export interface Deps {
   drafterFor(modelName?: string): Drafter;
   db: Database;
   drafts: DraftStore;
+  /** Each draft's event stream: numbered, saved, and fanned out to whoever follows it. */
+  events: EventHub;
   checkpointer: PostgresSaver;
   /** Who this process is when it claims a draft. */
   owner: string;
@@ -52,6 +56,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       overrides.drafterFor?.(modelName) ?? createDrafter(modelName, config),
     db,
     drafts: createDraftStore(db),
+    events: createEventHub(createEventStore(db)),
     checkpointer: new PostgresSaver(db.pool, undefined, { schema: db.schema }),
     owner: overrides.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     close: () => db.close(),

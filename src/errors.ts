@@ -31,8 +31,18 @@ export type ErrorCode =
   | "DRAFT_NOT_RESUMABLE"
   | "DRAFT_NOT_FINISHED"
   | "VERSION_NOT_FOUND"
-  | "TOO_MANY_DRAFTS"
+  | "DRAFT_NOT_RUNNING"
+  | "DRAFT_CANCELLED"
+  | "QUEUE_FULL"
+  | "RATE_LIMITED"
   | "PLAN_NOT_READY"
+  | "EVENT_ID_INVALID"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "SERVER_STOPPING"
+  | "SERVER_INSECURE"
+  | "SERVER_UNREACHABLE"
+  | "SERVER_ERROR"
   | "SERVER_LISTEN_FAILED"
   | "INTERNAL";
 
@@ -58,20 +68,30 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DRAFT_NOT_RESUMABLE: 409,
   DRAFT_NOT_FINISHED: 409,
   VERSION_NOT_FOUND: 404,
-  TOO_MANY_DRAFTS: 429,
+  DRAFT_NOT_RUNNING: 409,
+  QUEUE_FULL: 429,
+  RATE_LIMITED: 429,
   PLAN_NOT_READY: 409,
+  EVENT_ID_INVALID: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  SERVER_STOPPING: 503,
+  SERVER_INSECURE: 400,
 };
 
 export interface AppErrorOptions {
   hint?: string;
   status?: number;
   cause?: unknown;
+  /** For a 429 or 503: when to try again, in seconds (sent as Retry-After). */
+  retryAfterS?: number;
 }
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly status: number;
+  readonly retryAfterS: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -79,6 +99,7 @@ export class AppError extends Error {
     this.code = code;
     this.hint = options.hint;
     this.status = options.status ?? STATUS[code] ?? 500;
+    this.retryAfterS = options.retryAfterS;
   }
 
   /** `code: message (hint)`, one line, as the CLI prints it. */

@@ -34,7 +34,7 @@ export async function draftCommand(
           templateSource,
           model,
         },
-        onEvent,
+        { onEvent },
       ),
     ),
   );
@@ -49,7 +49,7 @@ export async function resumeCommand(
 ): Promise<number> {
   if (options.output) await assertWritable(options.output);
   return withService(config, {}, (service) =>
-    drawResult(io, options, (onEvent) => service.resume(id, onEvent)),
+    drawResult(io, options, (onEvent) => service.resume(id, { onEvent })),
   );
 }
 
@@ -76,7 +76,7 @@ export async function reviseCommand(
     cascade: Boolean(options.cascade),
   };
   return withService(config, {}, (service) =>
-    drawResult(io, options, (onEvent) => service.revise(id, change, onEvent)),
+    drawResult(io, options, (onEvent) => service.revise(id, change, { onEvent })),
   );
 }
 

@@ -122,11 +122,16 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .description("serve the HTTP API (and run drafts) until stopped")
     .option("--host <host>", "address to listen on (default: PLANDRAFT_HOST, else 127.0.0.1)")
     .option("--port <port>", "port to listen on (default: PLANDRAFT_PORT, else 8080)")
-    .action(async (options: { host?: string; port?: string }) => {
+    .option(
+      "--allow-no-token",
+      "listen on a non-loopback address without PLANDRAFT_API_TOKEN (something in front checks access)",
+    )
+    .action(async (options: { host?: string; port?: string; allowNoToken?: boolean }) => {
       const env = {
         ...io.env,
         ...(options.host ? { PLANDRAFT_HOST: options.host } : {}),
         ...(options.port ? { PLANDRAFT_PORT: options.port } : {}),
+        ...(options.allowNoToken ? { PLANDRAFT_ALLOW_NO_TOKEN: "1" } : {}),
       };
       const server = await startServer(loadConfig(env), io);
       await server.closed; // until SIGTERM or SIGINT

@@ -8,6 +8,8 @@ import type { DraftStateType, Revision } from "../../graphs/plan-drafter/state.j
 import { dependentsOf } from "../template/layout.js";
 import { parseTemplate } from "../template/parse.js";
 import { findSection } from "./find-section.js";
+import { endEventOf, streamEventOf } from "../events/draft-events.js";
+import type { RunEvents } from "../events/event-hub.js";
 import {
   graphFor,
   outlineOf,
@@ -16,6 +18,7 @@ import {
   type DraftEvent,
   type DraftResult,
   type GraphInput,
+  type RevisionSummary,
 } from "./run-draft.js";
 
 export interface NewDraftRequest {
@@ -27,7 +30,11 @@ export interface NewDraftRequest {
   date?: string | undefined;
 }
 
-type OnEvent = (event: DraftEvent) => void;
+/** Who watches a run: progress as it happens, and a signal that stops it (cancel, shutdown). */
+export interface Watch {
+  onEvent?: ((event: DraftEvent) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
 
 /**
  * Drafts as durable threads: each draft is recorded, claimed by the process that runs it (a
@@ -38,24 +45,29 @@ export function createDraftService(deps: Deps) {
    * Records a new draft and starts it: resolves once the draft is saved (with its id), while
    * `done` settles when the drafting ends. A server answers with the id at once.
    */
-  const begin = async (
-    request: NewDraftRequest,
-    onEvent: OnEvent = () => {},
-  ): Promise<{ id: string; done: Promise<DraftResult> }> => {
+  /** Records a draft; a template or model that cannot work is refused before anything is saved. */
+  const record = async (request: NewDraftRequest, status: "running" | "queued") => {
     const template = parseTemplate(request.templateSource);
     const id = randomUUID();
-    // Built before the draft is recorded: a template or model that cannot work leaves no record.
     const thread = graphFor(deps, template, request.model);
-    const model = thread.model;
     const draft = {
       id,
       title: request.feature.name,
-      model,
+      model: thread.model,
       template: request.templateSource,
       featureText: request.feature.text,
       featureSource: request.featureSource,
     };
-    await deps.drafts.create(draft, deps.owner, deps.config.leaseMs);
+    await deps.drafts.create(draft, deps.owner, deps.config.leaseMs, status);
+    return { id, thread, draft };
+  };
+
+  const begin = async (
+    request: NewDraftRequest,
+    watch: Watch = {},
+  ): Promise<{ id: string; done: Promise<DraftResult> }> => {
+    const { id, thread, draft } = await record(request, "running");
+    const model = thread.model;
     const input: GraphInput = {
       featureText: request.feature.text,
       featureSource: request.featureSource,
@@ -63,68 +75,98 @@ export function createDraftService(deps: Deps) {
     };
     return {
       id,
-      done: run(deps, { id, title: draft.title, model }, thread, input, false, onEvent),
+      done: run(deps, { id, title: draft.title, model }, thread, input, false, watch),
+    };
+  };
+
+  /**
+   * Checks a revision (the draft has finished, the section exists) and returns the run that
+   * re-drafts one section with feedback (with `cascade`, also the sections that depend on it) as
+   * the draft's next version, by moving its thread forward.
+   */
+  const prepareRevision = async (idOrPrefix: string, change: RevisionRequest) => {
+    const record = await findDraft(deps, idOrPrefix);
+    const template = parseTemplate(record.template);
+    const thread = graphFor(deps, template, record.model);
+    const { graph, layout } = thread;
+    const unit = findSection(layout, change.section);
+    const state = await graph.getState({ configurable: { thread_id: record.id } });
+    const values = (state.values ?? {}) as Partial<DraftStateType>;
+    if (state.next.length > 0 || !values.brief) {
+      throw new AppError(
+        "DRAFT_NOT_FINISHED",
+        `draft ${record.id} is ${record.status}: it can be revised once it has finished`,
+        {
+          hint:
+            record.status === "interrupted"
+              ? `finish it first with \`plandraft resume ${record.id}\``
+              : "wait for it to finish",
+        },
+      );
+    }
+    const cascade = change.cascade
+      ? layout.units.filter((u) => dependentsOf(layout, unit.node).includes(u.node))
+      : [];
+    const revision: Revision = {
+      number: (values.revision?.number ?? 0) + 1,
+      target: unit.id,
+      feedback: change.feedback,
+      cascade: change.cascade,
+      units: [unit.id, ...cascade.map((u) => u.id)],
+    };
+    const revised = {
+      section: unit.id,
+      feedback: change.feedback,
+      cascade: change.cascade,
+      sections: revision.units,
+    };
+    const draft = { id: record.id, title: record.title, model: record.model };
+    return {
+      id: record.id,
+      run: async (watch: Watch = {}): Promise<DraftResult> => {
+        await claim(deps, record);
+        const input = { revision, checks: 0, repairs: {} };
+        return run(deps, draft, thread, input, false, watch, revised);
+      },
     };
   };
 
   return {
-    start: async (request: NewDraftRequest, onEvent: OnEvent = () => {}): Promise<DraftResult> =>
-      (await begin(request, onEvent)).done,
+    start: async (request: NewDraftRequest, watch: Watch = {}): Promise<DraftResult> =>
+      (await begin(request, watch)).done,
 
     begin,
+
+    /** Records a draft that waits for its turn; `resume` starts it. */
+    enqueue: async (request: NewDraftRequest): Promise<string> =>
+      (await record(request, "queued")).id,
 
     /**
      * Re-drafts one section with feedback (with `cascade`, also the sections that depend on it)
      * as the draft's next version, by moving its thread forward.
      */
-    async revise(
-      idOrPrefix: string,
-      change: RevisionRequest,
-      onEvent: OnEvent = () => {},
-    ): Promise<DraftResult> {
-      const record = await findDraft(deps, idOrPrefix);
-      const template = parseTemplate(record.template);
-      const thread = graphFor(deps, template, record.model);
-      const { graph, layout } = thread;
-      const unit = findSection(layout, change.section);
-      const state = await graph.getState({ configurable: { thread_id: record.id } });
-      const values = (state.values ?? {}) as Partial<DraftStateType>;
-      if (state.next.length > 0 || !values.brief) {
-        throw new AppError(
-          "DRAFT_NOT_FINISHED",
-          `draft ${record.id} is ${record.status}: it can be revised once it has finished`,
-          {
-            hint:
-              record.status === "interrupted"
-                ? `finish it first with \`plandraft resume ${record.id}\``
-                : "wait for it to finish",
-          },
-        );
-      }
-      const cascade = change.cascade
-        ? layout.units.filter((u) => dependentsOf(layout, unit.node).includes(u.node))
-        : [];
-      const revision: Revision = {
-        number: (values.revision?.number ?? 0) + 1,
-        target: unit.id,
-        feedback: change.feedback,
-        cascade: change.cascade,
-        units: [unit.id, ...cascade.map((u) => u.id)],
-      };
-      await claim(deps, record);
-      const input = { revision, checks: 0, repairs: {} };
-      const revised = {
-        section: unit.id,
-        feedback: change.feedback,
-        cascade: change.cascade,
-        sections: revision.units,
-      };
-      const draft = { id: record.id, title: record.title, model: record.model };
-      return run(deps, draft, thread, input, false, onEvent, revised);
+    async revise(idOrPrefix: string, change: RevisionRequest, watch: Watch = {}) {
+      return (await prepareRevision(idOrPrefix, change)).run(watch);
+    },
+
+    prepareRevision,
+
+    /** Ends a draft that was still waiting for its turn, as cancelled. */
+    async cancelQueued(id: string): Promise<void> {
+      await deps.drafts.finish(id, deps.owner, {
+        status: "cancelled",
+        error: { code: "DRAFT_CANCELLED", message: "the draft was cancelled before it started" },
+      });
+      const events = await deps.events.open(id);
+      events.emit("draft.failed", {
+        code: "DRAFT_CANCELLED",
+        message: "the draft was cancelled before it started",
+      });
+      await events.close();
     },
 
     /** Continues a draft from its last checkpoint: finished sections are not drafted again. */
-    async resume(idOrPrefix: string, onEvent: OnEvent = () => {}): Promise<DraftResult> {
+    async resume(idOrPrefix: string, watch: Watch = {}): Promise<DraftResult> {
       const record = await findDraft(deps, idOrPrefix);
       const template = parseTemplate(record.template);
       const thread = graphFor(deps, template, record.model);
@@ -147,7 +189,7 @@ export function createDraftService(deps: Deps) {
         ? null
         : { featureText: record.featureText, featureSource: record.featureSource };
       const draft = { id: record.id, title: record.title, model: record.model };
-      return run(deps, draft, thread, input, hasStarted, onEvent);
+      return run(deps, draft, thread, input, hasStarted, watch);
     },
   };
 }
@@ -178,7 +220,7 @@ export async function findDraft(deps: Deps, idOrPrefix: string): Promise<DraftRe
 /** Deletes a draft with its versions and checkpoints; a draft some process is running is refused. */
 export async function removeDraft(deps: Deps, idOrPrefix: string): Promise<DraftRecord> {
   const draft = await findDraft(deps, idOrPrefix);
-  if (draft.status === "running") {
+  if (draft.status === "running" || draft.status === "queued") {
     throw new AppError(
       "DRAFT_BUSY",
       `draft ${draft.id} is being drafted by ${draft.owner ?? "another process"}`,
@@ -212,20 +254,27 @@ async function run(
   { graph, layout }: ReturnType<typeof graphFor>,
   input: GraphInput | null,
   resumed: boolean,
-  onEvent: OnEvent,
-  revision: object | null = null,
+  watch: Watch,
+  revision: RevisionSummary | null = null,
 ): Promise<DraftResult> {
   const heartbeat = keepLease(deps, draft.id);
+  const events = await deps.events.open(draft.id);
+  const emit = (event: DraftEvent) => {
+    watch.onEvent?.(event);
+    const streamed = streamEventOf(event);
+    if (streamed) events.emit(...streamed);
+  };
   try {
     const outline = outlineOf(layout);
-    onEvent({
+    emit({
       type: "draft.started",
       id: draft.id,
       title: draft.title,
       sections: outline,
       resumed,
+      revision: revision ?? undefined,
     });
-    const state = await streamDraft(deps, graph, draft.id, input, onEvent);
+    const state = await streamDraft(deps, graph, draft.id, input, emit, watch.signal);
     const result = resultOf(draft, outline, state);
     if (result.status === "completed") {
       result.version = await deps.drafts.addVersion(draft.id, {
@@ -243,17 +292,31 @@ async function run(
       error,
       usage: result.usage,
     });
+    events.emit(...endEventOf(result, error));
+    await events.close();
     return result;
   } catch (error) {
-    throw await failRun(deps, draft.id, error);
+    throw await failRun(deps, draft.id, error, events, watch.signal);
   } finally {
     clearInterval(heartbeat);
   }
 }
 
-/** The database went away: say so, and how to finish; anything else fails the run with its reason. */
-async function failRun(deps: Deps, id: string, error: unknown): Promise<unknown> {
+/**
+ * How a run that stopped early ends. A lost database: say so and how to finish. A server that
+ * is stopping: leave the draft running, so its restart resumes it. A cancel, or any other error:
+ * the draft ends with its reason, as its stream's last event.
+ */
+async function failRun(
+  deps: Deps,
+  id: string,
+  error: unknown,
+  events: RunEvents,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
   if (isConnectionError(error)) {
+    // Saving the last events fails on the same lost connection, which the error below reports.
+    await events.close().catch(() => undefined);
     return new AppError(
       "DATABASE_LOST",
       `lost the connection to ${deps.db.where} while drafting ${id}: ${describeError(error)}`,
@@ -263,12 +326,20 @@ async function failRun(deps: Deps, id: string, error: unknown): Promise<unknown>
       },
     );
   }
-  const code = isAppError(error) ? error.code : "INTERNAL";
+  const reason: unknown = signal?.aborted ? signal.reason : error;
+  if (isAppError(reason) && reason.code === "SERVER_STOPPING") {
+    await events.close();
+    return reason;
+  }
+  const code = isAppError(reason) ? reason.code : "INTERNAL";
+  const message = describeError(reason);
   await deps.drafts.finish(id, deps.owner, {
-    status: "failed",
-    error: { code, message: describeError(error) },
+    status: code === "DRAFT_CANCELLED" ? "cancelled" : "failed",
+    error: { code, message },
   });
-  return error;
+  events.emit("draft.failed", { code, message });
+  await events.close();
+  return reason;
 }
 
 function keepLease(deps: Deps, id: string): NodeJS.Timeout {

@@ -47,8 +47,17 @@ export type DraftEvent =
       title: string;
       sections: SectionOutline[];
       resumed: boolean;
+      /** What a revision run re-drafts; absent for a first draft or a resume. */
+      revision?: RevisionSummary | undefined;
     }
   | ProgressEvent;
+
+export interface RevisionSummary {
+  section: string;
+  feedback: string;
+  cascade: boolean;
+  sections: string[];
+}
 
 /** The units of a layout as a client lays them out: id, title, and what each waits for. */
 export function outlineOf(layout: DraftLayout): SectionOutline[] {
@@ -104,6 +113,7 @@ export async function streamDraft(
   threadId: string,
   input: GraphInput | null,
   onEvent: (event: DraftEvent) => void,
+  signal?: AbortSignal,
 ): Promise<DraftStateType | undefined> {
   // "updates" rather than "values": copying the whole state out after every step costs more
   // than reading the final state once from the checkpoint.
@@ -114,6 +124,7 @@ export async function streamDraft(
     durability: "sync",
     maxConcurrency: deps.config.maxParallelCalls,
     configurable: { thread_id: threadId },
+    ...(signal ? { signal } : {}),
   });
   for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
     if (mode === "custom") onEvent(chunk as ProgressEvent);

@@ -1,6 +1,9 @@
 import { readFile } from "node:fs/promises";
+import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import multipart from "@fastify/multipart";
+import rateLimit from "@fastify/rate-limit";
+import { fastifySSE } from "@fastify/sse";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyServerOptions } from "fastify";
@@ -13,8 +16,12 @@ import {
 import type { Deps } from "../deps.js";
 import { createDraftService } from "../drafting/draft-service.js";
 import { DEFAULT_TEMPLATE_PATH } from "../package-root.js";
+import { AppError } from "../errors.js";
+import { requireToken } from "./auth.js";
 import { registerErrorHandler } from "./errors.js";
+import type { OpenStreams } from "./event-stream.js";
 import { draftRoutes } from "./routes/drafts.js";
+import { runRoutes } from "./routes/runs.js";
 import { createDraftRunner } from "./runner.js";
 
 /**
@@ -33,7 +40,20 @@ export async function buildServer(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  const { server } = deps.config;
   await app.register(helmet);
+  if (server.corsOrigins.length > 0) await app.register(cors, { origin: server.corsOrigins });
+  if (server.apiToken) requireToken(app, server.apiToken);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError(
+        "RATE_LIMITED",
+        `more than ${context.max} new drafts or revisions a minute from this address`,
+        { hint: `try again in ${context.after}`, retryAfterS: Math.ceil(context.ttl / 1000) },
+      ),
+  });
+  await app.register(fastifySSE, { heartbeatInterval: server.heartbeatMs });
   await app.register(multipart, { limits: { files: 1, fileSize: deps.config.server.bodyLimit } });
   app.addContentTypeParser(
     ["text/markdown", "text/plain"],
@@ -52,11 +72,14 @@ export async function buildServer(
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  const runner = createDraftRunner(
-    createDraftService(deps),
-    deps.config.server.maxRunning,
-    app.log,
-  );
+  const runner = createDraftRunner(createDraftService(deps), server, app.log);
+  const streams: OpenStreams = new Set();
+  // On close: end the event streams first (clients reconnect, to this server once it is back),
+  // then interrupt running drafts, which stay resumable.
+  app.addHook("preClose", async () => {
+    for (const end of [...streams]) end();
+    await runner.stop();
+  });
   const defaultTemplate = await readFile(DEFAULT_TEMPLATE_PATH, "utf8");
   app.get("/healthz", { schema: { hide: true } }, () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
@@ -69,7 +92,8 @@ export async function buildServer(
         .send({ code: "DATABASE_UNREACHABLE", message: "the database cannot be reached" });
     }
   });
-  await app.register(draftRoutes, { deps, runner, defaultTemplate });
+  await app.register(draftRoutes, { deps, runner, defaultTemplate, streams });
+  await app.register(runRoutes, { deps, runner, defaultTemplate, streams });
   return { app, runner };
 }
 

@@ -11,6 +11,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isAppError(error)) {
       if (error.status >= 500) request.log.error({ err: error }, "request failed");
+      if (error.retryAfterS !== undefined)
+        void reply.header("retry-after", String(error.retryAfterS));
       return reply.status(error.status).send({ code: error.code, message: messageOf(error) });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {

@@ -2,6 +2,7 @@ import type { Config } from "../config.js";
 import { createDeps } from "../deps.js";
 import { AppError } from "../errors.js";
 import { buildServer } from "./app.js";
+import { assertSafeToListen } from "./auth.js";
 
 export interface RunningServer {
   url: string;
@@ -19,6 +20,7 @@ export async function startServer(
   config: Config,
   io: { stderr: NodeJS.WritableStream },
 ): Promise<RunningServer> {
+  assertSafeToListen(config.server.host, config.server);
   const owner = `server:${config.server.id}`;
   const deps = await createDeps(config, { owner });
   const { app, runner } = await buildServer(deps, {

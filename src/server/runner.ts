@@ -1,47 +1,145 @@
 import type { FastifyBaseLogger } from "fastify";
-import type { DraftService, NewDraftRequest } from "../drafting/draft-service.js";
+import type { DraftService, NewDraftRequest, Watch } from "../drafting/draft-service.js";
+import type { DraftResult } from "../drafting/run-draft.js";
 import { AppError } from "../errors.js";
 
+export interface RunnerLimits {
+  /** Drafts (and revisions) that run at once. */
+  maxRunning: number;
+  /** Drafts that may wait for a free slot; past that, new ones are refused with 429. */
+  maxQueued: number;
+}
+
+/** A run waiting for its turn: started with the watch that lets the runner stop it. */
+interface Waiting {
+  id: string;
+  run: (watch: Watch) => Promise<DraftResult>;
+}
+
+/** A guess for Retry-After when the queue is full: about how long a draft takes. */
+const QUEUE_RETRY_AFTER_S = 30;
+
 /**
- * Runs drafts in the server process, at most `maxRunning` at once. A draft keeps running when
- * the client that asked for it goes away; the runner logs how each one ends.
+ * Runs drafts in the server process, at most `maxRunning` at once; the rest wait in order of
+ * arrival. A draft keeps running when the client that asked for it goes away. `stop` (on
+ * shutdown) interrupts running drafts without ending them, so a restart resumes them.
  */
 export function createDraftRunner(
   service: DraftService,
-  maxRunning: number,
+  limits: RunnerLimits,
   log: FastifyBaseLogger,
 ) {
-  const running = new Map<string, Promise<unknown>>();
-  const track = (id: string, done: Promise<{ status: string; usage: unknown }>) => {
-    const settled = done.then(
-      (result) =>
-        log.info({ draft: id, status: result.status, usage: result.usage }, "draft ended"),
-      (error: unknown) => log.error({ draft: id, err: error }, "draft stopped"),
-    );
-    running.set(id, settled);
-    void settled.finally(() => running.delete(id));
+  const running = new Map<string, { controller: AbortController; settled: Promise<void> }>();
+  const queue: Waiting[] = [];
+  let stopping = false;
+
+  const launch = ({ id, run }: Waiting, controller = new AbortController()) => {
+    const settled = run({ signal: controller.signal })
+      .then(
+        (result) =>
+          log.info({ draft: id, status: result.status, usage: result.usage }, "draft ended"),
+        (error: unknown) => log.warn({ draft: id, err: error }, "draft stopped"),
+      )
+      .finally(() => {
+        running.delete(id);
+        next();
+      });
+    running.set(id, { controller, settled });
   };
+
+  const next = () => {
+    while (!stopping && running.size < limits.maxRunning && queue.length > 0) {
+      launch(queue.shift() as Waiting);
+    }
+  };
+
+  const refuseIfFull = () => {
+    if (stopping)
+      throw new AppError("SERVER_STOPPING", "the server is shutting down", { retryAfterS: 5 });
+    if (queue.length >= limits.maxQueued) {
+      throw new AppError(
+        "QUEUE_FULL",
+        `${running.size} drafts are running and ${queue.length} are waiting, the most this server holds`,
+        {
+          hint: "try again later, or raise PLANDRAFT_MAX_QUEUED",
+          retryAfterS: QUEUE_RETRY_AFTER_S,
+        },
+      );
+    }
+  };
+
+  const hasRoom = () => running.size < limits.maxRunning && queue.length === 0;
+
   return {
     get running(): number {
       return running.size;
     },
-    async start(request: NewDraftRequest): Promise<string> {
-      if (running.size >= maxRunning) {
-        throw new AppError(
-          "TOO_MANY_DRAFTS",
-          `${running.size} drafts are running, the most this server runs at once`,
-          {
-            hint: "try again shortly, or raise PLANDRAFT_MAX_RUNNING",
-          },
-        );
-      }
-      const { id, done } = await service.begin(request);
-      track(id, done);
-      return id;
+    get queued(): number {
+      return queue.length;
     },
-    /** Picks up a draft this server was running when it stopped, from its last checkpoint. */
+
+    /** Starts a new draft now, or queues it; answers once it is recorded. */
+    async start(request: NewDraftRequest): Promise<{ id: string; status: "running" | "queued" }> {
+      refuseIfFull();
+      if (hasRoom()) {
+        const controller = new AbortController();
+        const { id, done } = await service.begin(request, { signal: controller.signal });
+        launch({ id, run: () => done }, controller);
+        return { id, status: "running" };
+      }
+      const id = await service.enqueue(request);
+      queue.push({ id, run: (watch) => service.resume(id, watch) });
+      next();
+      return { id, status: "queued" };
+    },
+
+    /** A revision, checked at once (unknown section, draft not finished), run in turn. */
+    async revise(
+      id: string,
+      change: Parameters<DraftService["prepareRevision"]>[1],
+    ): Promise<{ id: string; status: "running" | "queued" }> {
+      refuseIfFull();
+      const revision = await service.prepareRevision(id, change);
+      if (running.has(revision.id) || queue.some((w) => w.id === revision.id)) {
+        throw new AppError("DRAFT_BUSY", `draft ${revision.id} is already being drafted`, {
+          hint: "wait for it to finish, then revise it",
+        });
+      }
+      queue.push({ id: revision.id, run: revision.run });
+      next();
+      return { id: revision.id, status: running.has(revision.id) ? "running" : "queued" };
+    },
+
+    /** Picks up a draft this server was running (or had queued) when it stopped. */
     resume(id: string): void {
-      track(id, service.resume(id));
+      queue.push({ id, run: (watch) => service.resume(id, watch) });
+      next();
+    },
+
+    /** Stops a running or queued draft of this server; it ends as cancelled. */
+    async cancel(id: string): Promise<boolean> {
+      const waiting = queue.findIndex((w) => w.id === id);
+      if (waiting >= 0) {
+        queue.splice(waiting, 1);
+        await service.cancelQueued(id);
+        return true;
+      }
+      const active = running.get(id);
+      if (!active) return false;
+      active.controller.abort(new AppError("DRAFT_CANCELLED", "the draft was cancelled"));
+      await active.settled;
+      return true;
+    },
+
+    /** Interrupts every running draft (they stay resumable) and keeps queued ones queued. */
+    async stop(): Promise<void> {
+      stopping = true;
+      const reason = new AppError(
+        "SERVER_STOPPING",
+        "the server stopped; it resumes the draft on restart",
+      );
+      for (const active of running.values()) active.controller.abort(reason);
+      await Promise.all([...running.values()].map((active) => active.settled));
     },
   };
 }

@@ -18,19 +18,43 @@ export const CreateDraftBody = z.object({
 
 export const DraftLinks = z.object({
   self: z.string(),
+  events: z.string().describe("the draft's events as Server-Sent Events"),
   plan: z.string(),
 });
 
 export const DraftAccepted = z.object({
   id: z.uuid(),
-  status: z.literal("running"),
+  status: z.enum(["running", "queued"]).describe("queued: it starts when a running draft ends"),
   links: DraftLinks,
+});
+
+export const RevisionBody = z.object({
+  section: z.string().trim().min(1).describe("a section id, title, node name or repository"),
+  feedback: z.string().trim().min(1).max(20_000).describe("what should change in the section"),
+  cascade: z
+    .boolean()
+    .default(false)
+    .describe("also re-draft the sections that depend on this one"),
+});
+
+export const EventsQuery = z.object({
+  after: z
+    .string()
+    .optional()
+    .describe(
+      "an event id: start after it (what Last-Event-ID does, for clients that cannot set it)",
+    ),
+});
+
+export const CancelAnswer = z.object({
+  id: z.uuid(),
+  status: z.literal("cancelled"),
 });
 
 export const DraftSummary = z.object({
   id: z.uuid(),
   title: z.string(),
-  status: z.enum(["running", "completed", "failed", "cancelled", "interrupted"]),
+  status: z.enum(["queued", "running", "completed", "failed", "cancelled", "interrupted"]),
   model: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

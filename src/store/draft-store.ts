@@ -1,6 +1,7 @@
 import type { Database } from "./database.js";
 
-export type DraftStatus = "running" | "completed" | "failed" | "cancelled" | "interrupted";
+export type DraftStatus =
+  "queued" | "running" | "completed" | "failed" | "cancelled" | "interrupted";
 
 export interface DraftRecord {
   id: string;
@@ -50,11 +51,20 @@ const SELECT_DRAFT = `
 export function createDraftStore(db: Database) {
   const { pool } = db;
   return {
-    /** Records a new draft as running, owned by `owner` for `leaseMs`. */
-    async create(draft: NewDraft, owner: string, leaseMs: number): Promise<void> {
+    /**
+     * Records a new draft, owned by `owner`: running (with a lease of `leaseMs`), or queued until
+     * its owner starts it.
+     */
+    async create(
+      draft: NewDraft,
+      owner: string,
+      leaseMs: number,
+      status: "running" | "queued" = "running",
+    ): Promise<void> {
       await pool.query(
         `INSERT INTO drafts (id, title, status, model, template, feature_text, feature_source, owner, lease_until)
-         VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, now() + $8 * interval '1 millisecond')`,
+         VALUES ($1, $2, $9, $3, $4, $5, $6, $7,
+                 CASE WHEN $9 = 'running' THEN now() + $8 * interval '1 millisecond' END)`,
         [
           draft.id,
           draft.title,
@@ -64,6 +74,7 @@ export function createDraftStore(db: Database) {
           draft.featureSource,
           owner,
           leaseMs,
+          status,
         ],
       );
     },
@@ -82,10 +93,10 @@ export function createDraftStore(db: Database) {
       return rows.length === 1 ? toDraft(rows[0] as Row) : undefined;
     },
 
-    /** The unfinished drafts `owner` claimed, oldest first: a restarted server resumes them. */
+    /** The unfinished drafts `owner` claimed or queued, oldest first: a restarted server resumes them. */
     async ownedBy(owner: string): Promise<DraftRecord[]> {
       const { rows } = await pool.query(
-        `${SELECT_DRAFT} WHERE d.owner = $1 AND d.status = 'running' ORDER BY d.created_at`,
+        `${SELECT_DRAFT} WHERE d.owner = $1 AND d.status IN ('running', 'queued') ORDER BY d.created_at`,
         [owner],
       );
       return (rows as Row[]).map(toDraft);

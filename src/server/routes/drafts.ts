@@ -4,7 +4,10 @@ import type { Deps } from "../../deps.js";
 import { findDraft, removeDraft } from "../../drafting/draft-service.js";
 import { AppError } from "../../errors.js";
 import { draftSummary, type DraftRecord } from "../../store/draft-store.js";
+import { START } from "../../events/stream-event.js";
+import { streamDraftEvents, type OpenStreams } from "../event-stream.js";
 import { draftRequestOf } from "../feature-input.js";
+import { links } from "./links.js";
 import type { DraftRunner } from "../runner.js";
 import {
   DraftAccepted,
@@ -20,25 +23,29 @@ export interface DraftRoutesOptions {
   deps: Deps;
   runner: DraftRunner;
   defaultTemplate: string;
+  streams: OpenStreams;
 }
-
-const links = (id: string) => ({ self: `/v1/drafts/${id}`, plan: `/v1/drafts/${id}/plan.md` });
 
 const summaryOf = (draft: DraftRecord) => ({ ...draftSummary(draft), links: links(draft.id) });
 
 export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
   app,
-  { deps, runner, defaultTemplate },
+  { deps, runner, defaultTemplate, streams },
 ) => {
   app.post(
     "/v1/drafts",
     {
+      sse: "dual",
+      config: { rateLimit: { max: deps.config.server.rateLimit, timeWindow: "1 minute" } },
       schema: {
         summary:
-          "Start a draft from a feature doc (JSON, text/markdown, or a multipart file upload)",
+          "Start a draft from a feature doc (JSON, text/markdown, or a multipart file upload). " +
+          "With Accept: text/event-stream, the response is the draft's event stream.",
         response: {
           202: DraftAccepted,
           400: ErrorBody,
+          401: ErrorBody,
+          403: ErrorBody,
           413: ErrorBody,
           415: ErrorBody,
           429: ErrorBody,
@@ -46,11 +53,12 @@ export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
       },
     },
     async (request, reply) => {
-      const id = await runner.start(await draftRequestOf(request, deps.config, defaultTemplate));
-      return reply
-        .status(202)
-        .header("location", `/v1/drafts/${id}`)
-        .send({ id, status: "running" as const, links: links(id) });
+      const { id, status } = await runner.start(
+        await draftRequestOf(request, deps.config, defaultTemplate),
+      );
+      void reply.header("location", `/v1/drafts/${id}`);
+      if (reply.sse) return streamDraftEvents(deps, id, START, reply, streams);
+      return reply.status(202).send({ id, status, links: links(id) });
     },
   );
 

@@ -1,0 +1,57 @@
+import type { DraftEvent, DraftResult } from "../drafting/run-draft.js";
+import type { StreamEventType } from "./stream-event.js";
+
+type Payload = [StreamEventType, Record<string, unknown>];
+
+/** A drafting event as clients receive it; graph steps (ingest, check, ...) are not sent. */
+export function streamEventOf(event: DraftEvent): Payload | undefined {
+  switch (event.type) {
+    case "draft.started":
+      return [
+        "draft.started",
+        {
+          id: event.id,
+          title: event.title,
+          sections: event.sections.map(({ id, title, dependsOn }) => ({ id, title, dependsOn })),
+          resumed: event.resumed,
+          revision: event.revision ?? null,
+        },
+      ];
+    case "section.started":
+      return ["section.started", { section: event.unit }];
+    case "section.delta":
+      return ["section.delta", { section: event.unit, text: event.text }];
+    case "section.completed":
+      return [
+        "section.completed",
+        { section: event.unit, status: event.status, markdown: event.markdown },
+      ];
+    case "section.failed":
+      return ["section.failed", { section: event.unit, code: event.code, message: event.message }];
+    case "step":
+      return undefined;
+  }
+}
+
+/**
+ * The last event of a run that finished drafting: completed, or failed with the sections that
+ * could not be drafted. Both say how each section ended, so a client needs nothing else.
+ */
+export function endEventOf(
+  result: DraftResult,
+  error: { code: string; message: string } | undefined,
+): Payload {
+  const sections = result.sections.map(({ id, title, status, code, message }) => ({
+    id,
+    title,
+    status,
+    ...(code ? { code, message } : {}),
+  }));
+  const common = { usage: result.usage, model: result.model, sections, findings: result.findings };
+  return error
+    ? ["draft.failed", { ...error, ...common }]
+    : [
+        "draft.completed",
+        { markdown: result.markdown, version: result.version ?? null, ...common },
+      ];
+}

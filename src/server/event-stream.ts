@@ -1,0 +1,87 @@
+import type { FastifyReply } from "fastify";
+import type { Deps } from "../deps.js";
+import {
+  isAfter,
+  isTerminal,
+  parseId,
+  type StreamEvent,
+  type StreamPosition,
+} from "../events/stream-event.js";
+
+/** The open event streams of a server, so a shutdown can end them and let clients reconnect. */
+export type OpenStreams = Set<() => void>;
+
+const POLL_MS = 1000;
+
+/**
+ * Sends a draft's events after `after` on an SSE reply, then each new one, and ends the stream
+ * after the run's last event (`draft.completed` or `draft.failed`), which tells a client to stop.
+ * A draft with nothing more to send answers 204, which also stops a browser's EventSource.
+ * A draft drafted by another process (the CLI, on the same database) is followed by polling.
+ */
+export async function streamDraftEvents(
+  deps: Deps,
+  draftId: string,
+  after: StreamPosition,
+  reply: FastifyReply,
+  open: OpenStreams,
+): Promise<void> {
+  const sse = reply.sse;
+  let last = after;
+  let ended = false;
+  let writing = Promise.resolve();
+  let poll: NodeJS.Timeout | undefined = undefined;
+  let stopFollowing = () => {};
+
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    clearInterval(poll);
+    stopFollowing();
+    open.delete(end);
+    void writing.then(() => sse.close());
+  };
+  const send = (event: StreamEvent) => {
+    if (ended || !isAfter(event, last)) return;
+    last = parseId(event.id) ?? last;
+    writing = writing.then(() =>
+      sse.send({ id: event.id, event: event.type, data: event.data }).catch(() => end()),
+    );
+  };
+  /** Saved events read in one go: the stream is over if the last one ends a run no one is running. */
+  const sendBatch = (events: StreamEvent[]) => {
+    events.forEach(send);
+    const final = events.at(-1);
+    if (final && isTerminal(final) && !deps.events.isLive(draftId)) end();
+  };
+  const onLive = (event: StreamEvent) => {
+    send(event);
+    if (isTerminal(event)) end();
+  };
+
+  const { missed, stop } = await deps.events.follow(draftId, after, onLive);
+  stopFollowing = stop;
+  if (missed.length === 0 && !deps.events.isLive(draftId) && (await isFinished(deps, draftId))) {
+    stop();
+    await reply.code(204).send();
+    return;
+  }
+  sse.keepAlive();
+  open.add(end);
+  sse.onClose(end);
+  sendBatch(missed);
+  if (ended) return;
+  poll = setInterval(() => {
+    if (deps.events.isLive(draftId)) return;
+    deps.events
+      .saved(draftId, last)
+      .then(sendBatch)
+      .catch(() => end());
+  }, POLL_MS);
+  poll.unref();
+}
+
+async function isFinished(deps: Deps, draftId: string): Promise<boolean> {
+  const draft = await deps.drafts.get(draftId);
+  return !draft || ["completed", "failed", "cancelled"].includes(draft.status);
+}

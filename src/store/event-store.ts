@@ -1,0 +1,39 @@
+import type { Database } from "./database.js";
+
+/** An event as kept: its number within the draft, its name and its payload. */
+export interface StoredEvent {
+  seq: number;
+  type: string;
+  data: unknown;
+}
+
+/** The draft_events table: the persistent part of each draft's event stream. */
+export function createEventStore(db: Database) {
+  const { pool } = db;
+  return {
+    async append(draftId: string, event: StoredEvent): Promise<void> {
+      await pool.query(
+        "INSERT INTO draft_events (draft_id, seq, type, data) VALUES ($1, $2, $3, $4)",
+        [draftId, event.seq, event.type, JSON.stringify(event.data)],
+      );
+    },
+    /** Events numbered above `after` and below `before` (when given), in order. */
+    async between(draftId: string, after: number, before?: number): Promise<StoredEvent[]> {
+      const { rows } = await pool.query(
+        `SELECT seq, type, data FROM draft_events
+         WHERE draft_id = $1 AND seq > $2 AND ($3::int IS NULL OR seq < $3) ORDER BY seq`,
+        [draftId, after, before ?? null],
+      );
+      return rows as StoredEvent[];
+    },
+    async lastSeq(draftId: string): Promise<number> {
+      const { rows } = await pool.query(
+        "SELECT COALESCE(max(seq), 0)::int AS seq FROM draft_events WHERE draft_id = $1",
+        [draftId],
+      );
+      return (rows[0] as { seq: number }).seq;
+    },
+  };
+}
+
+export type EventStore = ReturnType<typeof createEventStore>;
