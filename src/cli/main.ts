@@ -1,9 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { loadConfig } from "../config.js";
+import { loadConfig, type Config } from "../config.js";
 import { isAppError } from "../errors.js";
 import { checkCommand } from "./check-command.js";
 import { draftCommand, resumeCommand, reviseCommand } from "./draft-command.js";
 import { listCommand, removeCommand, showCommand } from "./store-commands.js";
+import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client.js";
+import { remoteDraft, remoteResume, remoteRevise } from "./remote/draft-commands.js";
+import { remoteList, remoteRemove, remoteShow } from "./remote/store-commands.js";
 import { startServer } from "../server/main.js";
 
 /** Exit codes: 0 done, 1 the draft failed or the plan has findings, 2 bad usage or bad input. */
@@ -31,7 +34,18 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError("(run plandraft --help for usage)");
+    .showHelpAfterError("(run plandraft --help for usage)")
+    .option(
+      "--server <url>",
+      "draft on the plandraft server at this URL (default: PLANDRAFT_SERVER; token: PLANDRAFT_API_TOKEN)",
+      serverUrl,
+    );
+
+  /** The server to work through (--server, else PLANDRAFT_SERVER), or undefined to work here. */
+  const serverOf = (config: Config): ApiClient | undefined => {
+    const remote = remoteServerOf(config, program.opts<{ server?: string }>().server);
+    return remote && createApiClient(remote);
+  };
 
   program
     .command("draft")
@@ -49,7 +63,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     )
     .option("--json", "print the result (id, sections, usage, markdown) as JSON on stdout")
     .action(async (feature: string, options: DraftOptions) => {
-      exitCode = await draftCommand(loadConfig(io.env), feature, options, io);
+      const config = loadConfig(io.env);
+      const server = serverOf(config);
+      exitCode = server
+        ? await remoteDraft(config, server, feature, options, io)
+        : await draftCommand(config, feature, options, io);
     });
 
   program
@@ -58,7 +76,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("--json", "print an array of drafts as JSON")
     .option("-n, --limit <count>", "how many drafts", positiveInt, 50)
     .action(async (options: { json?: boolean; limit: number }) => {
-      exitCode = await listCommand(loadConfig(io.env), options, io);
+      const config = loadConfig(io.env);
+      const server = serverOf(config);
+      exitCode = server
+        ? await remoteList(server, options, io)
+        : await listCommand(config, options, io);
     });
 
   program
@@ -69,7 +91,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
     .option("--json", "print the draft's record and that version as JSON")
     .action(async (id: string, options: { version?: number; output?: string; json?: boolean }) => {
-      exitCode = await showCommand(loadConfig(io.env), id, options, io);
+      const config = loadConfig(io.env);
+      const server = serverOf(config);
+      exitCode = server
+        ? await remoteShow(server, id, options, io)
+        : await showCommand(config, id, options, io);
     });
 
   program
@@ -79,7 +105,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
     .option("--json", "print the result as JSON on stdout")
     .action(async (id: string, options: { output?: string; json?: boolean }) => {
-      exitCode = await resumeCommand(loadConfig(io.env), id, options, io);
+      const config = loadConfig(io.env);
+      const server = serverOf(config);
+      exitCode = server
+        ? await remoteResume(server, id, options, io)
+        : await resumeCommand(config, id, options, io);
     });
 
   program
@@ -105,7 +135,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
           json?: boolean;
         },
       ) => {
-        exitCode = await reviseCommand(loadConfig(io.env), id, options, io);
+        const config = loadConfig(io.env);
+        const server = serverOf(config);
+        exitCode = server
+          ? await remoteRevise(server, id, options, io)
+          : await reviseCommand(config, id, options, io);
       },
     );
 
@@ -114,7 +148,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .description("delete a draft with its versions and checkpoints")
     .argument("<id>", "draft id, or a unique start of it")
     .action(async (id: string) => {
-      exitCode = await removeCommand(loadConfig(io.env), id, io);
+      const config = loadConfig(io.env);
+      const server = serverOf(config);
+      exitCode = server ? await remoteRemove(server, id, io) : await removeCommand(config, id, io);
     });
 
   program
@@ -170,6 +206,19 @@ function positiveInt(value: string): number {
   if (!Number.isInteger(number) || number < 1)
     throw new InvalidArgumentError("expected a whole number of 1 or more");
   return number;
+}
+
+/** An http(s) URL, without the slashes at its end. */
+function serverUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError("expected the server's URL, e.g. http://127.0.0.1:8080");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new InvalidArgumentError("expected an http:// or https:// URL");
+  return value.replace(/\/+$/, "");
 }
 
 function reportError(error: unknown, io: CliIo): number {

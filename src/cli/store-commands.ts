@@ -1,7 +1,7 @@
 import type { Config } from "../config.js";
 import { findDraft, removeDraft } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
-import { draftSummary, type DraftRecord } from "../store/draft-store.js";
+import { draftSummary } from "../store/draft-store.js";
 import { assertWritable, withDeps } from "./draft-command.js";
 import { writeFileAtomic } from "./io.js";
 import { EXIT, type CliIo } from "./main.js";
@@ -12,8 +12,20 @@ export async function listCommand(
   io: CliIo,
 ): Promise<number> {
   const drafts = await withDeps(config, {}, (deps) => deps.drafts.list(options.limit));
+  return writeDraftList(io, drafts.map(draftSummary), options);
+}
+
+/** A draft as `list` and `show` print it: the API's summary, without its links. */
+export type DraftSummary = ReturnType<typeof draftSummary>;
+
+/** The list as a table (or JSON): the same for drafts kept here and on a server. */
+export function writeDraftList(
+  io: CliIo,
+  drafts: DraftSummary[],
+  options: { json?: boolean | undefined },
+): number {
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(drafts.map(draftSummary), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(drafts, null, 2)}\n`);
     return EXIT.ok;
   }
   if (drafts.length === 0) {
@@ -45,31 +57,47 @@ export async function showCommand(
   return withDeps(config, {}, async (deps) => {
     const draft = await findDraft(deps, id);
     const version = await deps.drafts.version(draft.id, options.version);
-    if (options.json) {
-      io.stdout.write(
-        `${JSON.stringify({ ...draftSummary(draft), version: version ?? null }, null, 2)}\n`,
-      );
-      return EXIT.ok;
-    }
-    if (!version) throw noVersion(draft, options.version);
-    if (options.output) await writeFileAtomic(options.output, version.markdown);
-    else io.stdout.write(version.markdown);
-    io.stderr.write(
-      `plandraft: ${draft.id} version ${version.version} of ${draft.versions} (${draft.status})\n`,
-    );
-    return EXIT.ok;
+    return writeShown(io, draftSummary(draft), version, options);
   });
+}
+
+/** One version of a draft's plan (or the draft and that version as JSON), for `show`. */
+export async function writeShown(
+  io: CliIo,
+  draft: DraftSummary,
+  version: { version: number; markdown: string } | undefined,
+  options: {
+    version?: number | undefined;
+    output?: string | undefined;
+    json?: boolean | undefined;
+  },
+): Promise<number> {
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ ...draft, version: version ?? null }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (!version) throw noVersion(draft, options.version);
+  if (options.output) await writeFileAtomic(options.output, version.markdown);
+  else io.stdout.write(version.markdown);
+  io.stderr.write(
+    `plandraft: ${draft.id} version ${version.version} of ${draft.versions} (${draft.status})\n`,
+  );
+  return EXIT.ok;
 }
 
 export async function removeCommand(config: Config, id: string, io: CliIo): Promise<number> {
   return withDeps(config, {}, async (deps) => {
     const draft = await removeDraft(deps, id);
-    io.stderr.write(`plandraft: removed draft ${draft.id} and its checkpoints\n`);
-    return EXIT.ok;
+    return writeRemoved(io, draft.id);
   });
 }
 
-function noVersion(draft: DraftRecord, version: number | undefined): AppError {
+export function writeRemoved(io: CliIo, id: string): number {
+  io.stderr.write(`plandraft: removed draft ${id} and its checkpoints\n`);
+  return EXIT.ok;
+}
+
+function noVersion(draft: DraftSummary, version: number | undefined): AppError {
   if (version !== undefined) {
     return new AppError(
       "VERSION_NOT_FOUND",
@@ -91,8 +119,9 @@ function noVersion(draft: DraftRecord, version: number | undefined): AppError {
   );
 }
 
-function when(date: Date): string {
-  return date.toISOString().slice(0, 16).replace("T", " ");
+/** "2025-11-27T09:14:03.120Z" -> "2025-11-27 09:14" */
+function when(iso: string): string {
+  return iso.slice(0, 16).replace("T", " ");
 }
 
 function table(header: string[], rows: string[][]): string {

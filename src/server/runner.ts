@@ -78,6 +78,14 @@ export function createDraftRunner(
       return queue.length;
     },
 
+    isActive(id: string): boolean {
+      return running.has(id) || queue.some((w) => w.id === id);
+    },
+
+    isQueued(id: string): boolean {
+      return queue.some((w) => w.id === id);
+    },
+
     /** Starts a new draft now, or queues it; answers once it is recorded. */
     async start(request: NewDraftRequest): Promise<{ id: string; status: "running" | "queued" }> {
       refuseIfFull();

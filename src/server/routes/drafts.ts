@@ -57,7 +57,7 @@ export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
         await draftRequestOf(request, deps.config, defaultTemplate),
       );
       void reply.header("location", `/v1/drafts/${id}`);
-      if (reply.sse) return streamDraftEvents(deps, id, START, reply, streams);
+      if (reply.sse) return streamDraftEvents(deps, id, START, reply, streams, runner);
       return reply.status(202).send({ id, status, links: links(id) });
     },
   );

@@ -43,7 +43,7 @@ export const runRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
       const draft = await findDraft(deps, request.params.id);
       const header = request.headers["last-event-id"];
       const after = positionOf(typeof header === "string" ? header : request.query.after);
-      await streamDraftEvents(deps, draft.id, after, reply, streams);
+      await streamDraftEvents(deps, draft.id, after, reply, streams, runner);
     },
   );
 

@@ -1,0 +1,47 @@
+import type { DraftEvent, DraftResult, SectionResult } from "../drafting/run-draft.js";
+import { writeFileAtomic } from "./io.js";
+import { EXIT, type CliIo, type DraftOptions } from "./main.js";
+import { createProgress } from "./progress.js";
+
+/**
+ * A draft's result as the CLI shows it. A draft run by a server comes back without the graph
+ * node of each section (its event stream does not carry it), so `node` may be absent.
+ */
+export type ShownResult = Omit<DraftResult, "sections"> & {
+  sections: (Omit<SectionResult, "node"> & { node?: string })[];
+};
+
+/** Shows progress while `run` drafts, then writes the plan (or the JSON result) and picks the exit code. */
+export async function drawResult(
+  io: CliIo,
+  options: Pick<DraftOptions, "output" | "json">,
+  run: (onEvent: (event: DraftEvent) => void) => Promise<ShownResult>,
+): Promise<number> {
+  const progress = createProgress(io.stderr);
+  const result = await run((event) => progress.onEvent(event));
+  progress.done(summaryOf(result));
+  if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (result.status !== "completed") return EXIT.failed;
+  if (options.output) await writeFileAtomic(options.output, result.markdown);
+  else if (!options.json) io.stdout.write(result.markdown);
+  return EXIT.ok;
+}
+
+function summaryOf(result: ShownResult): string {
+  const tokens =
+    result.usage.calls > 0
+      ? `, ${result.usage.calls} model calls, ${result.usage.totalTokens} tokens (${result.usage.inputTokens} in, ${result.usage.outputTokens} out)`
+      : ", no model calls";
+  const findings =
+    result.findings.length > 0
+      ? `\n${result.findings.map((f) => `  check: ${f.code}: ${f.message}`).join("\n")}`
+      : "";
+  if (result.status === "completed") {
+    return `plandraft: drafted ${result.id} (version ${result.version ?? 1}) with ${result.model}${tokens}${findings}`;
+  }
+  const failed = result.sections.filter((s) => s.status === "failed" || s.status === "missing");
+  const reasons = failed
+    .map((s) => `  ✗ ${s.title}: ${s.code ?? "NOT_DRAFTED"}: ${s.message ?? "not drafted"}`)
+    .join("\n");
+  return `plandraft: draft ${result.id} failed: ${failed.length} section${failed.length === 1 ? "" : "s"} could not be drafted${tokens}\n${reasons}${findings}`;
+}

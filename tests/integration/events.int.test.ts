@@ -1,0 +1,206 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { createDeps, type Deps } from "../../src/deps.js";
+import { buildApp } from "../../src/server/app.js";
+import { fixturePath } from "../support/drafting.js";
+import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import {
+  idsIncrease,
+  readEvents,
+  sectionTexts,
+  watchEvents,
+  type Received,
+} from "../support/sse.js";
+import { createTestStore, type TestStore } from "../support/store.js";
+
+const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
+
+/** Every completed section's streamed text (since its last start) equals its markdown. */
+function expectDeltasAddUp(events: Received[]) {
+  const texts = sectionTexts(events);
+  const completed = events.filter((e) => e.type === "section.completed");
+  expect(completed.length).toBeGreaterThan(0);
+  for (const event of completed) {
+    expect(texts.get(event.data.section as string), event.data.section as string).toBe(
+      event.data.markdown,
+    );
+  }
+}
+
+describe("a draft's events over SSE", () => {
+  let store: TestStore;
+  let deps: Deps;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let base: string;
+  let llm: ScriptedLlm;
+
+  beforeAll(async () => {
+    store = createTestStore();
+    // A steady token pace, so sections stream in many deltas.
+    llm = await startScriptedLlm({ latencyMs: 40, chunkDelayMs: 3 });
+    deps = await createDeps(
+      loadConfig({
+        ...store.env,
+        PLANDRAFT_MODEL: "openai:scripted",
+        OPENAI_BASE_URL: llm.baseURL,
+        OPENAI_API_KEY: "test",
+        PLANDRAFT_HEARTBEAT_MS: "100",
+      }),
+    );
+    app = await buildApp(deps);
+    base = await app.listen({ host: "127.0.0.1", port: 0 });
+  });
+  afterAll(async () => {
+    await app.close();
+    await deps.close();
+    await store.drop();
+    await llm.close();
+  });
+
+  async function post(body: object = { feature: FEATURE }): Promise<{ id: string }> {
+    const response = await fetch(`${base}/v1/drafts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(202);
+    return (await response.json()) as { id: string };
+  }
+
+  it("sends draft.started first, each section's deltas adding up to its text, and draft.completed last", async () => {
+    const { id } = await post();
+    const { done } = watchEvents(`${base}/v1/drafts/${id}/events`);
+    const events = await done;
+
+    const first = events[0];
+    expect(first?.type).toBe("draft.started");
+    const sections = first?.data.sections as { id: string; title: string; dependsOn: string[] }[];
+    expect(sections.map((s) => s.title)).toContain("Testing Strategy");
+    expect(sections.find((s) => s.title === "Testing Strategy")?.dependsOn.length).toBeGreaterThan(
+      0,
+    );
+    expect(first?.data).toMatchObject({ id, title: "Supplier Risk Watchlist", resumed: false });
+
+    const last = events.at(-1);
+    expect(last?.type).toBe("draft.completed");
+    expect(last?.data).toMatchObject({
+      version: 1,
+      usage: { calls: expect.any(Number) as number },
+    });
+    const plan = await (await fetch(`${base}/v1/drafts/${id}/plan.md`)).text();
+    expect(last?.data.markdown).toBe(plan);
+
+    expect(idsIncrease(events)).toBe(true);
+    // Every section of the outline starts before it completes, and completes exactly once.
+    for (const section of sections) {
+      const types = events.filter((e) => e.data.section === section.id).map((e) => e.type);
+      expect(types[0], section.id).toBe("section.started");
+      expect(
+        types.filter((t) => t === "section.completed"),
+        section.id,
+      ).toHaveLength(1);
+    }
+    expectDeltasAddUp(events);
+    const deltas = events.filter((e) => e.type === "section.delta");
+    expect(deltas.length).toBeGreaterThan(sections.length * 3);
+    // Every section appears in the plan exactly as it streamed.
+    for (const completed of events.filter((e) => e.type === "section.completed")) {
+      expect(plan).toContain(completed.data.markdown as string);
+    }
+  });
+
+  it("gives a client that reconnects with Last-Event-ID exactly what it missed, mid-draft", async () => {
+    const { id } = await post();
+    const url = `${base}/v1/drafts/${id}/events`;
+    // Drop the connection in the middle of a section, after some of its deltas.
+    const part1 = await readEvents(url, {
+      stop: (_e, all) => all.filter((x) => x.type === "section.delta").length >= 25,
+    });
+    const lastId = part1.events.at(-1)?.id ?? "";
+    expect(lastId).toMatch(/^\d+\.\d+$/);
+    const part2 = await readEvents(url, { headers: { "last-event-id": lastId } });
+    const all = [...part1.events, ...part2.events];
+    expect(all.at(-1)?.type).toBe("draft.completed");
+    expect(idsIncrease(all)).toBe(true); // nothing twice
+    expectDeltasAddUp(all); // nothing lost
+
+    // The kept events, replayed from the start once finished, are all there in the same order.
+    const replay = await readEvents(url);
+    const kept = all.filter((e) => e.type !== "section.delta").map((e) => `${e.id} ${e.type}`);
+    expect(replay.events.map((e) => `${e.id} ${e.type}`)).toEqual(kept);
+  });
+
+  it("replays a finished draft after any id up to draft.completed, and answers 204 after the last", async () => {
+    const { id } = await post();
+    const events = await watchEvents(`${base}/v1/drafts/${id}/events`).done;
+    const url = `${base}/v1/drafts/${id}/events`;
+    const middle = events.find((e) => e.type === "section.completed");
+    const rest = await readEvents(url, { headers: { "last-event-id": middle?.id ?? "" } });
+    expect(rest.events[0]?.id).not.toBe(middle?.id);
+    expect(rest.events.at(-1)?.type).toBe("draft.completed");
+    const restIds = rest.events.map((e) => e.id);
+    const expected = events
+      .filter((e) => e.type !== "section.delta")
+      .filter((e) => Number(e.id) > Number(middle?.id))
+      .map((e) => e.id);
+    expect(restIds).toEqual(expected);
+
+    const after = await readEvents(url, { headers: { "last-event-id": events.at(-1)?.id ?? "" } });
+    expect(after.status).toBe(204);
+    const bad = await fetch(url, { headers: { "last-event-id": "not-an-id" } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: "EVENT_ID_INVALID" });
+  });
+
+  it("streams the draft in the response of a POST with Accept: text/event-stream", async () => {
+    const streamed = await readEvents(`${base}/v1/drafts`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ feature: FEATURE }),
+    });
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(streamed.headers.get("location")).toMatch(/^\/v1\/drafts\/[0-9a-f-]{36}$/);
+    expect(streamed.events[0]?.type).toBe("draft.started");
+    expect(streamed.events.at(-1)?.type).toBe("draft.completed");
+    expectDeltasAddUp(streamed.events);
+  });
+
+  it("sends a revision's events on the same stream, after the first run's", async () => {
+    const { id } = await post();
+    const first = await watchEvents(`${base}/v1/drafts/${id}/events`).done;
+    const revised = await fetch(`${base}/v1/drafts/${id}/revisions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ section: "Testing Strategy", feedback: "Add load tests" }),
+    });
+    expect(revised.status).toBe(202);
+    const after = first.at(-1)?.id ?? "";
+    const events = await watchEvents(`${base}/v1/drafts/${id}/events?after=${after}`).done;
+    expect(events[0]).toMatchObject({
+      type: "draft.started",
+      data: { revision: { feedback: "Add load tests", cascade: false } },
+    });
+    const started = events.filter((e) => e.type === "section.started").map((e) => e.data.section);
+    expect(new Set(started)).toEqual(new Set([events[0]?.data.revision.section]));
+    expect(events.at(-1)).toMatchObject({ type: "draft.completed", data: { version: 2 } });
+    expectDeltasAddUp(events);
+    expect(Number(events[0]?.id)).toBeGreaterThan(Number(after));
+  });
+
+  it("keeps an idle stream open with heartbeats, and never stops a draft when its client leaves", async () => {
+    const { id } = await post();
+    const comments: string[] = [];
+    const started = Date.now();
+    const part = await readEvents(`${base}/v1/drafts/${id}/events`, {
+      onComment: (c) => comments.push(c),
+      stop: () => Date.now() - started > 400,
+    });
+    expect(part.events[0]?.type).toBe("draft.started");
+    expect(comments.some((c) => c.trim() === "heartbeat")).toBe(true);
+    // The client left mid-draft; the draft still completes.
+    const events = await watchEvents(`${base}/v1/drafts/${id}/events`).done;
+    expect(events.at(-1)?.type).toBe("draft.completed");
+  });
+});
