@@ -182,7 +182,9 @@ describe("a draft's events over SSE", () => {
       type: "draft.started",
       data: { revision: { feedback: "Add load tests", cascade: false } },
     });
-    const started = events.filter((e) => e.type === "section.started").map((e) => e.data.section);
+    const started = events
+      .filter((e) => e.type === "section.started")
+      .map((e) => e.data.section as string);
     expect(new Set(started)).toEqual(new Set([events[0]?.data.revision.section]));
     expect(events.at(-1)).toMatchObject({ type: "draft.completed", data: { version: 2 } });
     expectDeltasAddUp(events);
