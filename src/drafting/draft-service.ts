@@ -46,9 +46,12 @@ export function createDraftService(deps: Deps) {
    * `done` settles when the drafting ends. A server answers with the id at once.
    */
   /** Records a draft; a template or model that cannot work is refused before anything is saved. */
-  const record = async (request: NewDraftRequest, status: "running" | "queued") => {
+  const record = async (
+    request: NewDraftRequest,
+    status: "running" | "queued",
+    id: string = randomUUID(),
+  ) => {
     const template = parseTemplate(request.templateSource);
-    const id = randomUUID();
     const thread = graphFor(deps, template, request.model);
     const draft = {
       id,
@@ -137,9 +140,9 @@ export function createDraftService(deps: Deps) {
 
     begin,
 
-    /** Records a draft that waits for its turn; `resume` starts it. */
-    enqueue: async (request: NewDraftRequest): Promise<string> =>
-      (await record(request, "queued")).id,
+    /** Records a draft that waits for its turn (under the id given); `resume` starts it. */
+    enqueue: async (request: NewDraftRequest, id?: string): Promise<string> =>
+      (await record(request, "queued", id)).id,
 
     /**
      * Re-drafts one section with feedback (with `cascade`, also the sections that depend on it)

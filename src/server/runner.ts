@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { DraftService, NewDraftRequest, Watch } from "../drafting/draft-service.js";
 import type { DraftResult } from "../drafting/run-draft.js";
@@ -31,6 +32,8 @@ export function createDraftRunner(
 ) {
   const running = new Map<string, { controller: AbortController; settled: Promise<void> }>();
   const queue: Waiting[] = [];
+  /** Drafts given a slot that are still being recorded: a burst must not all see room. */
+  let starting = 0;
   let stopping = false;
 
   const launch = ({ id, run }: Waiting, controller = new AbortController()) => {
@@ -48,7 +51,7 @@ export function createDraftRunner(
   };
 
   const next = () => {
-    while (!stopping && running.size < limits.maxRunning && queue.length > 0) {
+    while (!stopping && running.size + starting < limits.maxRunning && queue.length > 0) {
       launch(queue.shift() as Waiting);
     }
   };
@@ -68,7 +71,7 @@ export function createDraftRunner(
     }
   };
 
-  const hasRoom = () => running.size < limits.maxRunning && queue.length === 0;
+  const hasRoom = () => running.size + starting < limits.maxRunning && queue.length === 0;
 
   return {
     get running(): number {
@@ -90,13 +93,34 @@ export function createDraftRunner(
     async start(request: NewDraftRequest): Promise<{ id: string; status: "running" | "queued" }> {
       refuseIfFull();
       if (hasRoom()) {
-        const controller = new AbortController();
-        const { id, done } = await service.begin(request, { signal: controller.signal });
-        launch({ id, run: () => done }, controller);
-        return { id, status: "running" };
+        starting += 1;
+        try {
+          const controller = new AbortController();
+          const { id, done } = await service.begin(request, { signal: controller.signal });
+          launch({ id, run: () => done }, controller);
+          return { id, status: "running" };
+        } finally {
+          starting -= 1;
+        }
       }
-      const id = await service.enqueue(request);
-      queue.push({ id, run: (watch) => service.resume(id, watch) });
+      // The place in the queue is taken on arrival, before the draft is recorded, so drafts
+      // start in the order they came even when their records are written out of order.
+      const id = randomUUID();
+      const recorded = service.enqueue(request, id);
+      const waiting: Waiting = {
+        id,
+        run: async (watch) => {
+          await recorded;
+          return service.resume(id, watch);
+        },
+      };
+      queue.push(waiting);
+      try {
+        await recorded;
+      } catch (error) {
+        queue.splice(queue.indexOf(waiting), 1);
+        throw error;
+      }
       next();
       return { id, status: "queued" };
     },
@@ -106,8 +130,8 @@ export function createDraftRunner(
       id: string,
       change: Parameters<DraftService["prepareRevision"]>[1],
     ): Promise<{ id: string; status: "running" | "queued" }> {
-      refuseIfFull();
       const revision = await service.prepareRevision(id, change);
+      refuseIfFull();
       if (running.has(revision.id) || queue.some((w) => w.id === revision.id)) {
         throw new AppError("DRAFT_BUSY", `draft ${revision.id} is already being drafted`, {
           hint: "wait for it to finish, then revise it",
