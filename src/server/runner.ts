@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { DraftService, NewDraftRequest, Watch } from "../drafting/draft-service.js";
 import type { DraftResult } from "../drafting/run-draft.js";
-import { AppError } from "../errors.js";
+import { AppError, isAppError } from "../errors.js";
 
 export interface RunnerLimits {
   /** Drafts (and revisions) that run at once. */
@@ -41,7 +41,10 @@ export function createDraftRunner(
       .then(
         (result) =>
           log.info({ draft: id, status: result.status, usage: result.usage }, "draft ended"),
-        (error: unknown) => log.warn({ draft: id, err: error }, "draft stopped"),
+        (error: unknown) =>
+          isAppError(error) && error.code === "SERVER_STOPPING"
+            ? log.info({ draft: id }, "draft interrupted by the shutdown; resumed on restart")
+            : log.warn({ draft: id, err: error }, "draft stopped"),
       )
       .finally(() => {
         running.delete(id);

@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { startServer, type RunningServer } from "../../src/server/main.js";
+import { buildLayout } from "../../src/template/layout.js";
+import { slugify } from "../../src/template/text.js";
+import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
+import { startScriptedLlm } from "../support/scripted-llm.js";
+import { idsIncrease, sectionTexts, watchEvents } from "../support/sse.js";
+import { createTestStore } from "../support/store.js";
+
+const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
+
+/** The tool each section is drafted with: how the scripted server's log names a section. */
+const toolOf = new Map(
+  buildLayout(DEFAULT_TEMPLATE).units.map((u) => [
+    u.id,
+    (u.repo ? `${u.node}_${slugify(u.repo).replace(/-/g, "_")}` : u.node).slice(0, 64),
+  ]),
+);
+
+describe("a server stopped with SIGTERM in the middle of a draft", () => {
+  const store = createTestStore();
+  afterAll(() => store.drop());
+
+  it("ends the streams, and once restarted resumes the draft; the client reconnects and misses nothing", async () => {
+    const llm = await startScriptedLlm({ latencyMs: 250, chunkDelayMs: 2 });
+    const env = {
+      ...store.env,
+      PLANDRAFT_MODEL: "openai:scripted",
+      OPENAI_BASE_URL: llm.baseURL,
+      OPENAI_API_KEY: "test",
+      PLANDRAFT_SERVER_ID: "restart-test",
+      PLANDRAFT_PORT: "0",
+    };
+    const quiet = { stderr: { write: () => true } as unknown as NodeJS.WritableStream };
+    let server: RunningServer = await startServer(loadConfig(env), quiet);
+    try {
+      const port = new URL(server.url).port;
+      const posted = await fetch(`${server.url}/v1/drafts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ feature: FEATURE }),
+      });
+      const { id } = (await posted.json()) as { id: string };
+      const watch = watchEvents(`${server.url}/v1/drafts/${id}/events`);
+      // Stop once some sections are done and others are streaming.
+      while (watch.events.filter((e) => e.type === "section.completed").length < 2) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await server.close();
+      const beforeStop = [...watch.events];
+      const completedBefore = beforeStop
+        .filter((e) => e.type === "section.completed")
+        .map((e) => e.data.section as string);
+      expect(beforeStop.some((e) => e.type.startsWith("draft."))).toBe(true);
+      expect(beforeStop.at(-1)?.type).not.toBe("draft.completed");
+
+      server = await startServer(loadConfig({ ...env, PLANDRAFT_PORT: port }), quiet);
+      const events = await watch.done; // the same EventSource, reconnected with Last-Event-ID
+
+      expect(idsIncrease(events)).toBe(true);
+      const runs = events.filter((e) => e.type === "draft.started");
+      expect(runs.map((e) => e.data.resumed as boolean)).toEqual([false, true]);
+      expect(events.at(-1)).toMatchObject({ type: "draft.completed", data: { version: 1 } });
+      const texts = sectionTexts(events);
+      for (const done of events.filter((e) => e.type === "section.completed")) {
+        expect(texts.get(done.data.section as string)).toBe(done.data.markdown);
+      }
+      // Sections finished before the stop were not drafted (or paid for) again.
+      for (const section of completedBefore) {
+        const calls = llm.requests.filter((r) => r.toolName === toolOf.get(section));
+        expect(calls, section).toHaveLength(1);
+      }
+      const plan = await (await fetch(`${server.url}/v1/drafts/${id}/plan.md`)).text();
+      expect(events.at(-1)?.data.markdown).toBe(plan);
+    } finally {
+      await server.close();
+      await llm.close();
+    }
+  });
+});
