@@ -126,6 +126,11 @@ export function createEventHub(store: EventStore) {
       return (await store.between(draftId, after.seq)).map(toStreamEvent);
     },
 
+    /** The saved events without their markdown, to tell where each section stands. */
+    outline(draftId: string): Promise<StoredEvent[]> {
+      return store.outline(draftId);
+    },
+
     /** Whether this process is running the draft now. */
     isLive(draftId: string): boolean {
       return runs.has(draftId);

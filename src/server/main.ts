@@ -40,7 +40,9 @@ export async function startServer(
       },
     );
   }
+  // Its unfinished drafts wait their turn like new ones, shown as queued until each resumes.
   const unfinished = await deps.drafts.ownedBy(owner);
+  for (const draft of unfinished) await deps.drafts.requeue(draft.id, owner);
   for (const draft of unfinished) runner.resume(draft.id);
   if (unfinished.length > 0)
     io.stderr.write(`plandraft: resuming ${unfinished.length} unfinished draft(s)\n`);

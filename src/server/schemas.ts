@@ -64,6 +64,20 @@ export const DraftSummary = z.object({
   links: DraftLinks,
 });
 
+export const DraftDetail = DraftSummary.extend({
+  sections: z
+    .array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        state: z.enum(["waiting", "drafting", "done", "failed"]),
+        code: z.string().optional(),
+        message: z.string().optional(),
+      }),
+    )
+    .describe("the template's sections in order, and where each stands"),
+});
+
 export const DraftList = z.object({
   drafts: z.array(DraftSummary),
   next: z.string().nullable().describe("the next page, when there is one"),

@@ -126,6 +126,14 @@ export function createDraftStore(db: Database) {
       return exists === 1 ? "busy" : "missing";
     },
 
+    /** Puts an owner's unfinished draft back in line, e.g. when its server restarts. */
+    async requeue(id: string, owner: string): Promise<void> {
+      await pool.query(
+        `UPDATE drafts SET status = 'queued', lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND owner = $2 AND status IN ('running', 'queued')`,
+        [id, owner],
+      );
+    },
     /** Extends the lease; false when the draft is no longer this owner's. */
     async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
       const { rowCount } = await pool.query(

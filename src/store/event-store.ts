@@ -26,6 +26,14 @@ export function createEventStore(db: Database) {
       );
       return rows as StoredEvent[];
     },
+    /** Every event without its markdown: enough to tell where each section stands. */
+    async outline(draftId: string): Promise<StoredEvent[]> {
+      const { rows } = await pool.query(
+        `SELECT seq, type, data - 'markdown' AS data FROM draft_events WHERE draft_id = $1 ORDER BY seq`,
+        [draftId],
+      );
+      return rows as StoredEvent[];
+    },
     async lastSeq(draftId: string): Promise<number> {
       const { rows } = await pool.query(
         "SELECT COALESCE(max(seq), 0)::int AS seq FROM draft_events WHERE draft_id = $1",

@@ -102,6 +102,12 @@ describe("a draft's events over SSE", () => {
       ).toHaveLength(1);
     }
     expectDeltasAddUp(events);
+    const detail = (await (await fetch(`${base}/v1/drafts/${id}`)).json()) as {
+      sections: { id: string; state: string }[];
+    };
+    expect(detail.sections.map((s) => [s.id, s.state])).toEqual(
+      sections.map((s) => [s.id, "done"]),
+    );
     const deltas = events.filter((e) => e.type === "section.delta");
     expect(deltas.length).toBeGreaterThan(sections.length * 3);
     // Every section appears in the plan exactly as it streamed.
@@ -117,6 +123,17 @@ describe("a draft's events over SSE", () => {
     const part1 = await readEvents(url, {
       stop: (_e, all) => all.filter((x) => x.type === "section.delta").length >= 25,
     });
+    // Mid-draft, the draft says where each section stands.
+    const detail = (await (await fetch(`${base}/v1/drafts/${id}`)).json()) as {
+      status: string;
+      sections: { id: string; state: string }[];
+    };
+    expect(detail.status).toBe("running");
+    expect(detail.sections.map((s) => s.id)).toEqual(
+      (part1.events[0]?.data.sections as { id: string }[]).map((s) => s.id),
+    );
+    expect(detail.sections.some((s) => s.state === "drafting")).toBe(true);
+    expect(detail.sections.some((s) => s.state === "waiting")).toBe(true);
     const lastId = part1.events.at(-1)?.id ?? "";
     expect(lastId).toMatch(/^\d+\.\d+$/);
     const part2 = await readEvents(url, { headers: { "last-event-id": lastId } });

@@ -168,7 +168,14 @@ describe("the HTTP API", () => {
     const openapi = await app.inject({ method: "GET", url: "/docs/json" });
     const paths = Object.keys(openapi.json<{ paths: Record<string, unknown> }>().paths);
     expect(paths).toEqual(
-      expect.arrayContaining(["/v1/drafts", "/v1/drafts/{id}", "/v1/drafts/{id}/plan.md"]),
+      expect.arrayContaining([
+        "/v1/drafts",
+        "/v1/drafts/{id}",
+        "/v1/drafts/{id}/plan.md",
+        "/v1/drafts/{id}/events",
+        "/v1/drafts/{id}/revisions",
+        "/v1/drafts/{id}/cancel",
+      ]),
     );
   });
 });
@@ -257,11 +264,12 @@ describe("plandraft serve", () => {
       await listening(second);
       expect(second.stderr()).toContain("resuming 1 unfinished draft(s)");
       const url = urlOf(second);
-      let status = "running";
-      for (let tries = 0; status === "running" && tries < 300; tries += 1) {
+      let status = "queued";
+      const unfinished = ["queued", "running"];
+      for (let tries = 0; unfinished.includes(status) && tries < 300; tries += 1) {
         const draft = (await (await fetch(`${url}/v1/drafts/${id}`)).json()) as { status: string };
         status = draft.status;
-        if (status === "running") await new Promise((resolve) => setTimeout(resolve, 100));
+        if (unfinished.includes(status)) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(status).toBe("completed");
       const again = llm.requests.slice(before).map((r) => r.toolName);

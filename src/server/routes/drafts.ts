@@ -4,6 +4,7 @@ import type { Deps } from "../../deps.js";
 import { findDraft, removeDraft } from "../../drafting/draft-service.js";
 import { AppError } from "../../errors.js";
 import { draftSummary, type DraftRecord } from "../../store/draft-store.js";
+import { sectionStates } from "../../events/section-states.js";
 import { START } from "../../events/stream-event.js";
 import { streamDraftEvents, type OpenStreams } from "../event-stream.js";
 import { draftRequestOf } from "../feature-input.js";
@@ -11,9 +12,9 @@ import { links } from "./links.js";
 import type { DraftRunner } from "../runner.js";
 import {
   DraftAccepted,
+  DraftDetail,
   DraftList,
   DraftParams,
-  DraftSummary,
   ErrorBody,
   ListQuery,
   PlanQuery,
@@ -84,12 +85,16 @@ export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
     "/v1/drafts/:id",
     {
       schema: {
-        summary: "One draft",
+        summary: "One draft, with where each of its sections stands",
         params: DraftParams,
-        response: { 200: DraftSummary, 404: ErrorBody },
+        response: { 200: DraftDetail, 404: ErrorBody },
       },
     },
-    async (request) => summaryOf(await findDraft(deps, request.params.id)),
+    async (request) => {
+      const draft = await findDraft(deps, request.params.id);
+      const events = await deps.events.outline(draft.id);
+      return { ...summaryOf(draft), sections: sectionStates(events, draft.status === "running") };
+    },
   );
 
   app.get(
