@@ -41,6 +41,10 @@ describe("the Docker files", () => {
         /DATABASE_URL: postgres:\/\/plandraft:plandraft@postgres:5432\/plandraft/,
       );
       expect(config).toMatch(/ollama:\n(.*\n)*?\s+profiles:\n\s+- ollama/);
+      // The server listens on 0.0.0.0 in its container: no token only because the port is
+      // published on the host's loopback alone.
+      expect(config).toMatch(/PLANDRAFT_ALLOW_NO_TOKEN: '1'|PLANDRAFT_ALLOW_NO_TOKEN: "1"/);
+      expect(config).toMatch(/127\.0\.0\.1:8080:8080|host_ip: 127\.0\.0\.1/);
     },
   );
 });
