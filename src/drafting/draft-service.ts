@@ -260,8 +260,8 @@ async function run(
   watch: Watch,
   revision: RevisionSummary | null = null,
 ): Promise<DraftResult> {
-  const heartbeat = keepLease(deps, draft.id);
   const events = await deps.events.open(draft.id);
+  const heartbeat = keepLease(deps, draft.id);
   const emit = (event: DraftEvent) => {
     watch.onEvent?.(event);
     const streamed = streamEventOf(event);

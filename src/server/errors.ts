@@ -31,6 +31,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
       message: `something failed on the server (request ${request.id})`,
     });
   });
+  // The SSE plugin answers a client that refuses text/event-stream itself; keep our error shape.
+  app.addHook("onSend", async (_request, reply, payload) =>
+    reply.statusCode === 406
+      ? JSON.stringify({
+          code: "NOT_ACCEPTABLE",
+          message: "this route answers only text/event-stream (send Accept: text/event-stream)",
+        })
+      : payload,
+  );
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
       code: "NOT_FOUND",

@@ -165,6 +165,9 @@ describe("a draft's events over SSE", () => {
 
     const after = await readEvents(url, { headers: { "last-event-id": events.at(-1)?.id ?? "" } });
     expect(after.status).toBe(204);
+    const json = await fetch(url, { headers: { accept: "application/json" } });
+    expect(json.status).toBe(406);
+    expect(await json.json()).toMatchObject({ code: "NOT_ACCEPTABLE" });
     const bad = await fetch(url, { headers: { "last-event-id": "not-an-id" } });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: "EVENT_ID_INVALID" });
