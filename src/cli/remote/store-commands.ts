@@ -67,7 +67,7 @@ export async function remoteRemove(client: ApiClient, id: string, io: CliIo): Pr
 export async function findRemoteDraft(client: ApiClient, idOrPrefix: string): Promise<RemoteDraft> {
   const id = idOrPrefix.trim().toLowerCase();
   if (UUID.test(id))
-    return parseAnswer(DraftSummaryBody, await client.json(`GET`, `/v1/drafts/${id}`));
+    return parseAnswer(DraftSummaryBody, await client.json("GET", `/v1/drafts/${id}`));
   const found: RemoteDraft[] = [];
   if (/^[0-9a-f-]{4,35}$/.test(id)) {
     for await (const page of pages(client, PAGE)) {

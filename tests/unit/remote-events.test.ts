@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { createRunReader } from "../../src/cli/remote/run-events.js";
+import { readEvents } from "../../src/cli/remote/sse.js";
+import type { DraftEvent } from "../../src/drafting/run-draft.js";
+import { AppError } from "../../src/errors.js";
+import type { StreamEvent } from "../../src/events/stream-event.js";
+
+const usage = { inputTokens: 10, outputTokens: 5, totalTokens: 15, calls: 1 };
+const started: StreamEvent = {
+  id: "1",
+  type: "draft.started",
+  data: {
+    id: "d1",
+    title: "Watchlist",
+    sections: [
+      { id: "a", title: "Architecture", dependsOn: [] },
+      { id: "b", title: "Testing", dependsOn: ["a"] },
+    ],
+    resumed: false,
+    revision: null,
+  },
+};
+
+/** A response whose body arrives in the given pieces, as a network would cut it. */
+function responseOf(pieces: string[]): Response {
+  const bytes = pieces.map((piece) => new TextEncoder().encode(piece));
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of bytes) controller.enqueue(chunk);
+        controller.close();
+      },
+    }),
+    { headers: { "content-type": "text/event-stream" } },
+  );
+}
+
+describe("the CLI's SSE reader", () => {
+  it("reads events cut anywhere, skipping heartbeats and unknown events", async () => {
+    const response = responseOf([
+      ": heartbeat\n\nid: 1\nevent: section.sta",
+      'rted\ndata: {"section":"a"}\n\nid: 1.1\nevent: section.delta\ndata: {"section":"a","te',
+      'xt":"Hé"}\n\nid: 2\nevent: something.new\ndata: {}\n\n',
+    ]);
+    const events: StreamEvent[] = [];
+    for await (const event of readEvents(response)) events.push(event);
+    expect(events).toEqual([
+      { id: "1", type: "section.started", data: { section: "a" } },
+      { id: "1.1", type: "section.delta", data: { section: "a", text: "Hé" } },
+    ]);
+  });
+
+  it("says SERVER_ERROR for an event whose data is not JSON", async () => {
+    const events = readEvents(responseOf(["id: 1\nevent: draft.started\ndata: {oops\n\n"]));
+    await expect(events.next()).rejects.toMatchObject({ code: "SERVER_ERROR" });
+  });
+});
+
+describe("a server draft's events, read back as a local run's", () => {
+  it("gives the progress display the local events and builds the local result", () => {
+    const seen: DraftEvent[] = [];
+    const reader = createRunReader((event) => seen.push(event));
+    reader.onStreamEvent(started);
+    reader.onStreamEvent({ id: "2", type: "section.started", data: { section: "a" } });
+    reader.onStreamEvent({
+      id: "3",
+      type: "section.completed",
+      data: { section: "a", status: "drafted", markdown: "## A" },
+    });
+    expect(
+      seen.map((e) => [e.type, "unit" in e ? e.unit : e.type === "draft.started" && e.id]),
+    ).toEqual([
+      ["draft.started", "d1"],
+      ["section.started", "a"],
+      ["section.completed", "a"],
+    ]);
+    const result = reader.resultOf({
+      id: "5",
+      type: "draft.completed",
+      data: {
+        markdown: "# Plan\n",
+        version: 2,
+        usage,
+        model: "openai:scripted",
+        sections: [
+          { id: "a", title: "Architecture", status: "drafted" },
+          { id: "b", title: "Testing", status: "no_changes" },
+        ],
+        findings: [],
+      },
+    });
+    expect(JSON.stringify(result)).toBe(
+      JSON.stringify({
+        id: "d1",
+        title: "Watchlist",
+        model: "openai:scripted",
+        status: "completed",
+        markdown: "# Plan\n",
+        sections: [
+          { id: "a", title: "Architecture", dependsOn: [], status: "drafted" },
+          { id: "b", title: "Testing", dependsOn: ["a"], status: "no_changes" },
+        ],
+        usage,
+        findings: [],
+        version: 2,
+      }),
+    );
+  });
+
+  it("turns a draft.failed with its sections into a failed result", () => {
+    const reader = createRunReader(() => {});
+    reader.onStreamEvent(started);
+    const result = reader.resultOf({
+      id: "4",
+      type: "draft.failed",
+      data: {
+        code: "SECTIONS_FAILED",
+        message: "Testing: MODEL_ERROR: boom",
+        usage,
+        model: "openai:scripted",
+        sections: [
+          { id: "a", title: "Architecture", status: "drafted" },
+          { id: "b", title: "Testing", status: "failed", code: "MODEL_ERROR", message: "boom" },
+        ],
+        findings: [],
+      },
+    });
+    expect(result).toMatchObject({ status: "failed", markdown: "" });
+    expect(result.sections[1]).toEqual({
+      id: "b",
+      title: "Testing",
+      dependsOn: ["a"],
+      status: "failed",
+      code: "MODEL_ERROR",
+      message: "boom",
+    });
+  });
+
+  it("throws the server's error for a run that failed as a whole", () => {
+    const reader = createRunReader(() => {});
+    reader.onStreamEvent(started);
+    const end: StreamEvent = {
+      id: "2",
+      type: "draft.failed",
+      data: { code: "DRAFT_CANCELLED", message: "the draft was cancelled" },
+    };
+    expect(() => reader.resultOf(end)).toThrow(AppError);
+    expect(() => reader.resultOf(end)).toThrow("draft d1: the draft was cancelled");
+  });
+});
