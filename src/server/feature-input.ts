@@ -36,18 +36,18 @@ export async function draftRequestOf(
     });
   }
   const body = parsed.data;
-  const feature = toFeatureDoc(
-    Buffer.from(body.feature, "utf8"),
-    "feature",
-    config.maxFeatureBytes,
-  );
+  const source = body.source ?? "feature.md";
+  const feature = {
+    ...toFeatureDoc(Buffer.from(body.feature, "utf8"), "feature", config.maxFeatureBytes),
+    link: `./${source}`,
+  };
   const templateSource = body.template ?? defaultTemplate;
   // A bad template or model is the caller's error, found before anything is saved or queued.
   parseTemplate(templateSource);
   if (body.model !== undefined) parseModelName(body.model);
   return {
     feature: body.title ? { ...feature, name: body.title } : feature,
-    featureSource: "feature.md",
+    featureSource: source,
     templateSource,
     model: body.model,
   };

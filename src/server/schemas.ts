@@ -10,6 +10,11 @@ export const CreateDraftBody = z.object({
   feature: z.string().describe("the feature doc, as markdown"),
   title: z.string().min(1).max(200).optional().describe("the plan's title; default: from the doc"),
   template: z.string().optional().describe("a plan template (markdown); default: the bundled one"),
+  source: z
+    .string()
+    .regex(/^[^/\\]{1,200}$/, "a file name, without folders")
+    .optional()
+    .describe("the doc's file name, which the plan links to; default: feature.md"),
   model: z
     .string()
     .optional()

@@ -88,10 +88,10 @@ describe("the CLI as a client of a server (--server)", () => {
     expect(doneLines(run.stderr)).toHaveLength(9); // ten sections; /infra has no changes
     expect(run.stderr).toContain(`plandraft: drafted ${id} (version 1) with none, no model calls`);
 
-    // The same plan as a local draft, but for the doc's link: the API is given no file name.
+    // The same plan as a local draft, the link to the doc by its file name included.
     const local = await runCli(["draft", FEATURE]);
     expect(local, local.stderr).toMatchObject({ code: 0 });
-    expect(local.stdout.replace("(./watchlist-feature.md)", "(./feature.md)")).toBe(run.stdout);
+    expect(local.stdout).toBe(run.stdout);
   });
 
   it("prints the result as JSON with --json, and writes -o OUT from stdin with PLANDRAFT_SERVER", async () => {

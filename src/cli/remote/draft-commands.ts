@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { Config } from "../../config.js";
 import { AppError } from "../../errors.js";
 import { readFeature } from "../../feature/read-feature.js";
@@ -41,6 +42,8 @@ export async function remoteDraft(
         feature: feature.text,
         // The title the doc gives locally (which may come from its file name).
         title: feature.name,
+        // The plan links to the doc by its file name, as a local draft does.
+        ...(featurePath === "-" ? {} : { source: basename(featurePath) }),
         ...(template !== undefined ? { template } : {}),
         ...(options.model !== undefined ? { model: options.model } : {}),
       },
