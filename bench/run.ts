@@ -1,12 +1,30 @@
-/** `npm run bench`: every benchmark, each printing ratios; exits non-zero when a target is missed. */
+/**
+ * `npm run bench`: every benchmark, each printing ratios; exits non-zero when a target is missed.
+ * `npm run bench -- serve storage` runs only the ones named.
+ */
 import { benchCriticalPath } from "./draft-critical-path.js";
+import { benchServe } from "./serve.js";
 import { benchStorage } from "./storage.js";
 
+const benches: Record<string, [title: string, run: () => Promise<boolean>]> = {
+  "critical-path": ["draft critical path", benchCriticalPath],
+  storage: ["storage", benchStorage],
+  serve: ["serve: drafts streaming at once", benchServe],
+};
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  console.error(`unknown bench: ${unknown.join(", ")} (known: ${Object.keys(benches).join(", ")})`);
+  process.exit(2);
+}
+
 const results: Record<string, boolean> = {};
-console.log("== draft critical path ==");
-results["critical path"] = await benchCriticalPath();
-console.log("\n== storage ==");
-results.storage = await benchStorage();
+for (const [name, [title, run]] of Object.entries(benches)) {
+  if (asked.length > 0 && !asked.includes(name)) continue;
+  console.log(`${Object.keys(results).length > 0 ? "\n" : ""}== ${title} ==`);
+  results[title] = await run();
+}
 
 const missed = Object.entries(results).filter(([, ok]) => !ok);
 console.log(

@@ -36,6 +36,14 @@ export type ScriptedReply =
 export interface ScriptedLlmOptions {
   latencyMs?: number;
   chunkDelayMs?: number;
+  /**
+   * Stamps each streamed chunk with the time it is written (off by default): every placeholder
+   * word `stampPlaceholder(kind)` that `fill` put in a reply becomes `<kind><ms>`, ms being
+   * `performance.timeOrigin + performance.now()` just before the chunk is written, so a client on
+   * the same machine can tell how long each chunk took to reach it (`readStamps`). Chunks are cut
+   * right after each placeholder and its space, so every chunk ends with a complete word.
+   */
+  stampChunks?: boolean;
   respond?: (req: ScriptedRequest) => ScriptedReply | undefined;
   fill?: (path: string[], schema: any, req: ScriptedRequest) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -53,6 +61,41 @@ const FRAGMENT = /[\s\S]{1,20}/g;
 const approxTokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
 
 const split = (text: string): string[] => text.match(FRAGMENT) ?? [];
+
+const PLACEHOLDER = /@@([a-z])@@/g;
+/** A placeholder word and its space, and what comes before it: one stamped chunk's worth. */
+const UP_TO_PLACEHOLDER = /[\s\S]*?@@[a-z]@@ /g;
+
+/** A word that `stampChunks` turns into the time its chunk is written; `kind` is one letter. */
+export const stampPlaceholder = (kind = "t"): string => `@@${kind}@@ `;
+
+/** The send times (ms since the epoch, sub-ms) stamped in streamed text, for one kind. */
+export function readStamps(text: string, kind = "t"): number[] {
+  const stamps: number[] = [];
+  for (const match of text.matchAll(new RegExp(`\\b${kind}(\\d{13}\\.\\d{3})\\b`, "g")))
+    stamps.push(Number(match[1]));
+  return stamps;
+}
+
+const stampNow = (text: string): string => {
+  if (!text.includes("@@")) return text;
+  const now = (performance.timeOrigin + performance.now()).toFixed(3);
+  return text.replace(PLACEHOLDER, (_, kind: string) => `${kind}${now}`);
+};
+
+/** Fragments as `split` makes them, except that each placeholder word ends the one it is in. */
+function splitAtStamps(text: string): string[] {
+  const pieces: string[] = [];
+  let rest = 0;
+  for (const match of text.matchAll(UP_TO_PLACEHOLDER)) {
+    const word = /@@[a-z]@@ $/.exec(match[0])?.[0] ?? "";
+    const before = split(match[0].slice(0, match[0].length - word.length));
+    pieces.push(...before.slice(0, -1), `${before.at(-1) ?? ""}${word}`);
+    rest = (match.index ?? 0) + match[0].length;
+  }
+  pieces.push(...split(text.slice(rest)));
+  return pieces;
+}
 
 const ERROR_DEFAULTS: Record<number, [type: string, code: string | null]> = {
   401: ["invalid_request_error", "invalid_api_key"],
@@ -109,7 +152,12 @@ function renderCompletion(output: Output, meta: Meta): string {
   });
 }
 
-function renderChunks(output: Output, meta: Meta, includeUsage: boolean): object[] {
+function renderChunks(
+  output: Output,
+  meta: Meta,
+  includeUsage: boolean,
+  pieces: (text: string) => string[] = split,
+): object[] {
   const chunk = (delta: object, finish: string | null = null) => ({
     ...meta.base,
     object: "chat.completion.chunk",
@@ -126,13 +174,13 @@ function renderChunks(output: Output, meta: Meta, includeUsage: boolean): object
             refusal: null,
             tool_calls: [{ index: 0, ...toolCall(meta, output.name, "") }],
           }),
-          ...split(output.args).map((args) =>
+          ...pieces(output.args).map((args) =>
             chunk({ tool_calls: [{ index: 0, function: { arguments: args } }] }),
           ),
         ]
       : [
           chunk({ role: "assistant", content: "", refusal: null }),
-          ...split(output.text).map((content) => chunk({ content })),
+          ...pieces(output.text).map((content) => chunk({ content })),
         ];
   chunks.push(chunk({}, meta.finishReason));
   if (!includeUsage) return chunks;
@@ -243,7 +291,8 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
     const stallAfterFirst = reply.kind === "stallAfterFirstChunk";
 
     if (!record.stream) {
-      const json = renderCompletion(output, meta);
+      const rendered = renderCompletion(output, meta);
+      const json = options.stampChunks ? stampNow(rendered) : rendered;
       res.writeHead(200, { "content-type": "application/json" });
       if (stallAfterFirst) res.write(json.slice(0, Math.floor(json.length / 2)));
       else res.end(json);
@@ -257,10 +306,13 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
       "cache-control": "no-cache",
       connection: "keep-alive",
     });
-    for (const [i, payload] of renderChunks(output, meta, includeUsage).entries()) {
+    const pieces = options.stampChunks ? splitAtStamps : split;
+    for (const [i, payload] of renderChunks(output, meta, includeUsage, pieces).entries()) {
       if (i > 0 && !(await wait(options.chunkDelayMs))) return;
       if (res.destroyed) return;
-      res.write(`data: ${JSON.stringify(payload)}\n\n`);
+      const data = JSON.stringify(payload);
+      // Stamped as late as can be: right before the write.
+      res.write(`data: ${options.stampChunks ? stampNow(data) : data}\n\n`);
       if (stallAfterFirst) return;
     }
     res.end("data: [DONE]\n\n");
