@@ -27,6 +27,7 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
     .default("public"),
+  PLANDRAFT_DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
   PLANDRAFT_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   PLANDRAFT_HOST: z.string().min(1).default("127.0.0.1"),
   PLANDRAFT_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -61,6 +62,8 @@ export interface Config {
   databaseUrl: string | undefined;
   home: string;
   schema: string;
+  /** Connections to Postgres (the embedded store has one). */
+  dbPoolSize: number;
   /** How long a running draft stays claimed by its process without a heartbeat. */
   leaseMs: number;
   /** `id` names this server across restarts: it resumes the drafts it claimed under that name. */
@@ -110,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: c.DATABASE_URL,
     home: c.PLANDRAFT_HOME ?? join(env.HOME ?? homedir(), ".plandraft"),
     schema: c.PLANDRAFT_DB_SCHEMA,
+    dbPoolSize: c.PLANDRAFT_DB_POOL_SIZE,
     leaseMs: c.PLANDRAFT_LEASE_MS,
     server: {
       host: c.PLANDRAFT_HOST,

@@ -43,6 +43,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     databaseUrl: config.databaseUrl,
     home: config.home,
     schema: config.schema,
+    poolSize: config.dbPoolSize,
   });
   try {
     await migrate(db);
@@ -50,10 +51,19 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     await db.close();
     throw error;
   }
+  // One drafter per model name: its client and its per-section tool schemas serve every draft.
+  const drafters = new Map<string, Drafter>();
+  const drafterFor = (modelName: string): Drafter => {
+    if (overrides.drafterFor) return overrides.drafterFor(modelName);
+    const known = drafters.get(modelName);
+    if (known) return known;
+    const drafter = createDrafter(modelName, config);
+    drafters.set(modelName, drafter);
+    return drafter;
+  };
   return {
     config,
-    drafterFor: (modelName = config.model) =>
-      overrides.drafterFor?.(modelName) ?? createDrafter(modelName, config),
+    drafterFor: (modelName = config.model) => drafterFor(modelName),
     db,
     drafts: createDraftStore(db),
     events: createEventHub(createEventStore(db)),

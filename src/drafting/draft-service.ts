@@ -7,6 +7,7 @@ import type { DraftRecord } from "../store/draft-store.js";
 import type { DraftStateType, Revision } from "../../graphs/plan-drafter/state.js";
 import { dependentsOf } from "../template/layout.js";
 import { parseTemplate } from "../template/parse.js";
+import type { Template } from "../template/types.js";
 import { findSection } from "./find-section.js";
 import { endEventOf, streamEventOf } from "../events/draft-events.js";
 import type { RunEvents } from "../events/event-hub.js";
@@ -51,7 +52,7 @@ export function createDraftService(deps: Deps) {
     status: "running" | "queued",
     id: string = randomUUID(),
   ) => {
-    const template = parseTemplate(request.templateSource);
+    const template = templateOf(request.templateSource);
     const thread = graphFor(deps, template, request.model);
     const draft = {
       id,
@@ -89,7 +90,7 @@ export function createDraftService(deps: Deps) {
    */
   const prepareRevision = async (idOrPrefix: string, change: RevisionRequest) => {
     const record = await findDraft(deps, idOrPrefix);
-    const template = parseTemplate(record.template);
+    const template = templateOf(record.template);
     const thread = graphFor(deps, template, record.model);
     const { graph, layout } = thread;
     const unit = findSection(layout, change.section);
@@ -171,7 +172,7 @@ export function createDraftService(deps: Deps) {
     /** Continues a draft from its last checkpoint: finished sections are not drafted again. */
     async resume(idOrPrefix: string, watch: Watch = {}): Promise<DraftResult> {
       const record = await findDraft(deps, idOrPrefix);
-      const template = parseTemplate(record.template);
+      const template = templateOf(record.template);
       const thread = graphFor(deps, template, record.model);
       const state = await thread.graph.getState({ configurable: { thread_id: record.id } });
       const hasStarted = Object.keys((state.values ?? {}) as object).length > 0;
@@ -204,6 +205,19 @@ export interface RevisionRequest {
   section: string;
   feedback: string;
   cascade: boolean;
+}
+
+/** Parsed templates by their text, so drafts of the same template share its layout and graph. */
+const templates = new Map<string, Template>();
+const TEMPLATES_KEPT = 32;
+
+function templateOf(source: string): Template {
+  const known = templates.get(source);
+  if (known) return known;
+  const template = parseTemplate(source);
+  if (templates.size >= TEMPLATES_KEPT) templates.delete(templates.keys().next().value as string);
+  templates.set(source, template);
+  return template;
 }
 
 /** A draft by its id or a unique prefix of it (as `plandraft list` shows them). */

@@ -80,6 +80,13 @@ export interface GraphDeps {
   checkpointer: BaseCheckpointSaver;
 }
 
+/** Layouts and compiled graphs, kept per template and drafter: drafts of the same kind share them. */
+const layouts = new WeakMap<Template, DraftLayout>();
+const graphs = new WeakMap<
+  DraftLayout,
+  WeakMap<Drafter, WeakMap<BaseCheckpointSaver, PlanGraph>>
+>();
+
 /** The graph for one draft's template and model. */
 export function graphFor(
   deps: GraphDeps,
@@ -87,18 +94,26 @@ export function graphFor(
   model: string | undefined,
 ): { graph: PlanGraph; layout: DraftLayout; model: string } {
   const drafter = deps.drafterFor(model);
-  const layout = buildLayout(template);
-  const graph = buildPlanGraph(
-    {
-      layout,
-      drafter,
-      checkPlan: (markdown) => checkPlan(markdown, template),
-      prepareCheck,
-      maxFeatureBytes: deps.config.maxFeatureBytes,
-      today: () => new Date().toISOString().slice(0, 10),
-    },
-    deps.checkpointer,
-  );
+  const layout = layouts.get(template) ?? buildLayout(template);
+  layouts.set(template, layout);
+  const byDrafter = graphs.get(layout) ?? new WeakMap();
+  graphs.set(layout, byDrafter);
+  const bySaver = byDrafter.get(drafter) ?? new WeakMap();
+  byDrafter.set(drafter, bySaver);
+  const graph =
+    bySaver.get(deps.checkpointer) ??
+    buildPlanGraph(
+      {
+        layout,
+        drafter,
+        checkPlan: (markdown) => checkPlan(markdown, template),
+        prepareCheck,
+        maxFeatureBytes: deps.config.maxFeatureBytes,
+        today: () => new Date().toISOString().slice(0, 10),
+      },
+      deps.checkpointer,
+    );
+  bySaver.set(deps.checkpointer, graph);
   return { graph, layout, model: drafter.model };
 }
 

@@ -13,20 +13,34 @@ import {
 
 type Listener = (event: StreamEvent) => void;
 
-interface Outgoing {
-  event: StreamEvent;
+/** A kept event on its way: numbered at once, published once saved. */
+interface Unpublished {
   seq: number;
-  kept: boolean;
+  type: StreamEventType;
+  data: Record<string, unknown>;
+  /** The section it is about; none for draft.* events, which every delta waits for. */
+  section: string | undefined;
+  saved: boolean;
+}
+
+/** A delta that must wait for an earlier kept event about its section (e.g. its start). */
+interface HeldDelta {
+  after: number;
+  data: Record<string, unknown>;
 }
 
 /** One run of a draft in this process: its events so far, and those still being saved. */
 interface Run {
   firstSeq: number;
+  /** The last number given to a kept event, and the last one published. */
   seq: number;
+  publishedSeq: number;
+  /** Deltas published since the last kept event: the `k` of their ids. */
   delta: number;
   /** Every event of this run already published, deltas included: what a reconnect replays. */
   published: StreamEvent[];
-  outbox: Outgoing[];
+  unpublished: Unpublished[];
+  held: HeldDelta[];
   writing: boolean;
   error: unknown;
   drained: (() => void)[];
@@ -46,8 +60,11 @@ export interface Following {
 
 /**
  * Numbers, saves and fans out the events of the drafts this process runs. A kept event is
- * published only once it is saved, and the events behind it wait for it, so a client never sees
- * an event that a restart could lose and renumber. Deltas are published at once.
+ * published only once it is saved, so a client never sees an event that a restart could lose and
+ * renumber; kept events go out in order, saved in batches. A delta goes out at once unless a kept
+ * event about its own section (or the draft) is still being saved: then it waits for that one
+ * only, so one section's save never holds back another section's text. Ids are given as events
+ * are published, so they only ever grow on the wire.
  */
 export function createEventHub(store: EventStore) {
   const runs = new Map<string, Run>();
@@ -58,29 +75,64 @@ export function createEventHub(store: EventStore) {
     for (const listener of listeners.get(draftId) ?? []) listener(event);
   };
 
-  const pump = (draftId: string, run: Run): void => {
-    while (run.outbox.length > 0 && !run.writing) {
-      const next = run.outbox[0] as Outgoing;
-      if (next.kept && run.error === undefined) {
-        next.kept = false;
-        run.writing = true;
-        const { type, data } = next.event;
-        store
-          .append(draftId, { seq: next.seq, type, data })
-          .catch((error: unknown) => {
-            run.error ??= error;
-          })
-          .finally(() => {
-            run.writing = false;
-            pump(draftId, run);
-          });
-        return;
-      }
-      run.outbox.shift();
-      publish(draftId, run, next.event);
-    }
-    if (run.outbox.length === 0 && !run.writing) for (const done of run.drained.splice(0)) done();
+  const publishDelta = (draftId: string, run: Run, data: Record<string, unknown>) => {
+    run.delta += 1;
+    const id = formatId({ seq: run.publishedSeq, delta: run.delta });
+    publish(draftId, run, { id, type: "section.delta", data });
   };
+
+  /** Publishes the saved kept events at the front, each followed by the deltas it held back. */
+  const release = (draftId: string, run: Run) => {
+    while (run.unpublished[0]?.saved) {
+      const next = run.unpublished.shift() as Unpublished;
+      run.publishedSeq = next.seq;
+      run.delta = 0;
+      publish(draftId, run, {
+        id: formatId({ seq: next.seq, delta: 0 }),
+        type: next.type,
+        data: next.data,
+      });
+      const ready = run.held.filter((held) => held.after <= next.seq);
+      if (ready.length > 0) {
+        run.held = run.held.filter((held) => held.after > next.seq);
+        for (const held of ready) publishDelta(draftId, run, held.data);
+      }
+    }
+    if (run.unpublished.length === 0 && !run.writing) {
+      for (const done of run.drained.splice(0)) done();
+    }
+  };
+
+  /** Saves every kept event not yet saved in one statement, then the next batch, and so on. */
+  const write = (draftId: string, run: Run): void => {
+    if (run.writing) return;
+    const batch = run.unpublished.filter((e) => !e.saved);
+    if (batch.length === 0) return release(draftId, run);
+    if (run.error !== undefined) {
+      // Saving already failed (the run ends with that error): the live stream still goes on.
+      for (const event of batch) event.saved = true;
+      return release(draftId, run);
+    }
+    run.writing = true;
+    store
+      .append(
+        draftId,
+        batch.map(({ seq, type, data }) => ({ seq, type, data })),
+      )
+      .catch((error: unknown) => {
+        run.error ??= error;
+      })
+      .finally(() => {
+        run.writing = false;
+        for (const event of batch) event.saved = true;
+        release(draftId, run);
+        write(draftId, run);
+      });
+  };
+
+  /** The kept event a delta of `section` must follow, if one is still unpublished. */
+  const blockerOf = (run: Run, section: unknown): Unpublished | undefined =>
+    run.unpublished.findLast((e) => e.section === undefined || e.section === section);
 
   return {
     /** Starts a run's events, numbered after those the draft already has. */
@@ -89,9 +141,11 @@ export function createEventHub(store: EventStore) {
       const run: Run = {
         firstSeq: last + 1,
         seq: last,
+        publishedSeq: last,
         delta: 0,
         published: [],
-        outbox: [],
+        unpublished: [],
+        held: [],
         writing: false,
         error: undefined,
         drained: [],
@@ -99,19 +153,22 @@ export function createEventHub(store: EventStore) {
       runs.set(draftId, run);
       return {
         emit(type, data) {
-          const kept = isKept(type);
-          if (kept) {
-            run.seq += 1;
-            run.delta = 0;
-          } else run.delta += 1;
-          const id = formatId({ seq: run.seq, delta: kept ? 0 : run.delta });
-          run.outbox.push({ event: { id, type, data }, seq: run.seq, kept });
-          pump(draftId, run);
+          if (!isKept(type)) {
+            // A section's held deltas share its blocker, so its text stays in order.
+            const blocker = blockerOf(run, data.section);
+            if (blocker) run.held.push({ after: blocker.seq, data });
+            else publishDelta(draftId, run, data);
+            return;
+          }
+          run.seq += 1;
+          const section = typeof data.section === "string" ? data.section : undefined;
+          run.unpublished.push({ seq: run.seq, type, data, section, saved: false });
+          write(draftId, run);
         },
         async close() {
           await new Promise<void>((resolve) => {
             run.drained.push(resolve);
-            pump(draftId, run);
+            write(draftId, run);
           });
           if (runs.get(draftId) === run) runs.delete(draftId);
           if (run.error !== undefined) {

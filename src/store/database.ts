@@ -17,7 +17,12 @@ export interface DatabaseOptions {
   databaseUrl: string | undefined;
   home: string;
   schema: string;
+  /** Connections to Postgres; the embedded store always has one. */
+  poolSize?: number | undefined;
 }
+
+/** How long to wait for Postgres to answer at start before saying it cannot be reached. */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * The Postgres at DATABASE_URL, or the embedded one under PLANDRAFT_HOME: the same pg driver and
@@ -25,24 +30,27 @@ export interface DatabaseOptions {
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.schema)
+    ? openPostgres(options.databaseUrl, options.schema, options.poolSize ?? 20)
     : openEmbedded(options);
 }
 
-async function openPostgres(url: string, schema: string): Promise<Database> {
+async function openPostgres(url: string, schema: string, poolSize: number): Promise<Database> {
   const where = describeUrl(url);
-  const pool = new pg.Pool({
+  const probe = new pg.Pool({
     connectionString: url,
-    max: 10,
-    connectionTimeoutMillis: 5_000,
-    ...searchPath(schema),
+    max: 1,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
-  watchIdleErrors(pool);
   await assertReachable(
-    pool,
+    probe,
     `Postgres at ${where}`,
     "check DATABASE_URL and that the server is running",
   );
+  await probe.end();
+  // No connect timeout on the pool: it would also apply to waiting for a free connection, and
+  // fail drafts on a busy server. That the server cannot be reached is told above, at start.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, ...searchPath(schema) });
+  watchIdleErrors(pool);
   return { pool, schema, kind: "postgres", where, close: () => pool.end() };
 }
 

@@ -34,8 +34,18 @@ export type ContentKey =
   | { key: string; block: FillableBlock; child?: undefined }
   | { key: string; block?: undefined; child: Section };
 
-/** The property names of a section's content, in template order. */
-export function contentKeys(section: Section): ContentKey[] {
+const keysOf = new WeakMap<Section, ContentKey[]>();
+
+/** The property names of a section's content, in template order; worked out once per section. */
+export function contentKeys(section: Section): readonly ContentKey[] {
+  const known = keysOf.get(section);
+  if (known) return known;
+  const keys = computeKeys(section);
+  keysOf.set(section, keys);
+  return keys;
+}
+
+function computeKeys(section: Section): ContentKey[] {
   const taken = new Set<string>();
   const keys: ContentKey[] = [];
   for (const block of section.blocks) {

@@ -112,19 +112,31 @@ async function streamReply(
   const calls = new Map<number, ToolCallChunk & { args: string }>();
   let content = "";
   let usage: UsageMetadata | undefined;
+  // Parsing the partial JSON costs more as it grows: do it once per turn of the event loop, so
+  // chunks that arrive together (a busy server) are parsed together.
+  let scheduled = false;
+  let streaming = true;
+  const showPartial = () => {
+    scheduled = false;
+    const call = [...calls.values()].find((c) => c.name === name);
+    const partial: unknown = streaming && call ? parsePartialJson(call.args) : undefined;
+    if (partial !== undefined && partial !== null) onPartial?.(partial);
+  };
   try {
     for await (const chunk of await bound.stream(messages, config)) {
       if (typeof chunk.content === "string") content += chunk.content;
       usage = chunk.usage_metadata ?? usage;
       const grew = collectCallChunks(calls, chunk.tool_call_chunks ?? []);
-      if (grew && onPartial) {
-        const first = [...calls.values()].find((c) => c.name === name);
-        const partial: unknown = first ? parsePartialJson(first.args) : undefined;
-        if (partial !== undefined && partial !== null) onPartial(partial);
+      if (grew && onPartial && !scheduled) {
+        scheduled = true;
+        setImmediate(showPartial);
       }
     }
   } catch (error) {
     throw toModelError(error, name);
+  } finally {
+    // The whole reply is shown by whoever gets it; a late partial would only repeat less of it.
+    streaming = false;
   }
   const reply = new AIMessageChunk({
     content,
