@@ -3,7 +3,15 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["dist/", "node_modules/", "coverage/", "test-artifacts/", "eslint.config.js", "bin/"],
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "coverage/",
+      "test-artifacts/",
+      "eslint.config.js",
+      "bin/",
+      "scripts/",
+    ],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,6 +1,10 @@
 import { execFileSync } from "node:child_process";
 
-/** The CLI tests run the real bin, which runs the compiled code: compile it first. */
+/**
+ * The CLI tests run the real bin, which runs the compiled code, and the page tests load the
+ * built page: build both first, as `npm run build` does.
+ */
 export default function setup(): void {
   execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  execFileSync(process.execPath, ["scripts/build-web.mjs"], { stdio: "inherit" });
 }

@@ -19,6 +19,7 @@ import { DEFAULT_TEMPLATE_PATH } from "../package-root.js";
 import { AppError } from "../errors.js";
 import { requireToken } from "./auth.js";
 import { registerErrorHandler } from "./errors.js";
+import { registerPage } from "./page.js";
 import type { OpenStreams } from "./event-stream.js";
 import { draftRoutes } from "./routes/drafts.js";
 import { runRoutes } from "./routes/runs.js";
@@ -41,7 +42,13 @@ export async function buildServer(
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
   const { server } = deps.config;
-  await app.register(helmet);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      // No inline scripts (the page loads its built bundle); mermaid's SVG carries inline
+      // styles. A plain-HTTP server on a laptop must not have its requests upgraded to HTTPS.
+      directives: { upgradeInsecureRequests: null },
+    },
+  });
   if (server.corsOrigins.length > 0) await app.register(cors, { origin: server.corsOrigins });
   if (server.apiToken) requireToken(app, server.apiToken);
   await app.register(rateLimit, {
@@ -94,6 +101,7 @@ export async function buildServer(
   });
   await app.register(draftRoutes, { deps, runner, defaultTemplate, streams });
   await app.register(runRoutes, { deps, runner, defaultTemplate, streams });
+  await registerPage(app);
   return { app, runner };
 }
 

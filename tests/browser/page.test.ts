@@ -1,0 +1,187 @@
+import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { loadConfig } from "../../src/config.js";
+import { createDeps, type Deps } from "../../src/deps.js";
+import { buildApp } from "../../src/server/app.js";
+import { HAS_CHROMIUM, CHROMIUM, collectErrors, launchBrowser, snap } from "../support/browser.js";
+import { fixturePath } from "../support/drafting.js";
+import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import { createTestStore, type TestStore } from "../support/store.js";
+
+const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
+/** Markup that would run if the page ever put untrusted text into the DOM as HTML. */
+const HOSTILE = `<script>window.__pwned = "script"</script><img src=x onerror="window.__pwned='img'">`;
+
+describe.skipIf(!HAS_CHROMIUM)(
+  `the web page in Chromium${HAS_CHROMIUM ? "" : ` (skipped: no browser at ${CHROMIUM})`}`,
+  () => {
+    let store: TestStore;
+    let deps: Deps;
+    let app: Awaited<ReturnType<typeof buildApp>>;
+    let base: string;
+    let llm: ScriptedLlm;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      store = createTestStore();
+      // Model output carries hostile markup too: it must stay text on the page.
+      llm = await startScriptedLlm({
+        latencyMs: 150,
+        chunkDelayMs: 4,
+        fill: (path, schema) =>
+          schema.type === "string" && !schema.enum && path.at(-1) === "rationale"
+            ? `Because ${HOSTILE} said so`
+            : undefined,
+      });
+      deps = await createDeps(
+        loadConfig({
+          ...store.env,
+          PLANDRAFT_MODEL: "openai:scripted",
+          OPENAI_BASE_URL: llm.baseURL,
+          OPENAI_API_KEY: "test",
+        }),
+      );
+      app = await buildApp(deps);
+      base = await app.listen({ host: "127.0.0.1", port: 0 });
+      browser = await launchBrowser();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await app?.close();
+      await deps?.close();
+      await store?.drop();
+      await llm?.close();
+    });
+
+    async function openPage(width = 1280): Promise<{ page: Page; errors: string[] }> {
+      const context = await browser.newContext({
+        viewport: { width, height: 900 },
+        acceptDownloads: true,
+      });
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await page.goto(base);
+      return { page, errors };
+    }
+
+    /** The states of the sections, in page order. */
+    const states = (page: Page) =>
+      page.$$eval("article.section", (all) => all.map((a) => (a as HTMLElement).dataset.state));
+
+    it("drafts a pasted doc: every section laid out at once, each goes from waiting to done", async () => {
+      const served = await fetch(base);
+      expect(served.headers.get("content-type")).toMatch(/^text\/html/);
+      const csp = served.headers.get("content-security-policy") ?? "";
+      expect(csp).toMatch(/script-src 'self'(;|$)/);
+      expect(csp).not.toContain("upgrade-insecure-requests");
+      const { page, errors } = await openPage();
+      await snap(page, "01-start");
+      await page.fill("#feature", `${FEATURE}\n\n${HOSTILE}\n`);
+      await page.click("button[type=submit]");
+      await page.waitForURL(/\/drafts\/[0-9a-f-]{36}$/);
+      await page.waitForSelector("article.section");
+      const laidOut = await states(page);
+      expect(laidOut.length).toBeGreaterThanOrEqual(10);
+      await page.waitForSelector('article.section[data-state="drafting"]');
+      await snap(page, "02-drafting");
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll<HTMLElement>("article.section")].every(
+            (a) => a.dataset.state === "done",
+          ),
+        undefined,
+        { timeout: 60_000 },
+      );
+      await page.waitForSelector("figure.diagram svg");
+      await page.waitForSelector("text=Download plan.md");
+      await snap(page, "03-done");
+
+      // Tables render as tables, and the hostile markup stayed inert.
+      expect(await page.locator(".markdown table").count()).toBeGreaterThan(0);
+      expect(await page.evaluate(() => (window as { __pwned?: string }).__pwned)).toBeUndefined();
+      expect(await page.locator(".markdown script, .markdown img[onerror]").count()).toBe(0);
+
+      // The download is the server's plan.md, byte for byte.
+      const id = page.url().split("/").at(-1) ?? "";
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click("text=Download plan.md"),
+      ]);
+      expect(download.suggestedFilename()).toBe("plan.md");
+      const saved = await readFile((await download.path()) ?? "", "utf8");
+      const plan = await (await fetch(`${base}/v1/drafts/${id}/plan.md`)).text();
+      expect(saved).toBe(plan);
+      expect(errors).toEqual([]);
+    });
+
+    it("takes a dropped file, and says why before sending an empty or binary one", async () => {
+      const { page, errors } = await openPage();
+      const drop = (name: string, bytes: number[]) =>
+        page.evaluate(
+          ({ name, bytes }) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(bytes)], name, { type: "text/markdown" }));
+            document.dispatchEvent(
+              new DragEvent("drop", { dataTransfer: transfer, bubbles: true }),
+            );
+          },
+          { name, bytes },
+        );
+      await drop("empty.md", []);
+      await page.waitForSelector("text=empty.md is empty.");
+      await drop("image.md", [0x89, 0x50, 0x4e, 0x47, 0, 0, 0]);
+      await page.waitForSelector("text=image.md is a binary file");
+      await drop("feature.md", [...Buffer.from(FEATURE, "utf8")]);
+      await page.waitForFunction(() =>
+        (document.querySelector("#feature") as HTMLTextAreaElement).value.includes("Watchlist"),
+      );
+      await page.click("button[type=submit]");
+      await page.waitForURL(/\/drafts\//);
+      await page.waitForSelector("article.section");
+      expect(errors).toEqual([]);
+    });
+
+    it("continues a draft after a reload, with no text lost or doubled", async () => {
+      const { page, errors } = await openPage();
+      await page.fill("#feature", FEATURE);
+      await page.click("button[type=submit]");
+      await page.waitForSelector('article.section[data-state="drafting"]');
+      await page.reload();
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll<HTMLElement>("article.section")].every(
+            (a) => a.dataset.state === "done",
+          ),
+        undefined,
+        { timeout: 60_000 },
+      );
+      const id = page.url().split("/").at(-1) ?? "";
+      const detail = (await (await fetch(`${base}/v1/drafts/${id}`)).json()) as {
+        sections: { id: string }[];
+      };
+      expect(await page.locator("article.section").count()).toBe(detail.sections.length);
+      // Each section shows its finished markdown once, and no streamed text is left over.
+      for (const section of detail.sections) {
+        expect(await page.locator(`[id="section-${section.id}"] .markdown`).count()).toBe(1);
+      }
+      expect(await page.locator(".live-text").count()).toBe(0);
+      expect(errors).toEqual([]);
+    });
+
+    it("fits a 375 px wide screen without sideways scrolling", async () => {
+      const { page, errors } = await openPage(375);
+      await page.fill("#feature", FEATURE);
+      await page.click("button[type=submit]");
+      await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+      await page.waitForSelector("figure.diagram svg");
+      await snap(page, "04-narrow");
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+      expect(errors).toEqual([]);
+    });
+  },
+);

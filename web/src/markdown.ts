@@ -1,0 +1,63 @@
+import DOMPurify from "dompurify";
+import { marked } from "marked";
+
+/**
+ * Markdown from the server (model output and feature text are untrusted) as sanitized HTML:
+ * marked renders, DOMPurify removes anything active (scripts, handlers, javascript: links).
+ */
+export function markdownToHtml(markdown: string): string {
+  const html = marked.parse(markdown, { async: false, gfm: true });
+  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true } });
+}
+
+type Mermaid = typeof import("mermaid").default;
+let loading: Promise<Mermaid> | undefined;
+let counter = 0;
+
+/** mermaid is large: loaded only once a plan has a diagram, in its strict security level. */
+function loadMermaid(): Promise<Mermaid> {
+  loading ??= import("mermaid").then(({ default: mermaid }) => {
+    const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
+    mermaid.initialize({
+      startOnLoad: false,
+      securityLevel: "strict",
+      theme: dark ? "dark" : "default",
+      flowchart: { htmlLabels: false },
+    });
+    return mermaid;
+  });
+  return loading;
+}
+
+/**
+ * Draws every mermaid block inside `container` as a diagram; one that does not parse keeps its
+ * source and shows the parse error under it.
+ */
+export async function drawDiagrams(container: HTMLElement): Promise<void> {
+  const blocks = [...container.querySelectorAll<HTMLElement>("pre > code.language-mermaid")];
+  if (blocks.length === 0) return;
+  const mermaid = await loadMermaid();
+  for (const code of blocks) {
+    const source = code.textContent ?? "";
+    const figure = document.createElement("figure");
+    figure.className = "diagram";
+    try {
+      counter += 1;
+      const { svg } = await mermaid.render(`diagram-${counter}`, source);
+      figure.innerHTML = DOMPurify.sanitize(svg, {
+        USE_PROFILES: { svg: true, svgFilters: true },
+        ADD_TAGS: ["style"],
+      });
+      figure.setAttribute("role", "img");
+      figure.setAttribute("aria-label", "Diagram");
+    } catch (error) {
+      figure.classList.add("diagram-error");
+      const pre = document.createElement("pre");
+      pre.textContent = source;
+      const why = document.createElement("p");
+      why.textContent = `This diagram does not parse: ${(error as Error).message.split("\n")[0] ?? ""}`;
+      figure.append(pre, why);
+    }
+    code.parentElement?.replaceWith(figure);
+  }
+}

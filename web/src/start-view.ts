@@ -1,0 +1,128 @@
+import { ApiError, request } from "./api.js";
+import { el } from "./dom.js";
+
+/** The server's default limit (PLANDRAFT_MAX_FEATURE_BYTES); a bigger doc is refused here first. */
+const MAX_BYTES = 512 * 1024;
+
+/** Reads a dropped or chosen file as text, refusing what the server would refuse, with why. */
+export async function readFeatureFile(file: File): Promise<{ text: string; name: string }> {
+  if (file.size === 0) throw new Error(`${file.name} is empty.`);
+  if (file.size > MAX_BYTES) {
+    throw new Error(`${file.name} is ${Math.ceil(file.size / 1024)} KiB, over the 512 KiB limit.`);
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes.includes(0)) throw new Error(`${file.name} is a binary file, not a text document.`);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${file.name} is not UTF-8 text. Save it as UTF-8 and try again.`);
+  }
+  if (!text.trim()) throw new Error(`${file.name} has only blank lines.`);
+  return { text, name: file.name };
+}
+
+/** Paste a feature doc, drop a file on the page, or choose one; then start the draft. */
+export function startView(
+  onStarted: (id: string) => void,
+  onAuthNeeded: (error: ApiError) => void,
+): HTMLElement {
+  const feature = el("textarea", {
+    id: "feature",
+    name: "feature",
+    rows: "14",
+    placeholder: "# Feature name\n\nWhat it does, for whom, what is in scope…",
+    "aria-describedby": "feature-hint",
+  });
+  const file = el("input", {
+    id: "feature-file",
+    type: "file",
+    accept: ".md,.markdown,.txt,text/*",
+  });
+  const title = el("input", { id: "title", name: "title", type: "text", maxlength: "200" });
+  const message = el("p", { class: "form-error", role: "alert" });
+  const submit = el("button", { type: "submit", class: "primary", text: "Draft the plan" });
+  let source: string | undefined;
+
+  const useFile = async (chosen: File | undefined) => {
+    if (!chosen) return;
+    message.textContent = "";
+    try {
+      const read = await readFeatureFile(chosen);
+      feature.value = read.text;
+      source = read.name;
+    } catch (error) {
+      message.textContent = (error as Error).message;
+    }
+  };
+  file.addEventListener("change", () => void useFile(file.files?.[0]));
+
+  const form = el(
+    "form",
+    { class: "start", novalidate: "" },
+    el("h1", { text: "Draft an implementation plan" }),
+    el("p", {
+      id: "feature-hint",
+      class: "hint",
+      text: "Paste a feature doc, drop a markdown file anywhere on this page, or choose one.",
+    }),
+    el("label", { for: "feature", text: "Feature doc" }),
+    feature,
+    el(
+      "div",
+      { class: "row" },
+      el("label", { for: "feature-file", text: "Or choose a file" }),
+      file,
+    ),
+    el("label", { for: "title", text: "Title (optional: taken from the doc otherwise)" }),
+    title,
+    message,
+    submit,
+  );
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void (async () => {
+      message.textContent = "";
+      if (!feature.value.trim()) {
+        message.textContent = "The feature doc is empty: paste it or choose a file first.";
+        feature.focus();
+        return;
+      }
+      if (new TextEncoder().encode(feature.value).length > MAX_BYTES) {
+        message.textContent = "The feature doc is over the 512 KiB limit.";
+        return;
+      }
+      submit.disabled = true;
+      try {
+        const response = await request("/v1/drafts", {
+          method: "POST",
+          json: {
+            feature: feature.value,
+            ...(title.value.trim() ? { title: title.value.trim() } : {}),
+            ...(source ? { source } : {}),
+          },
+        });
+        const { id } = (await response.json()) as { id: string };
+        onStarted(id);
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+          onAuthNeeded(error);
+          return;
+        }
+        message.textContent = error instanceof ApiError ? error.message : String(error);
+      } finally {
+        submit.disabled = false;
+      }
+    })();
+  });
+
+  // A file dropped anywhere on the page fills the form.
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    void useFile(event.dataTransfer?.files[0]);
+  };
+  document.addEventListener("dragover", (event) => event.preventDefault());
+  document.addEventListener("drop", onDrop);
+  return form;
+}

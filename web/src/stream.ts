@@ -1,0 +1,93 @@
+import { createParser } from "eventsource-parser";
+import { authHeaders } from "./api.js";
+
+export interface StreamEvent {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface Following {
+  stop(): void;
+}
+
+const RETRY_MS = [500, 1000, 2000, 4000, 8000];
+
+/**
+ * Follows a draft's events with fetch (so the token can go in a header, which EventSource
+ * cannot send). After a dropped connection it reconnects with Last-Event-ID: nothing is lost
+ * or doubled. It stops after the run's last event, or when the server has nothing more (204).
+ */
+export function followDraft(
+  draftId: string,
+  handlers: {
+    onEvent: (event: StreamEvent) => void;
+    onConnection: (state: "live" | "reconnecting" | "ended") => void;
+    onError: (error: Error) => void;
+  },
+  after?: string,
+): Following {
+  const controller = new AbortController();
+  let lastId = after;
+  let attempt = 0;
+
+  const connect = async (): Promise<void> => {
+    const response = await fetch(`/v1/drafts/${draftId}/events`, {
+      headers: {
+        accept: "text/event-stream",
+        ...authHeaders(),
+        ...(lastId ? { "last-event-id": lastId } : {}),
+      },
+      signal: controller.signal,
+    });
+    if (response.status === 204) return handlers.onConnection("ended");
+    if (!response.ok || !response.body) {
+      const body = (await response.json().catch(() => null)) as { message?: string } | null;
+      throw Object.assign(new Error(body?.message ?? `The server answered ${response.status}.`), {
+        fatal: response.status < 500,
+      });
+    }
+    handlers.onConnection("live");
+    attempt = 0;
+    let finished = false;
+    const parser = createParser({
+      onEvent(message) {
+        if (!message.event) return;
+        lastId = message.id ?? lastId;
+        const data = JSON.parse(message.data) as Record<string, unknown>;
+        const event: StreamEvent = { id: message.id ?? "", type: message.event, data };
+        handlers.onEvent(event);
+        if (event.type === "draft.completed" || event.type === "draft.failed") finished = true;
+      },
+    });
+    const decoder = new TextDecoder();
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parser.feed(decoder.decode(value, { stream: true }));
+      if (finished) {
+        controller.abort();
+        return handlers.onConnection("ended");
+      }
+    }
+    throw new Error("the stream dropped");
+  };
+
+  const run = async (): Promise<void> => {
+    for (;;) {
+      try {
+        return await connect();
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        if ((error as { fatal?: boolean }).fatal) return handlers.onError(error as Error);
+        handlers.onConnection("reconnecting");
+        const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)] ?? 8000;
+        attempt += 1;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  };
+  void run();
+  return { stop: () => controller.abort() };
+}
