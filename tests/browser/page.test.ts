@@ -170,6 +170,28 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(errors).toEqual([]);
     });
 
+    it("revises a finished section in place, and shows the earlier version", async () => {
+      const { page, errors } = await openPage();
+      await page.fill("#feature", FEATURE);
+      await page.click("button[type=submit]");
+      await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+      const testing = page.locator("article.section", { hasText: "Testing Strategy" }).first();
+      await testing.locator("button", { hasText: "Revise" }).click();
+      await testing.locator("textarea").fill("Add a load test of the nightly import.");
+      await snap(page, "05-revise-form");
+      await testing.locator("button", { hasText: "Re-draft this section" }).click();
+      await page.waitForSelector("text=version 2", { timeout: 60_000 });
+      expect(await testing.getAttribute("data-state")).toBe("done");
+      const id = page.url().split("/").at(-1) ?? "";
+      const latest = await fetch(`${base}/v1/drafts/${id}/plan.md`);
+      expect(latest.headers.get("x-plan-version")).toBe("2");
+      await page.selectOption("#version", "1");
+      await page.waitForSelector(".version-view h1");
+      expect(await page.locator(".sections").isHidden()).toBe(true);
+      await snap(page, "06-version-1");
+      expect(errors).toEqual([]);
+    });
+
     it("fits a 375 px wide screen without sideways scrolling", async () => {
       const { page, errors } = await openPage(375);
       await page.fill("#feature", FEATURE);

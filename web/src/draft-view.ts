@@ -1,4 +1,4 @@
-import { getJson, type DraftDetail } from "./api.js";
+import { getJson, request, type DraftDetail } from "./api.js";
 import { announce, el } from "./dom.js";
 import { drawDiagrams, markdownToHtml } from "./markdown.js";
 import { followDraft, type Following, type StreamEvent } from "./stream.js";
@@ -11,6 +11,8 @@ interface SectionView {
   article: HTMLElement;
   badge: HTMLElement;
   body: HTMLElement;
+  /** Revise (or retry) controls, shown once the draft has finished. */
+  tools: HTMLElement;
   state: SectionState;
 }
 
@@ -40,6 +42,10 @@ export class DraftView {
   private readonly actions = el("div", { class: "actions" });
   private markdown = "";
   private following: Following | undefined;
+  /** The last event seen: a revision's events are followed from here. */
+  private lastEventId: string | undefined;
+  /** Whether the draft has finished its latest run: only then can a section be revised. */
+  private finished = false;
 
   constructor(private readonly draftId: string) {
     this.root = el(
@@ -57,13 +63,22 @@ export class DraftView {
     document.title = `${draft.title} · plandraft`;
     this.layout(draft.sections);
     this.setStatus(draft.status === "queued" ? "Waiting for a free slot…" : "Connecting…");
-    this.following = followDraft(this.draftId, {
-      onEvent: (event) => this.apply(event),
-      onConnection: (state) => {
-        if (state === "reconnecting") this.setStatus("Connection lost; reconnecting…");
+    this.follow();
+  }
+
+  private follow(): void {
+    this.following?.stop();
+    this.following = followDraft(
+      this.draftId,
+      {
+        onEvent: (event) => this.apply(event),
+        onConnection: (state) => {
+          if (state === "reconnecting") this.setStatus("Connection lost; reconnecting…");
+        },
+        onError: (error) => this.setStatus(error.message),
       },
-      onError: (error) => this.setStatus(error.message),
-    });
+      this.lastEventId,
+    );
   }
 
   close(): void {
@@ -75,6 +90,7 @@ export class DraftView {
       if (this.sections.has(section.id)) continue;
       const badge = el("span", { class: "badge" });
       const body = el("div", { class: "section-body" });
+      const tools = el("div", { class: "section-tools" });
       const article = el(
         "article",
         { class: "section", id: `section-${section.id}`, "aria-label": section.title },
@@ -85,6 +101,7 @@ export class DraftView {
           badge,
         ),
         body,
+        tools,
       );
       const view: SectionView = {
         id: section.id,
@@ -92,6 +109,7 @@ export class DraftView {
         article,
         badge,
         body,
+        tools,
         state: "waiting",
       };
       this.sections.set(section.id, view);
@@ -109,12 +127,15 @@ export class DraftView {
   }
 
   private apply(event: StreamEvent): void {
+    this.lastEventId = event.id || this.lastEventId;
     const data = event.data;
     const section = typeof data.section === "string" ? this.sections.get(data.section) : undefined;
     switch (event.type) {
       case "draft.started":
+        this.finished = false;
         this.layout(data.sections as { id: string; title: string }[]);
         this.setStatus(data.revision ? "Revising…" : "Drafting…");
+        for (const view of this.sections.values()) view.tools.replaceChildren();
         break;
       case "section.started":
         if (!section) return;
@@ -145,11 +166,17 @@ export class DraftView {
         announce(`${section.title} failed.`, true);
         break;
       case "draft.completed":
-        this.finish(String(data.markdown), data.usage as Record<string, number> | undefined);
+        this.finish(
+          String(data.markdown),
+          data.usage as Record<string, number> | undefined,
+          typeof data.version === "number" ? data.version : undefined,
+        );
         break;
       case "draft.failed":
+        this.finished = true;
         this.setStatus(`The draft failed: ${String(data.message)}`);
         announce("The draft failed.", true);
+        this.offerRevisions();
         break;
     }
   }
@@ -161,12 +188,18 @@ export class DraftView {
     void drawDiagrams(content);
   }
 
-  private finish(markdown: string, usage: Record<string, number> | undefined): void {
+  private finish(
+    markdown: string,
+    usage: Record<string, number> | undefined,
+    version: number | undefined,
+  ): void {
+    this.finished = true;
     this.markdown = markdown;
+    this.offerRevisions();
     const tokens = usage?.totalTokens
       ? `${usage.totalTokens} tokens in ${usage.calls} model calls`
       : "no model calls";
-    this.setStatus(`Done · ${tokens}`);
+    this.setStatus(`Done${version ? ` · version ${version}` : ""} · ${tokens}`);
     announce("The plan is ready.", true);
     const download = el("button", { type: "button", class: "primary", text: "Download plan.md" });
     download.addEventListener("click", () => this.download());
@@ -178,6 +211,112 @@ export class DraftView {
       );
     });
     this.actions.replaceChildren(download, copy);
+    if (version && version > 1) this.actions.append(this.versionPicker(version));
+  }
+
+  /** Each finished section can be revised with feedback; a failed one can be drafted again. */
+  private offerRevisions(): void {
+    for (const view of this.sections.values()) {
+      const label = view.state === "failed" ? "Retry" : "Revise";
+      const open = el("button", { type: "button", text: label, "aria-expanded": "false" });
+      open.addEventListener("click", () => {
+        if (view.state === "failed") {
+          void this.revise(view, "The last attempt failed; draft this section again.", false);
+          return;
+        }
+        open.setAttribute("aria-expanded", "true");
+        view.tools.replaceChildren(this.revisionForm(view));
+        view.tools.querySelector("textarea")?.focus();
+      });
+      view.tools.replaceChildren(open);
+    }
+  }
+
+  private revisionForm(view: SectionView): HTMLElement {
+    const feedbackId = `feedback-${view.id}`;
+    const cascadeId = `cascade-${view.id}`;
+    const feedback = el("textarea", { id: feedbackId, rows: "3", required: "" });
+    const cascade = el("input", { id: cascadeId, type: "checkbox" });
+    const message = el("p", { class: "form-error", role: "alert" });
+    const form = el(
+      "form",
+      { class: "revise" },
+      el("label", { for: feedbackId, text: `What should change in ${view.title}?` }),
+      feedback,
+      el(
+        "div",
+        { class: "row" },
+        cascade,
+        el("label", { for: cascadeId, text: "Also re-draft the sections that build on it" }),
+      ),
+      message,
+      el(
+        "div",
+        { class: "row" },
+        el("button", { type: "submit", class: "primary", text: "Re-draft this section" }),
+      ),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!feedback.value.trim()) {
+        message.textContent = "Say what should change first.";
+        return;
+      }
+      void this.revise(view, feedback.value, cascade.checked).catch((error: Error) => {
+        message.textContent = error.message;
+      });
+    });
+    return form;
+  }
+
+  /** Asks for a revision, then follows its events on the same stream, after what was seen. */
+  private async revise(view: SectionView, feedback: string, cascade: boolean): Promise<void> {
+    if (!this.finished) return;
+    await request(`/v1/drafts/${this.draftId}/revisions`, {
+      method: "POST",
+      json: { section: view.id, feedback, cascade },
+    });
+    this.finished = false;
+    for (const section of this.sections.values()) section.tools.replaceChildren();
+    this.setStatus("Revision queued…");
+    announce(`Re-drafting ${view.title}.`, true);
+    this.follow();
+  }
+
+  /** Earlier versions of the plan, each readable as it was. */
+  private versionPicker(latest: number): HTMLElement {
+    const select = el("select", { id: "version", "aria-label": "Plan version" });
+    for (let n = latest; n >= 1; n -= 1) {
+      select.append(
+        el("option", {
+          value: String(n),
+          text: n === latest ? `Version ${n} (latest)` : `Version ${n}`,
+        }),
+      );
+    }
+    const shown = el("div", { class: "markdown version-view" });
+    select.addEventListener("change", () => {
+      const n = Number(select.value);
+      if (n === latest) {
+        shown.replaceChildren();
+        this.list.hidden = false;
+        return;
+      }
+      void request(`/v1/drafts/${this.draftId}/plan.md?version=${n}`)
+        .then((response) => response.text())
+        .then((markdown) => {
+          shown.innerHTML = markdownToHtml(markdown);
+          this.list.hidden = true;
+          void drawDiagrams(shown);
+        });
+    });
+    return el(
+      "div",
+      { class: "versions" },
+      el("label", { for: "version", text: "Show" }),
+      select,
+      shown,
+    );
   }
 
   private download(): void {
