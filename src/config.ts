@@ -10,6 +10,8 @@ import { DEFAULT_MAX_FEATURE_BYTES } from "./feature/feature-doc.js";
  */
 const ConfigSchema = z.object({
   PLANDRAFT_MODEL: z.string().trim().min(1).default("none"),
+  /** The models a server lets its clients choose; unset: any model name. */
+  PLANDRAFT_MODELS: z.string().trim().min(1).optional(),
   OPENAI_API_KEY: z.string().trim().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
   OLLAMA_BASE_URL: z.url().default("http://127.0.0.1:11434"),
@@ -50,6 +52,8 @@ const ConfigSchema = z.object({
 
 export interface Config {
   model: string;
+  /** Models a server's clients may choose; undefined: any. */
+  models: string[] | undefined;
   openaiApiKey: string | undefined;
   openaiBaseUrl: string | undefined;
   ollamaBaseUrl: string;
@@ -102,6 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   return {
     model: c.PLANDRAFT_MODEL,
+    models: c.PLANDRAFT_MODELS?.split(",")
+      .map((m) => m.trim())
+      .filter(Boolean),
     openaiApiKey: c.OPENAI_API_KEY,
     openaiBaseUrl: c.OPENAI_BASE_URL,
     ollamaBaseUrl: c.OLLAMA_BASE_URL,

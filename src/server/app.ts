@@ -20,6 +20,7 @@ import { AppError } from "../errors.js";
 import { requireToken } from "./auth.js";
 import { registerErrorHandler } from "./errors.js";
 import { registerPage } from "./page.js";
+import { ServerConfig } from "./schemas.js";
 import type { OpenStreams } from "./event-stream.js";
 import { draftRoutes } from "./routes/drafts.js";
 import { runRoutes } from "./routes/runs.js";
@@ -99,6 +100,23 @@ export async function buildServer(
         .send({ code: "DATABASE_UNREACHABLE", message: "the database cannot be reached" });
     }
   });
+  const { config } = deps;
+  app.get(
+    "/v1/config",
+    {
+      schema: {
+        summary: "What this server offers: models, templates, limits",
+        response: { 200: ServerConfig },
+      },
+    },
+    () => ({
+      defaultModel: config.model,
+      models: config.models ?? [...new Set([config.model, "none"])],
+      anyModel: config.models === undefined,
+      maxFeatureBytes: config.maxFeatureBytes,
+      templates: [{ id: "default", title: "Implementation plan (bundled)" }],
+    }),
+  );
   await app.register(draftRoutes, { deps, runner, defaultTemplate, streams });
   await app.register(runRoutes, { deps, runner, defaultTemplate, streams });
   await registerPage(app);

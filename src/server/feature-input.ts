@@ -44,7 +44,18 @@ export async function draftRequestOf(
   const templateSource = body.template ?? defaultTemplate;
   // A bad template or model is the caller's error, found before anything is saved or queued.
   parseTemplate(templateSource);
-  if (body.model !== undefined) parseModelName(body.model);
+  if (body.model !== undefined) {
+    parseModelName(body.model);
+    if (config.models && !config.models.includes(body.model)) {
+      throw new AppError(
+        "MODEL_NOT_OFFERED",
+        `this server does not offer the model ${body.model}`,
+        {
+          hint: `choose one of: ${config.models.join(", ")}`,
+        },
+      );
+    }
+  }
   return {
     feature: body.title ? { ...feature, name: body.title } : feature,
     featureSource: source,

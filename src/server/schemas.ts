@@ -96,3 +96,13 @@ export const ListQuery = z.object({
 });
 
 export const PlanQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+
+export const ServerConfig = z.object({
+  defaultModel: z.string().describe("the model a draft uses when none is chosen"),
+  models: z.array(z.string()).describe("the models a client may choose"),
+  anyModel: z.boolean().describe("whether other model names are accepted too"),
+  maxFeatureBytes: z.number().int().describe("the largest feature doc accepted"),
+  templates: z
+    .array(z.object({ id: z.string(), title: z.string() }))
+    .describe("templates offered by name; a client may also send its own template's markdown"),
+});

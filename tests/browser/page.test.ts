@@ -192,6 +192,42 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(errors).toEqual([]);
     });
 
+    it("drafts with the model chosen among those the server offers", async () => {
+      const { page, errors } = await openPage();
+      const offered = await page.$$eval("#model option", (all) =>
+        all.map((o) => (o as HTMLOptionElement).value),
+      );
+      expect(offered).toEqual(["openai:scripted", "none"]);
+      expect(await page.inputValue("#model")).toBe("openai:scripted");
+      await page.fill("#feature", FEATURE);
+      await page.selectOption("#model", "none");
+      await page.click("button[type=submit]");
+      await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+      const id = page.url().split("/").at(-1) ?? "";
+      const draft = (await (await fetch(`${base}/v1/drafts/${id}`)).json()) as { model: string };
+      expect(draft.model).toBe("none");
+      expect(errors).toEqual([]);
+    });
+
+    it("reads well in a dark colour scheme", async () => {
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        colorScheme: "dark",
+      });
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await page.goto(`${base}/drafts`);
+      await page.waitForSelector("ul.draft-list li a");
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(background).toBe("rgb(17, 20, 24)");
+      await snap(page, "07-dark-list");
+      await page.click("ul.draft-list li a");
+      await page.waitForSelector("article.section");
+      await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+      await snap(page, "08-dark-draft");
+      expect(errors).toEqual([]);
+    });
+
     it("fits a 375 px wide screen without sideways scrolling", async () => {
       const { page, errors } = await openPage(375);
       await page.fill("#feature", FEATURE);
@@ -207,3 +243,51 @@ describe.skipIf(!HAS_CHROMIUM)(
     });
   },
 );
+
+describe.skipIf(!HAS_CHROMIUM)("the web page of a server with an API token", () => {
+  const token = "a-long-enough-page-token";
+  let store: TestStore;
+  let deps: Deps;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    store = createTestStore();
+    deps = await createDeps(loadConfig({ ...store.env, PLANDRAFT_API_TOKEN: token }));
+    app = await buildApp(deps);
+    base = await app.listen({ host: "127.0.0.1", port: 0 });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await deps?.close();
+    await store?.drop();
+  });
+
+  it("asks for the token, refuses a wrong one, and keeps the right one for the session only", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(base);
+    await page.waitForSelector("text=This server needs an API token");
+    await page.fill("#token", "not-the-right-token-at-all");
+    await page.click("button[type=submit]");
+    await page.waitForSelector("text=That token was not accepted.");
+    await page.fill("#token", token);
+    await page.click("button[type=submit]");
+    await page.waitForSelector("#feature");
+    await page.fill("#feature", FEATURE);
+    await page.click("button[type=submit]");
+    await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+    const kept = await page.evaluate(() => ({
+      session: sessionStorage.getItem("plandraft.token"),
+      local: Object.keys(localStorage).length,
+    }));
+    expect(kept).toEqual({ session: token, local: 0 });
+    expect(page.url()).not.toContain(token);
+    // The browser's own 401/403 lines for refused requests are expected here, and nothing else.
+    expect(errors.filter((e) => !/status of 40[13]/.test(e))).toEqual([]);
+  });
+});

@@ -261,6 +261,27 @@ describe("who may call, and what the logs keep", () => {
     expect(run.stderr).toContain("SERVER_INSECURE");
   });
 
+  it("says which models it offers, and refuses others when it names them", async () => {
+    const open = await serve({});
+    const config = (await open.app.inject({ method: "GET", url: "/v1/config" })).json<Json>();
+    expect(config).toMatchObject({
+      defaultModel: "openai:scripted",
+      models: ["openai:scripted", "none"],
+      anyModel: true,
+    });
+    const named = await serve({ PLANDRAFT_MODELS: "openai:scripted, none" });
+    const offered = (await named.app.inject({ method: "GET", url: "/v1/config" })).json<Json>();
+    expect(offered).toMatchObject({ models: ["openai:scripted", "none"], anyModel: false });
+    const refused = await named.app.inject({
+      method: "POST",
+      url: "/v1/drafts",
+      payload: { feature: FEATURE, model: "openai:gpt-4o" },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: "MODEL_NOT_OFFERED" });
+    expect(refused.json<Json>().message).toContain("openai:scripted, none");
+  });
+
   it("answers CORS only for configured origins", async () => {
     const preflight = {
       method: "OPTIONS" as const,

@@ -21,7 +21,7 @@ async function route(): Promise<void> {
     } else if (path === "/drafts") {
       main.replaceChildren(await listView());
     } else {
-      main.replaceChildren(startView((id) => navigate(`/drafts/${id}`), showError));
+      main.replaceChildren(await startView((id) => navigate(`/drafts/${id}`), showError));
     }
   } catch (error) {
     showError(error);

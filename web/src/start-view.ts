@@ -1,14 +1,24 @@
-import { ApiError, request } from "./api.js";
+import { ApiError, getJson, request } from "./api.js";
 import { el } from "./dom.js";
 
-/** The server's default limit (PLANDRAFT_MAX_FEATURE_BYTES); a bigger doc is refused here first. */
-const MAX_BYTES = 512 * 1024;
+/** What the server offers (GET /v1/config). */
+interface ServerConfig {
+  defaultModel: string;
+  models: string[];
+  maxFeatureBytes: number;
+  templates: { id: string; title: string }[];
+}
+
+const kib = (bytes: number) => `${Math.ceil(bytes / 1024)} KiB`;
 
 /** Reads a dropped or chosen file as text, refusing what the server would refuse, with why. */
-export async function readFeatureFile(file: File): Promise<{ text: string; name: string }> {
+export async function readFeatureFile(
+  file: File,
+  maxBytes: number,
+): Promise<{ text: string; name: string }> {
   if (file.size === 0) throw new Error(`${file.name} is empty.`);
-  if (file.size > MAX_BYTES) {
-    throw new Error(`${file.name} is ${Math.ceil(file.size / 1024)} KiB, over the 512 KiB limit.`);
+  if (file.size > maxBytes) {
+    throw new Error(`${file.name} is ${kib(file.size)}, over the ${kib(maxBytes)} limit.`);
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (bytes.includes(0)) throw new Error(`${file.name} is a binary file, not a text document.`);
@@ -23,10 +33,12 @@ export async function readFeatureFile(file: File): Promise<{ text: string; name:
 }
 
 /** Paste a feature doc, drop a file on the page, or choose one; then start the draft. */
-export function startView(
+export async function startView(
   onStarted: (id: string) => void,
   onAuthNeeded: (error: ApiError) => void,
-): HTMLElement {
+): Promise<HTMLElement> {
+  const config = await getJson<ServerConfig>("/v1/config");
+  const maxBytes = config.maxFeatureBytes;
   const feature = el("textarea", {
     id: "feature",
     name: "feature",
@@ -40,6 +52,29 @@ export function startView(
     accept: ".md,.markdown,.txt,text/*",
   });
   const title = el("input", { id: "title", name: "title", type: "text", maxlength: "200" });
+  const model = el("select", { id: "model", name: "model" });
+  for (const name of config.models) {
+    const option = el("option", {
+      value: name,
+      text: name === "none" ? "none (no LLM: rules only)" : name,
+    });
+    option.selected = name === config.defaultModel;
+    model.append(option);
+  }
+  const template = el("select", { id: "template", name: "template" });
+  for (const offered of config.templates)
+    template.append(el("option", { value: offered.id, text: offered.title }));
+  template.append(el("option", { value: "upload", text: "My own template (a markdown file)…" }));
+  const templateFile = el("input", {
+    id: "template-file",
+    type: "file",
+    accept: ".md,.markdown,.txt",
+    hidden: "",
+  });
+  const templateLabel = el("label", { for: "template-file", text: "Template file", hidden: "" });
+  template.addEventListener("change", () => {
+    templateFile.hidden = templateLabel.hidden = template.value !== "upload";
+  });
   const message = el("p", { class: "form-error", role: "alert" });
   const submit = el("button", { type: "submit", class: "primary", text: "Draft the plan" });
   let source: string | undefined;
@@ -48,7 +83,7 @@ export function startView(
     if (!chosen) return;
     message.textContent = "";
     try {
-      const read = await readFeatureFile(chosen);
+      const read = await readFeatureFile(chosen, maxBytes);
       feature.value = read.text;
       source = read.name;
     } catch (error) {
@@ -76,6 +111,14 @@ export function startView(
     ),
     el("label", { for: "title", text: "Title (optional: taken from the doc otherwise)" }),
     title,
+    el(
+      "div",
+      { class: "choices" },
+      el("div", {}, el("label", { for: "model", text: "Model" }), model),
+      el("div", {}, el("label", { for: "template", text: "Template" }), template),
+    ),
+    templateLabel,
+    templateFile,
     message,
     submit,
   );
@@ -89,9 +132,23 @@ export function startView(
         feature.focus();
         return;
       }
-      if (new TextEncoder().encode(feature.value).length > MAX_BYTES) {
-        message.textContent = "The feature doc is over the 512 KiB limit.";
+      if (new TextEncoder().encode(feature.value).length > maxBytes) {
+        message.textContent = `The feature doc is over the ${kib(maxBytes)} limit.`;
         return;
+      }
+      let templateText: string | undefined;
+      if (template.value === "upload") {
+        const chosen = templateFile.files?.[0];
+        if (!chosen) {
+          message.textContent = "Choose the template file first.";
+          return;
+        }
+        try {
+          templateText = (await readFeatureFile(chosen, maxBytes)).text;
+        } catch (error) {
+          message.textContent = (error as Error).message;
+          return;
+        }
       }
       submit.disabled = true;
       try {
@@ -101,6 +158,8 @@ export function startView(
             feature: feature.value,
             ...(title.value.trim() ? { title: title.value.trim() } : {}),
             ...(source ? { source } : {}),
+            model: model.value,
+            ...(templateText ? { template: templateText } : {}),
           },
         });
         const { id } = (await response.json()) as { id: string };
