@@ -23,6 +23,8 @@ describe.skipIf(!HAS_CHROMIUM)(
     let base: string;
     let llm: ScriptedLlm;
     let browser: Browser;
+    /** While set, the model refuses the Testing Strategy section. */
+    let failTesting = false;
 
     beforeAll(async () => {
       store = createTestStore();
@@ -30,6 +32,10 @@ describe.skipIf(!HAS_CHROMIUM)(
       llm = await startScriptedLlm({
         latencyMs: 150,
         chunkDelayMs: 4,
+        respond: (request) =>
+          failTesting && request.toolName === "testing"
+            ? { kind: "error", status: 400, message: "scripted refusal" }
+            : undefined,
         fill: (path, schema) =>
           schema.type === "string" && !schema.enum && path.at(-1) === "rationale"
             ? `Because ${HOSTILE} said so`
@@ -116,6 +122,38 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(errors).toEqual([]);
     });
 
+    it("works from the keyboard: skip link first, then the form's fields in order", async () => {
+      const { page, errors } = await openPage();
+      await page.waitForSelector("#feature");
+      const order: string[] = [];
+      for (let i = 0; i < 9; i += 1) {
+        await page.keyboard.press("Tab");
+        order.push(
+          await page.evaluate(() => {
+            const active = document.activeElement as HTMLElement | null;
+            return active?.id || active?.textContent?.trim() || active?.tagName || "";
+          }),
+        );
+      }
+      expect(order).toEqual([
+        "Skip to content",
+        "plandraft",
+        "Past drafts",
+        "feature",
+        "feature-file",
+        "title",
+        "model",
+        "template",
+        "Draft the plan",
+      ]);
+      // Every field has a label a screen reader reads out.
+      const unlabelled = await page.$$eval("input, textarea, select", (fields) =>
+        fields.filter((f) => !f.hidden && !(f as HTMLInputElement).labels?.length).map((f) => f.id),
+      );
+      expect(unlabelled).toEqual([]);
+      expect(errors).toEqual([]);
+    });
+
     it("takes a dropped file, and says why before sending an empty or binary one", async () => {
       const { page, errors } = await openPage();
       const drop = (name: string, bytes: number[]) =>
@@ -189,6 +227,23 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.waitForSelector(".version-view h1");
       expect(await page.locator(".sections").isHidden()).toBe(true);
       await snap(page, "06-version-1");
+      expect(errors).toEqual([]);
+    });
+
+    it("shows a failed section's reason, and drafts it again on Retry", async () => {
+      const { page, errors } = await openPage();
+      failTesting = true;
+      await page.fill("#feature", FEATURE);
+      await page.click("button[type=submit]");
+      const testing = page.locator("article.section", { hasText: "Testing Strategy" }).first();
+      await page.waitForSelector("text=The draft failed", { timeout: 60_000 });
+      expect(await testing.getAttribute("data-state")).toBe("failed");
+      expect(await testing.locator(".failure").textContent()).toContain("MODEL_ERROR");
+      await snap(page, "09-failed-section");
+      failTesting = false;
+      await testing.locator("button", { hasText: "Retry" }).click();
+      await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+      expect(await testing.getAttribute("data-state")).toBe("done");
       expect(errors).toEqual([]);
     });
 

@@ -8,7 +8,7 @@ const main = document.getElementById("main") as HTMLElement;
 let current: DraftView | undefined;
 
 /** The URL names what is shown, so a reload or a shared link opens the same draft. */
-async function route(): Promise<void> {
+async function route(moveFocus = false): Promise<void> {
   current?.close();
   current = undefined;
   const path = location.pathname;
@@ -26,11 +26,17 @@ async function route(): Promise<void> {
   } catch (error) {
     showError(error);
   }
+  // After a navigation, keyboard and screen-reader users land on the new view's heading.
+  const heading = main.querySelector("h1");
+  if (moveFocus && heading) {
+    heading.tabIndex = -1;
+    heading.focus();
+  }
 }
 
 function navigate(path: string): void {
   history.pushState(null, "", path);
-  void route();
+  void route(true);
 }
 
 /** A server with a token asks for it; the page keeps it for this tab's session only. */
@@ -69,5 +75,5 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   navigate(link.pathname);
 });
-window.addEventListener("popstate", () => void route());
+window.addEventListener("popstate", () => void route(true));
 void route();
