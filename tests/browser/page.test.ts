@@ -148,7 +148,9 @@ describe.skipIf(!HAS_CHROMIUM)(
       ]);
       // Every field has a label a screen reader reads out.
       const unlabelled = await page.$$eval("input, textarea, select", (fields) =>
-        fields.filter((f) => !f.hidden && !(f as HTMLInputElement).labels?.length).map((f) => f.id),
+        (fields as HTMLInputElement[])
+          .filter((f) => !f.hidden && !f.labels?.length)
+          .map((f) => f.id),
       );
       expect(unlabelled).toEqual([]);
       expect(errors).toEqual([]);
