@@ -84,6 +84,19 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(csp).not.toContain("upgrade-insecure-requests");
       const { page, errors } = await openPage();
       await snap(page, "01-start");
+      // Record the order in which sections turn done on the page.
+      await page.evaluate(() => {
+        const done: string[] = [];
+        (window as { __done?: string[] }).__done = done;
+        new MutationObserver((changes) => {
+          for (const change of changes) {
+            const target = change.target as HTMLElement;
+            if (target.matches("article.section") && target.dataset.state === "done") {
+              done.push(target.id.replace(/^section-/, ""));
+            }
+          }
+        }).observe(document.body, { subtree: true, attributeFilter: ["data-state"] });
+      });
       await page.fill("#feature", `${FEATURE}\n\n${HOSTILE}\n`);
       await page.click("button[type=submit]");
       await page.waitForURL(/\/drafts\/[0-9a-f-]{36}$/);
@@ -103,6 +116,16 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.waitForSelector("figure.diagram svg");
       await page.waitForSelector("text=Download plan.md");
       await snap(page, "03-done");
+
+      // Sections turned done in the order the server completed them.
+      const draftId = page.url().split("/").at(-1) ?? "";
+      const replay = await fetch(`${base}/v1/drafts/${draftId}/events`);
+      const completedOrder = [
+        ...(await replay.text()).matchAll(/event: section\.completed\ndata: (.*)/g),
+      ].map((m) => (JSON.parse(m[1] ?? "{}") as { section: string }).section);
+      expect(await page.evaluate(() => (window as { __done?: string[] }).__done)).toEqual(
+        completedOrder,
+      );
 
       // Tables render as tables, and the hostile markup stayed inert.
       expect(await page.locator(".markdown table").count()).toBeGreaterThan(0);
@@ -156,7 +179,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(errors).toEqual([]);
     });
 
-    it("takes a dropped file, and says why before sending an empty or binary one", async () => {
+    it("takes a dropped file, and says why before sending an empty, binary or oversized one", async () => {
       const { page, errors } = await openPage();
       const drop = (name: string, bytes: number[]) =>
         page.evaluate(
@@ -173,6 +196,10 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.waitForSelector("text=empty.md is empty.");
       await drop("image.md", [0x89, 0x50, 0x4e, 0x47, 0, 0, 0]);
       await page.waitForSelector("text=image.md is a binary file");
+      await drop("huge.md", [...Buffer.alloc(600 * 1024, 0x61)]);
+      await expect
+        .poll(() => page.locator(".form-error").textContent(), { timeout: 20_000 })
+        .toBe("huge.md is 600 KiB, over the 512 KiB limit.");
       await drop("feature.md", [...Buffer.from(FEATURE, "utf8")]);
       await page.waitForFunction(() =>
         (document.querySelector("#feature") as HTMLTextAreaElement).value.includes("Watchlist"),
