@@ -12,6 +12,7 @@ export function markdownToHtml(markdown: string): string {
 
 type Mermaid = typeof import("mermaid").default;
 let loading: Promise<Mermaid> | undefined;
+/** Numbers the diagrams drawn, so each render gets its own element id. */
 let counter = 0;
 
 /** mermaid is large: loaded only once a plan has a diagram, in its strict security level. */
@@ -41,9 +42,12 @@ export async function drawDiagrams(container: HTMLElement): Promise<void> {
     const source = code.textContent ?? "";
     const figure = document.createElement("figure");
     figure.className = "diagram";
+    counter += 1;
+    const id = `diagram-${counter}`;
     try {
-      counter += 1;
-      const { svg } = await mermaid.render(`diagram-${counter}`, source);
+      // Parse first: a failed render leaves mermaid's own error drawing in the page.
+      await mermaid.parse(source);
+      const { svg } = await mermaid.render(id, source);
       figure.innerHTML = DOMPurify.sanitize(svg, {
         USE_PROFILES: { svg: true, svgFilters: true },
         ADD_TAGS: ["style"],
@@ -57,6 +61,8 @@ export async function drawDiagrams(container: HTMLElement): Promise<void> {
       const why = document.createElement("p");
       why.textContent = `This diagram does not parse: ${(error as Error).message.split("\n")[0] ?? ""}`;
       figure.append(pre, why);
+    } finally {
+      document.getElementById(`d${id}`)?.remove();
     }
     code.parentElement?.replaceWith(figure);
   }
