@@ -2,13 +2,9 @@ import { readFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { loadConfig } from "../../src/config.js";
-import { createDeps, type Deps } from "../../src/deps.js";
-import { buildApp } from "../../src/server/app.js";
 import { HAS_CHROMIUM, CHROMIUM, collectErrors, launchBrowser, snap } from "../support/browser.js";
 import { fixturePath } from "../support/drafting.js";
-import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
-import { createTestStore, type TestStore } from "../support/store.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
 /** Markup that would run if the page ever put untrusted text into the DOM as HTML. */
@@ -17,48 +13,35 @@ const HOSTILE = `<script>window.__pwned = "script"</script><img src=x onerror="w
 describe.skipIf(!HAS_CHROMIUM)(
   `the web page in Chromium${HAS_CHROMIUM ? "" : ` (skipped: no browser at ${CHROMIUM})`}`,
   () => {
-    let store: TestStore;
-    let deps: Deps;
-    let app: Awaited<ReturnType<typeof buildApp>>;
+    let server: TestServer;
     let base: string;
-    let llm: ScriptedLlm;
     let browser: Browser;
     /** While set, the model refuses the Testing Strategy section. */
     let failTesting = false;
 
     beforeAll(async () => {
-      store = createTestStore();
       // Model output carries hostile markup too: it must stay text on the page.
-      llm = await startScriptedLlm({
-        latencyMs: 150,
-        chunkDelayMs: 4,
-        respond: (request) =>
-          failTesting && request.toolName === "testing"
-            ? { kind: "error", status: 400, message: "scripted refusal" }
-            : undefined,
-        fill: (path, schema) =>
-          schema.type === "string" && !schema.enum && path.at(-1) === "rationale"
-            ? `Because ${HOSTILE} said so`
-            : undefined,
-      });
-      deps = await createDeps(
-        loadConfig({
-          ...store.env,
-          PLANDRAFT_MODEL: "openai:scripted",
-          OPENAI_BASE_URL: llm.baseURL,
-          OPENAI_API_KEY: "test",
-        }),
+      server = await startTestServer(
+        {},
+        {
+          latencyMs: 150,
+          chunkDelayMs: 4,
+          respond: (request) =>
+            failTesting && request.toolName === "testing"
+              ? { kind: "error", status: 400, message: "scripted refusal" }
+              : undefined,
+          fill: (path, schema) =>
+            schema.type === "string" && !schema.enum && path.at(-1) === "rationale"
+              ? `Because ${HOSTILE} said so`
+              : undefined,
+        },
       );
-      app = await buildApp(deps);
-      base = await app.listen({ host: "127.0.0.1", port: 0 });
+      base = server.base;
       browser = await launchBrowser();
     });
     afterAll(async () => {
       await browser?.close();
-      await app?.close();
-      await deps?.close();
-      await store?.drop();
-      await llm?.close();
+      await server?.close();
     });
 
     async function openPage(width = 1280): Promise<{ page: Page; errors: string[] }> {
@@ -393,31 +376,23 @@ describe.skipIf(!HAS_CHROMIUM)(
 
 describe.skipIf(!HAS_CHROMIUM)("the web page of a server with an API token", () => {
   const token = "a-long-enough-page-token";
-  let store: TestStore;
-  let deps: Deps;
-  let app: Awaited<ReturnType<typeof buildApp>>;
-  let base: string;
+  let server: TestServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    store = createTestStore();
-    deps = await createDeps(loadConfig({ ...store.env, PLANDRAFT_API_TOKEN: token }));
-    app = await buildApp(deps);
-    base = await app.listen({ host: "127.0.0.1", port: 0 });
+    server = await startTestServer({ PLANDRAFT_API_TOKEN: token });
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await deps?.close();
-    await store?.drop();
+    await server?.close();
   });
 
   it("asks for the token, refuses a wrong one, and keeps the right one for the session only", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await page.goto(base);
+    await page.goto(server.base);
     await page.waitForSelector("text=This server needs an API token");
     await page.fill("#token", "not-the-right-token-at-all");
     await page.click("button[type=submit]");

@@ -5,12 +5,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPlan } from "../../src/check/index.js";
 import { loadConfig } from "../../src/config.js";
-import { createDeps, type Deps } from "../../src/deps.js";
-import { buildApp, buildServer } from "../../src/server/app.js";
+import { createDeps } from "../../src/deps.js";
+import { buildServer } from "../../src/server/app.js";
 import { runCli, type CliRun } from "../support/cli.js";
 import { spawnCli, waitFor } from "../support/cli-process.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
 import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 
 const FEATURE = fixturePath("watchlist-feature.md");
@@ -28,41 +29,30 @@ const endLines = (stderr: string) =>
   stderr.split("\n").filter((l) => /^plandraft: .+: (done|no changes|failed)/.test(l));
 
 describe("the CLI as a client of a server (--server)", () => {
-  let store: TestStore;
-  let deps: Deps;
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let server: TestServer;
   let base: string;
   let llm: ScriptedLlm;
   let failPhases = false;
   let take = 0;
 
   beforeAll(async () => {
-    store = createTestStore();
+    // The server's default model is the rule drafter; the scripted model is there when asked for.
     // Each answer for the unit tests names its take, so a revision's new text can be told apart.
-    llm = await startScriptedLlm({
-      respond: (req) =>
-        failPhases && req.toolName === "phases"
-          ? { kind: "error", status: 500, message: "boom" }
-          : undefined,
-      fill: (path) => (path.at(-1) === "unit_testing" ? [`unit tests, take ${++take}`] : undefined),
-    });
-    deps = await createDeps(
-      loadConfig({
-        ...store.env,
-        OPENAI_BASE_URL: llm.baseURL,
-        OPENAI_API_KEY: "test",
-        PLANDRAFT_MODEL_RETRIES: "0",
-      }),
+    server = await startTestServer(
+      { PLANDRAFT_MODEL: "none", PLANDRAFT_MODEL_RETRIES: "0" },
+      {
+        respond: (req) =>
+          failPhases && req.toolName === "phases"
+            ? { kind: "error", status: 500, message: "boom" }
+            : undefined,
+        fill: (path) =>
+          path.at(-1) === "unit_testing" ? [`unit tests, take ${++take}`] : undefined,
+      },
     );
-    app = await buildApp(deps);
-    base = await app.listen({ host: "127.0.0.1", port: 0 });
+    base = server.base;
+    llm = server.llm;
   });
-  afterAll(async () => {
-    await app.close();
-    await deps.close();
-    await store.drop();
-    await llm.close();
-  });
+  afterAll(() => server.close());
 
   const cli = (args: string[], env: Record<string, string> = {}) =>
     runCli(["--server", base, ...args], { env });
@@ -241,22 +231,14 @@ describe("the CLI as a client of a server (--server)", () => {
 
 describe("the CLI and a server that needs a token", () => {
   const TOKEN = "a-token-of-thirty-two-characters";
-  let store: TestStore;
-  let deps: Deps;
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let server: TestServer;
   let base: string;
 
   beforeAll(async () => {
-    store = createTestStore();
-    deps = await createDeps(loadConfig({ ...store.env, PLANDRAFT_API_TOKEN: TOKEN }));
-    app = await buildApp(deps);
-    base = await app.listen({ host: "127.0.0.1", port: 0 });
+    server = await startTestServer({ PLANDRAFT_API_TOKEN: TOKEN });
+    base = server.base;
   });
-  afterAll(async () => {
-    await app.close();
-    await deps.close();
-    await store.drop();
-  });
+  afterAll(() => server.close());
 
   it("exits 2 naming PLANDRAFT_API_TOKEN without a token or with a wrong one, and works with it", async () => {
     const none = await runCli(["--server", base, "list"]);

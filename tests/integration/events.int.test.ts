@@ -1,10 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createDeps, type Deps } from "../../src/deps.js";
-import { buildApp } from "../../src/server/app.js";
 import { fixturePath } from "../support/drafting.js";
-import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
 import {
   idsIncrease,
   readEvents,
@@ -12,7 +8,7 @@ import {
   watchEvents,
   type Received,
 } from "../support/sse.js";
-import { createTestStore, type TestStore } from "../support/store.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
 
@@ -29,34 +25,18 @@ function expectDeltasAddUp(events: Received[]) {
 }
 
 describe("a draft's events over SSE", () => {
-  let store: TestStore;
-  let deps: Deps;
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let server: TestServer;
   let base: string;
-  let llm: ScriptedLlm;
 
   beforeAll(async () => {
-    store = createTestStore();
     // A steady token pace, so sections stream in many deltas.
-    llm = await startScriptedLlm({ latencyMs: 40, chunkDelayMs: 3 });
-    deps = await createDeps(
-      loadConfig({
-        ...store.env,
-        PLANDRAFT_MODEL: "openai:scripted",
-        OPENAI_BASE_URL: llm.baseURL,
-        OPENAI_API_KEY: "test",
-        PLANDRAFT_HEARTBEAT_MS: "100",
-      }),
+    server = await startTestServer(
+      { PLANDRAFT_HEARTBEAT_MS: "100" },
+      { latencyMs: 40, chunkDelayMs: 3 },
     );
-    app = await buildApp(deps);
-    base = await app.listen({ host: "127.0.0.1", port: 0 });
+    base = server.base;
   });
-  afterAll(async () => {
-    await app.close();
-    await deps.close();
-    await store.drop();
-    await llm.close();
-  });
+  afterAll(() => server.close());
 
   async function post(body: object = { feature: FEATURE }): Promise<{ id: string }> {
     const response = await fetch(`${base}/v1/drafts`, {

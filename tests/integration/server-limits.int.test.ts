@@ -1,71 +1,31 @@
 import { readFileSync } from "node:fs";
-import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createDeps, type Deps } from "../../src/deps.js";
 import { assertSafeToListen } from "../../src/server/auth.js";
-import { buildServer } from "../../src/server/app.js";
 import { runCli } from "../support/cli.js";
 import { fixturePath } from "../support/drafting.js";
-import {
-  startScriptedLlm,
-  type ScriptedLlm,
-  type ScriptedLlmOptions,
-} from "../support/scripted-llm.js";
+import type { ScriptedLlmOptions } from "../support/scripted-llm.js";
 import { readEvents, watchEvents } from "../support/sse.js";
-import { createTestStore, type TestStore } from "../support/store.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers freely
 type Json = Record<string, any>;
 
 const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
 
-interface Harness {
-  deps: Deps;
-  app: Awaited<ReturnType<typeof buildServer>>["app"];
-  base: string;
-  llm: ScriptedLlm;
-  logs: string[];
-}
+const open: TestServer[] = [];
 
-const open: (() => Promise<void>)[] = [];
-
-/** A server on port 0 with its own store, scripted model and captured logs. */
+/** A server for one test; all are closed at the end of the file. */
 async function serve(
   env: Record<string, string>,
-  llmOptions: ScriptedLlmOptions = {},
-): Promise<Harness> {
-  const store: TestStore = createTestStore();
-  const llm = await startScriptedLlm(llmOptions);
-  const deps = await createDeps(
-    loadConfig({
-      ...store.env,
-      PLANDRAFT_MODEL: "openai:scripted",
-      OPENAI_BASE_URL: llm.baseURL,
-      OPENAI_API_KEY: "test",
-      ...env,
-    }),
-  );
-  const logs: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(chunk.toString("utf8"));
-      done();
-    },
-  });
-  const { app } = await buildServer(deps, { logger: { level: "info", stream } });
-  const base = await app.listen({ host: "127.0.0.1", port: 0 });
-  open.push(async () => {
-    await app.close();
-    await deps.close();
-    await store.drop();
-    await llm.close();
-  });
-  return { deps, app, base, llm, logs };
+  model: ScriptedLlmOptions = {},
+): Promise<TestServer> {
+  const server = await startTestServer(env, model);
+  open.push(server);
+  return server;
 }
 
 afterAll(async () => {
-  for (const close of open.splice(0)) await close();
+  for (const server of open.splice(0)) await server.close();
 });
 
 async function postDraft(base: string, body: object, headers: Record<string, string> = {}) {

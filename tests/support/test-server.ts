@@ -1,0 +1,60 @@
+// A real API server for the tests: its own store (a schema on TEST_DATABASE_URL, else the
+// embedded one), listening on 127.0.0.1 port 0, with a scripted model when asked for.
+import { Writable } from "node:stream";
+import { loadConfig } from "../../src/config.js";
+import { createDeps, type Deps } from "../../src/deps.js";
+import { buildServer } from "../../src/server/app.js";
+import { startScriptedLlm, type ScriptedLlm, type ScriptedLlmOptions } from "./scripted-llm.js";
+import { createTestStore } from "./store.js";
+
+export interface TestServer {
+  deps: Deps;
+  app: Awaited<ReturnType<typeof buildServer>>["app"];
+  base: string;
+  /** The scripted model, when one was asked for. */
+  llm: ScriptedLlm;
+  /** The server's log lines (pino JSON). */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a server with `env` over the test store's. With `model`, a scripted OpenAI-compatible
+ * server runs too, and `openai:scripted` is the server's default model.
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  model?: ScriptedLlmOptions,
+): Promise<TestServer> {
+  const store = createTestStore();
+  const llm = model ? await startScriptedLlm(model) : undefined;
+  const modelEnv = llm
+    ? { PLANDRAFT_MODEL: "openai:scripted", OPENAI_BASE_URL: llm.baseURL, OPENAI_API_KEY: "test" }
+    : {};
+  const deps = await createDeps(loadConfig({ ...store.env, ...modelEnv, ...env }));
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  const { app } = await buildServer(deps, { logger: { level: "info", stream } });
+  const base = await app.listen({ host: "127.0.0.1", port: 0 });
+  return {
+    deps,
+    app,
+    base,
+    get llm(): ScriptedLlm {
+      if (!llm) throw new Error("this test server has no scripted model");
+      return llm;
+    },
+    logs,
+    async close() {
+      await app.close();
+      await deps.close();
+      await store.drop();
+      await llm?.close();
+    },
+  };
+}
