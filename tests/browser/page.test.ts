@@ -55,6 +55,17 @@ describe.skipIf(!HAS_CHROMIUM)(
       return { page, errors };
     }
 
+    /** Waits until every section on the page is done. */
+    const allSectionsDone = (page: Page) =>
+      page.waitForFunction(
+        () =>
+          [...document.querySelectorAll<HTMLElement>("article.section")].every(
+            (a) => a.dataset.state === "done",
+          ),
+        undefined,
+        { timeout: 60_000 },
+      );
+
     /** The states of the sections, in page order. */
     const states = (page: Page) =>
       page.$$eval("article.section", (all) => all.map((a) => (a as HTMLElement).dataset.state));
@@ -88,14 +99,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(laidOut.length).toBeGreaterThanOrEqual(10);
       await page.waitForSelector('article.section[data-state="drafting"]');
       await snap(page, "02-drafting");
-      await page.waitForFunction(
-        () =>
-          [...document.querySelectorAll<HTMLElement>("article.section")].every(
-            (a) => a.dataset.state === "done",
-          ),
-        undefined,
-        { timeout: 60_000 },
-      );
+      await allSectionsDone(page);
       await page.waitForSelector("figure.diagram svg");
       await page.waitForSelector("text=Download plan.md");
       await snap(page, "03-done");
@@ -199,14 +203,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.click("button[type=submit]");
       await page.waitForSelector('article.section[data-state="drafting"]');
       await page.reload();
-      await page.waitForFunction(
-        () =>
-          [...document.querySelectorAll<HTMLElement>("article.section")].every(
-            (a) => a.dataset.state === "done",
-          ),
-        undefined,
-        { timeout: 60_000 },
-      );
+      await allSectionsDone(page);
       const id = page.url().split("/").at(-1) ?? "";
       const detail = (await (await fetch(`${base}/v1/drafts/${id}`)).json()) as {
         sections: { id: string }[];
