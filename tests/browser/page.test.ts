@@ -179,6 +179,7 @@ describe.skipIf(!HAS_CHROMIUM)(
           },
           { name, bytes },
         );
+      await page.waitForSelector("#feature"); // the form, and its drop handler, are in place
       await drop("empty.md", []);
       await page.waitForSelector("text=empty.md is empty.");
       await drop("image.md", [0x89, 0x50, 0x4e, 0x47, 0, 0, 0]);
@@ -321,6 +322,7 @@ describe.skipIf(!HAS_CHROMIUM)(
 
     it("drafts with the model chosen among those the server offers", async () => {
       const { page, errors } = await openPage();
+      await page.waitForSelector("#model");
       const offered = await page.$$eval("#model option", (all) =>
         all.map((o) => (o as HTMLOptionElement).value),
       );

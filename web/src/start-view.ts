@@ -9,6 +9,15 @@ interface ServerConfig {
   templates: { id: string; title: string }[];
 }
 
+/** Where a file dropped on the page goes: the start form on show, if any. */
+let takeDroppedFile: ((file: File) => void) | undefined;
+document.addEventListener("dragover", (event) => event.preventDefault());
+document.addEventListener("drop", (event) => {
+  event.preventDefault();
+  const file = event.dataTransfer?.files[0];
+  if (file && document.querySelector("form.start")) takeDroppedFile?.(file);
+});
+
 const kib = (bytes: number) => `${Math.ceil(bytes / 1024)} KiB`;
 
 /** Reads a dropped or chosen file as text, refusing what the server would refuse, with why. */
@@ -176,12 +185,7 @@ export async function startView(
     })();
   });
 
-  // A file dropped anywhere on the page fills the form.
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    void useFile(event.dataTransfer?.files[0]);
-  };
-  document.addEventListener("dragover", (event) => event.preventDefault());
-  document.addEventListener("drop", onDrop);
+  // A file dropped anywhere on the page fills the form shown now.
+  takeDroppedFile = (dropped) => void useFile(dropped);
   return form;
 }
