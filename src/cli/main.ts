@@ -41,10 +41,17 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       serverUrl,
     );
 
-  /** The server to work through (--server, else PLANDRAFT_SERVER), or undefined to work here. */
-  const serverOf = (config: Config): ApiClient | undefined => {
-    const remote = remoteServerOf(config, program.opts<{ server?: string }>().server);
-    return remote && createApiClient(remote);
+  /**
+   * Runs a command through the server (--server, else PLANDRAFT_SERVER) when one is set, else
+   * here, and keeps its exit code.
+   */
+  const runEither = async (
+    remote: (server: ApiClient, config: Config) => Promise<number>,
+    local: (config: Config) => Promise<number>,
+  ): Promise<void> => {
+    const config = loadConfig(io.env);
+    const server = remoteServerOf(config, program.opts<{ server?: string }>().server);
+    exitCode = server ? await remote(createApiClient(server), config) : await local(config);
   };
 
   program
@@ -63,11 +70,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     )
     .option("--json", "print the result (id, sections, usage, markdown) as JSON on stdout")
     .action(async (feature: string, options: DraftOptions) => {
-      const config = loadConfig(io.env);
-      const server = serverOf(config);
-      exitCode = server
-        ? await remoteDraft(config, server, feature, options, io)
-        : await draftCommand(config, feature, options, io);
+      await runEither(
+        (server, config) => remoteDraft(config, server, feature, options, io),
+        (config) => draftCommand(config, feature, options, io),
+      );
     });
 
   program
@@ -76,11 +82,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("--json", "print an array of drafts as JSON")
     .option("-n, --limit <count>", "how many drafts", positiveInt, 50)
     .action(async (options: { json?: boolean; limit: number }) => {
-      const config = loadConfig(io.env);
-      const server = serverOf(config);
-      exitCode = server
-        ? await remoteList(server, options, io)
-        : await listCommand(config, options, io);
+      await runEither(
+        (server) => remoteList(server, options, io),
+        (config) => listCommand(config, options, io),
+      );
     });
 
   program
@@ -91,11 +96,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
     .option("--json", "print the draft's record and that version as JSON")
     .action(async (id: string, options: { version?: number; output?: string; json?: boolean }) => {
-      const config = loadConfig(io.env);
-      const server = serverOf(config);
-      exitCode = server
-        ? await remoteShow(server, id, options, io)
-        : await showCommand(config, id, options, io);
+      await runEither(
+        (server) => remoteShow(server, id, options, io),
+        (config) => showCommand(config, id, options, io),
+      );
     });
 
   program
@@ -105,11 +109,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
     .option("--json", "print the result as JSON on stdout")
     .action(async (id: string, options: { output?: string; json?: boolean }) => {
-      const config = loadConfig(io.env);
-      const server = serverOf(config);
-      exitCode = server
-        ? await remoteResume(server, id, options, io)
-        : await resumeCommand(config, id, options, io);
+      await runEither(
+        (server) => remoteResume(server, id, options, io),
+        (config) => resumeCommand(config, id, options, io),
+      );
     });
 
   program
@@ -135,11 +138,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
           json?: boolean;
         },
       ) => {
-        const config = loadConfig(io.env);
-        const server = serverOf(config);
-        exitCode = server
-          ? await remoteRevise(server, id, options, io)
-          : await reviseCommand(config, id, options, io);
+        await runEither(
+          (server) => remoteRevise(server, id, options, io),
+          (config) => reviseCommand(config, id, options, io),
+        );
       },
     );
 
@@ -148,9 +150,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .description("delete a draft with its versions and checkpoints")
     .argument("<id>", "draft id, or a unique start of it")
     .action(async (id: string) => {
-      const config = loadConfig(io.env);
-      const server = serverOf(config);
-      exitCode = server ? await remoteRemove(server, id, io) : await removeCommand(config, id, io);
+      await runEither(
+        (server) => remoteRemove(server, id, io),
+        (config) => removeCommand(config, id, io),
+      );
     });
 
   program
