@@ -80,7 +80,8 @@ function fromFileName(source: string): string {
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : "Feature";
 }
 
-function featureLink(source: string): string {
+/** How a plan links to its feature doc: `./<file name>`, or `./feature.md` for stdin. */
+export function featureLink(source: string): string {
   if (source === "-" || source === "stdin") return "./feature.md";
   return `./${basename(source)}`;
 }

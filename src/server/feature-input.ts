@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { Config } from "../config.js";
 import type { NewDraftRequest } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
-import { toFeatureDoc } from "../feature/feature-doc.js";
+import { featureLink, toFeatureDoc } from "../feature/feature-doc.js";
 import { parseModelName } from "../models/chat-model.js";
 import { parseTemplate } from "../template/parse.js";
 import { CreateDraftBody } from "./schemas.js";
@@ -39,7 +39,7 @@ export async function draftRequestOf(
   const source = body.source ?? "feature.md";
   const feature = {
     ...toFeatureDoc(Buffer.from(body.feature, "utf8"), "feature", config.maxFeatureBytes),
-    link: `./${source}`,
+    link: featureLink(source),
   };
   const templateSource = body.template ?? defaultTemplate;
   // A bad template or model is the caller's error, found before anything is saved or queued.
