@@ -3,11 +3,13 @@
  * `npm run bench -- serve storage` runs only the ones named.
  */
 import { benchCriticalPath } from "./draft-critical-path.js";
+import { benchPreview } from "./preview.js";
 import { benchServe } from "./serve.js";
 import { benchStorage } from "./storage.js";
 
 const benches: Record<string, [title: string, run: () => Promise<boolean>]> = {
   "critical-path": ["draft critical path", benchCriticalPath],
+  preview: ["section preview while streaming", benchPreview],
   storage: ["storage", benchStorage],
   serve: ["serve: drafts streaming at once", benchServe],
 };

@@ -2,8 +2,10 @@
  * The scripted model server in a process of its own, as a real model server would be: its CPU
  * must not count as plandraft's overhead. Prints its base URL on the first line of stdout.
  * Usage: node --import tsx bench/scripted-llm-process.ts LATENCY_MS [CHUNK_DELAY_MS] [STAMP_WORDS]
+ *   [JITTER_MS]
  * With STAMP_WORDS > 0, the text plandraft shows as it streams is made of that many send-time
- * stamps per slot (bench/stamped-fill.ts), one per chunk.
+ * stamps per slot (bench/stamped-fill.ts), one per chunk. JITTER_MS adds a random wait in
+ * [0, JITTER_MS) to each call's latency.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
@@ -23,8 +25,9 @@ export async function startLlmProcess(
   latencyMs: number,
   chunkDelayMs = 0,
   stampWords = 0,
+  jitterMs = 0,
 ): Promise<LlmProcess> {
-  const args = [latencyMs, chunkDelayMs, stampWords].map(String);
+  const args = [latencyMs, chunkDelayMs, stampWords, jitterMs].map(String);
   const child: ChildProcess = spawn(
     process.execPath,
     ["--import", "tsx", new URL(import.meta.url).pathname, ...args],
@@ -45,6 +48,7 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
   const llm = await startScriptedLlm({
     latencyMs: Number(process.argv[2] ?? 0),
     chunkDelayMs: Number(process.argv[3] ?? 0),
+    latencyJitterMs: Number(process.argv[5] ?? 0),
     ...(stampWords > 0 ? { stampChunks: true, fill: stampedFill(stampWords) } : {}),
   });
   // Keep no log: a long benchmark would grow it without bound.

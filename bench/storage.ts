@@ -20,6 +20,7 @@ import {
   scriptedConfig,
 } from "../tests/support/drafting.js";
 import { startLlmProcess } from "./scripted-llm-process.js";
+import { postgresReachable } from "./serve-servers.js";
 
 const LATENCY_MS = Number(process.env.BENCH_STORAGE_LATENCY_MS ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -98,17 +99,6 @@ async function checkpointFootprint(url: string, schema: string, threadId: string
   await client.query(`DROP SCHEMA "${schema}" CASCADE`);
   await client.end();
   return footprint;
-}
-
-async function postgresReachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function benchStorage(): Promise<boolean> {

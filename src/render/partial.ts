@@ -7,45 +7,94 @@ import { blockText, inlineText } from "./text.js";
 type Content = Record<string, unknown>;
 type FillableBlock = Exclude<Block, { kind: "literal" }>;
 
+/** One line of the template, a slot, or a sub-section, in the order the section renders them. */
+type Item =
+  | { kind: "line"; text: string }
+  | { kind: "slot"; key: string; block: FillableBlock }
+  | { kind: "child"; key: string; child: Section };
+
+/** Appends a level's lines up to its frontier; false once it stopped at one. */
+type PartialLevel = (content: Content, lines: string[]) => boolean;
+
 /**
  * A unit's markdown while the model is still writing it: the template's lines up to the slot
  * being written, and that slot only as far as more text cannot change what is already shown.
  * The model writes slots in template order (the tool schema lists them so), so everything before
  * the last slot it started is complete and renders exactly as it will in the end.
+ *
+ * Called once per turn of the event loop with the content parsed so far (the same object, grown
+ * in place). Slots before the frontier are final, so each is rendered once and kept: a turn
+ * renders only the slot being written, not the whole section again. One renderer follows one
+ * reply; a new reply (a repair turn) needs a new one.
  */
-export function renderPartialUnit(section: Section, content: Content): string {
-  const lines: string[] = [];
-  partialLines(section, content, lines);
-  return collapseBlankLines(lines).join("\n").trim();
+export function createPartialRenderer(section: Section): (content: Content) => string {
+  const level = partialLevel(section);
+  return (content) => {
+    const lines: string[] = [];
+    level(content, lines);
+    return collapseBlankLines(lines).join("\n").trim();
+  };
 }
 
-/** Appends the section's lines up to its frontier; false once it stopped at one. */
-function partialLines(section: Section, content: Content, lines: string[]): boolean {
-  const frontier = Object.keys(content).at(-1);
+/** The same, for a single rendering: tests and one-off callers. */
+export function renderPartialUnit(section: Section, content: Content): string {
+  return createPartialRenderer(section)(content);
+}
+
+function itemsOf(section: Section): Item[] {
   const keys = contentKeys(section);
   const keyOf = new Map(keys.map((k) => [k.block ?? k.child, k.key]));
-  lines.push(section.headingLine);
-  for (const block of section.blocks) {
-    if (block.kind === "literal") {
-      lines.push(block.text);
-      continue;
+  return [
+    ...section.blocks.map((block): Item =>
+      block.kind === "literal"
+        ? { kind: "line", text: block.text }
+        : { kind: "slot", key: keyOf.get(block) ?? "", block },
+    ),
+    ...section.children.map((child): Item => ({
+      kind: "child",
+      key: keyOf.get(child) ?? "",
+      child,
+    })),
+  ];
+}
+
+function partialLevel(section: Section): PartialLevel {
+  const items = itemsOf(section);
+  /** The lines of every item before `next`: final, rendered once. */
+  const settled: string[] = [section.headingLine];
+  let next = 0;
+  const children = new Map<Section, PartialLevel>();
+  const childLevel = (child: Section) => {
+    const known = children.get(child) ?? partialLevel(child);
+    children.set(child, known);
+    return known;
+  };
+
+  return (content, lines) => {
+    const frontier = Object.keys(content).at(-1);
+    for (; next < items.length; next += 1) {
+      const item = items[next] as Item;
+      if (item.kind === "line") {
+        settled.push(item.text);
+        continue;
+      }
+      if (item.key === frontier || !(item.key in content)) break;
+      const value = content[item.key];
+      if (item.kind === "slot") settled.push(...renderBlock(item.block, value));
+      else if (isRecord(value)) settled.push(...renderSection(item.child, value));
+      else break;
     }
-    const key = keyOf.get(block) ?? "";
-    if (!(key in content)) return false;
-    if (key === frontier) {
-      lines.push(...partialBlock(block, content[key]));
+    lines.push(...settled);
+    const item = items[next];
+    if (!item) return true;
+    if (item.kind === "line" || item.key !== frontier) return false;
+    const value = content[item.key];
+    if (item.kind === "slot") {
+      lines.push(...partialBlock(item.block, value));
       return false;
     }
-    lines.push(...renderBlock(block, content[key]));
-  }
-  for (const child of section.children) {
-    const key = keyOf.get(child) ?? "";
-    const value = content[key];
-    if (!isRecord(value)) return false;
-    if (key === frontier) return partialLines(child, value, lines);
-    lines.push(...renderSection(child, value));
-  }
-  return true;
+    return isRecord(value) && childLevel(item.child)(value, lines);
+  };
 }
 
 /** The part of a slot still being written that is safe to show now. */

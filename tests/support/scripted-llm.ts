@@ -35,6 +35,12 @@ export type ScriptedReply =
 
 export interface ScriptedLlmOptions {
   latencyMs?: number;
+  /**
+   * A random extra wait in [0, latencyJitterMs) before each call answers, so that calls started
+   * together do not write their chunks in the same millisecond forever after, which a real model
+   * server's streams never do (off by default).
+   */
+  latencyJitterMs?: number;
   chunkDelayMs?: number;
   /**
    * Stamps each streamed chunk with the time it is written (off by default): every placeholder
@@ -260,7 +266,9 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
       sendJson(res, 500, errorBody(500, `respond() threw: ${String(e)}`));
       return;
     }
-    if (!(await wait(options.latencyMs)) || res.destroyed || reply.kind === "stall") return;
+    const jitter = Math.random() * (options.latencyJitterMs ?? 0);
+    if (!(await wait((options.latencyMs ?? 0) + jitter)) || res.destroyed || reply.kind === "stall")
+      return;
     if (reply.kind === "error") {
       const message = reply.message ?? `Scripted error ${reply.status}`;
       const payload = errorBody(reply.status, message, reply.type, reply.code);

@@ -1,7 +1,7 @@
 import { parsePartialJson } from "@langchain/core/output_parsers";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { renderPartialUnit, settledText } from "../../src/render/partial.js";
+import { createPartialRenderer, renderPartialUnit, settledText } from "../../src/render/partial.js";
 import { renderUnit } from "../../src/render/plan.js";
 import { streamedText } from "../../src/render/streamed-text.js";
 import { buildLayout, type WorkUnit } from "../../src/template/layout.js";
@@ -23,12 +23,16 @@ interface Streamed {
 function streamUnit(unit: WorkUnit, content: Record<string, unknown>, chunk = 7): Streamed {
   const json = JSON.stringify(content);
   const text = streamedText();
+  const render = createPartialRenderer(unit.section);
   const result: Streamed = { deltas: [], restarts: 0, shown: [], final: "" };
   let shown = "";
   for (let end = chunk; end < json.length + chunk; end += chunk) {
     const partial = parsePartialJson(json.slice(0, end)) as Record<string, unknown> | null;
     if (!partial) continue;
-    const delta = text.next(renderPartialUnit(unit.section, partial));
+    const rendered = render(partial);
+    // What the renderer kept from earlier turns is what rendering it all again gives.
+    expect(rendered, unit.id).toBe(renderPartialUnit(unit.section, partial));
+    const delta = text.next(rendered);
     if (delta) {
       result.deltas.push(delta);
       shown += delta;

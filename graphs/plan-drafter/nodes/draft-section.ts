@@ -1,7 +1,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { SectionRequest } from "../../../src/drafters/types.js";
 import { AppError, describeError, isAppError } from "../../../src/errors.js";
-import { renderPartialUnit } from "../../../src/render/partial.js";
+import { createPartialRenderer } from "../../../src/render/partial.js";
 import { renderUnit } from "../../../src/render/plan.js";
 import { streamedText } from "../../../src/render/streamed-text.js";
 import type { SectionDraft } from "../../../src/render/types.js";
@@ -49,13 +49,15 @@ export async function draftUnit(
   report(config, { type: "section.started", unit: unit.id });
   const text = streamedText();
   let attempt = 0;
+  let renderPartial = createPartialRenderer(unit.section);
   const onPartial = (content: Record<string, unknown>, turn: number) => {
     if (turn !== attempt) {
       attempt = turn;
       text.restart();
+      renderPartial = createPartialRenderer(unit.section);
       report(config, { type: "section.started", unit: unit.id });
     }
-    const delta = text.next(renderPartialUnit(unit.section, content));
+    const delta = text.next(renderPartial(content));
     if (delta) report(config, { type: "section.delta", unit: unit.id, text: delta });
   };
   try {

@@ -7,13 +7,13 @@ import {
   type ToolCallChunk,
   type UsageMetadata,
 } from "@langchain/core/messages";
-import { parsePartialJson } from "@langchain/core/output_parsers";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import type { z } from "zod";
 import { AppError, describeError } from "../../errors.js";
 import { NO_USAGE, addUsage, type Usage } from "../types.js";
 import { outputInvalidMessage } from "./messages.js";
+import { followPartialArgs } from "./partial-args.js";
 
 /** A tool the model must call; `parameters` is `schema` as JSON schema, converted once. */
 export interface StructuredTool<S extends z.ZodType> {
@@ -112,31 +112,19 @@ async function streamReply(
   const calls = new Map<number, ToolCallChunk & { args: string }>();
   let content = "";
   let usage: UsageMetadata | undefined;
-  // Parsing the partial JSON costs more as it grows: do it once per turn of the event loop, so
-  // chunks that arrive together (a busy server) are parsed together.
-  let scheduled = false;
-  let streaming = true;
-  const showPartial = () => {
-    scheduled = false;
-    const call = [...calls.values()].find((c) => c.name === name);
-    const partial: unknown = streaming && call ? parsePartialJson(call.args) : undefined;
-    if (partial !== undefined && partial !== null) onPartial?.(partial);
-  };
+  const preview = onPartial && followPartialArgs(onPartial);
   try {
     for await (const chunk of await bound.stream(messages, config)) {
       if (typeof chunk.content === "string") content += chunk.content;
       usage = chunk.usage_metadata ?? usage;
-      const grew = collectCallChunks(calls, chunk.tool_call_chunks ?? []);
-      if (grew && onPartial && !scheduled) {
-        scheduled = true;
-        setImmediate(showPartial);
-      }
+      const grown = collectCallChunks(calls, chunk.tool_call_chunks ?? [], name);
+      if (grown) preview?.push(grown);
     }
   } catch (error) {
     throw toModelError(error, name);
   } finally {
     // The whole reply is shown by whoever gets it; a late partial would only repeat less of it.
-    streaming = false;
+    preview?.end();
   }
   const reply = new AIMessageChunk({
     content,
@@ -151,24 +139,32 @@ async function streamReply(
   });
 }
 
-/** Joins streamed tool-call pieces by their index; true when some arguments grew. */
+/**
+ * Joins streamed tool-call pieces by their index. Returns what the arguments of the first call
+ * of the tool `name` grew by: the one that is shown while it streams, as it is the one parsed.
+ */
 function collectCallChunks(
   calls: Map<number, ToolCallChunk & { args: string }>,
   chunks: ToolCallChunk[],
-): boolean {
-  let grew = false;
+  name: string,
+): string {
+  let grown = "";
   for (const piece of chunks) {
     const index = piece.index ?? 0;
     const call = calls.get(index) ?? { type: "tool_call_chunk", index, args: "" };
     if (piece.name) call.name = piece.name;
     if (piece.id) call.id = piece.id;
-    if (piece.args) {
-      call.args += piece.args;
-      grew = true;
-    }
     calls.set(index, call);
+    if (!piece.args) continue;
+    call.args += piece.args;
+    if (call.name === name && firstCallOf(calls, name) === call) grown += piece.args;
   }
-  return grew;
+  return grown;
+}
+
+function firstCallOf(calls: Map<number, ToolCallChunk>, name: string): ToolCallChunk | undefined {
+  for (const call of calls.values()) if (call.name === name) return call;
+  return undefined;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string };

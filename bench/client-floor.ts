@@ -1,0 +1,74 @@
+/**
+ * What LangChain's OpenAI client alone costs per streamed chunk, with no plandraft code around
+ * it: the same `ChatOpenAI` that plandraft builds, streaming the same section tool calls from the
+ * same scripted model, in this process. A floor under the server's own cost per chunk, and so a
+ * bound on how many chunks per second one core can carry at all.
+ */
+import { HumanMessage } from "@langchain/core/messages";
+import { structuredTool } from "../src/drafters/llm/structured-call.js";
+import { createChatModel } from "../src/models/chat-model.js";
+import type { DraftLayout, WorkUnit } from "../src/template/layout.js";
+import { unitSchema } from "../src/template/schema.js";
+import { slugify } from "../src/template/text.js";
+import { scriptedConfig } from "../tests/support/drafting.js";
+
+export interface ClientFloor {
+  /** CPU of this process per chunk, µs. */
+  usPerChunk: number;
+  chunks: number;
+  streams: number;
+}
+
+/** The section calls that run at once in the graph's widest step (after the brief). */
+export function widestStep(layout: DraftLayout): WorkUnit[] {
+  const depth = new Map<string, number>();
+  const depthOf = (name: string): number => {
+    const known = depth.get(name);
+    if (known !== undefined) return known;
+    const node = layout.nodes.find((n) => n.name === name);
+    const value = 1 + Math.max(0, ...(node?.dependsOn ?? []).map(depthOf));
+    depth.set(name, value);
+    return value;
+  };
+  const steps = new Map<number, WorkUnit[]>();
+  for (const unit of layout.units) {
+    const step = depthOf(unit.node);
+    steps.set(step, [...(steps.get(step) ?? []), unit]);
+  }
+  return [...steps.values()].reduce((a, b) => (b.length > a.length ? b : a), []);
+}
+
+/** Streams `streams` section calls at once (the widest step's, round robin) and reads the CPU. */
+export async function measureClientFloor(
+  llmURL: string,
+  layout: DraftLayout,
+  streams: number,
+): Promise<ClientFloor> {
+  const config = scriptedConfig(llmURL, { PLANDRAFT_MODEL_TIMEOUT_MS: "600000" });
+  const model = createChatModel({ provider: "openai", model: "scripted" }, config);
+  const units = widestStep(layout);
+  const calls = units.map((unit) => {
+    const name = unit.repo ? `${unit.node}_${slugify(unit.repo).replace(/-/g, "_")}` : unit.node;
+    const tool = structuredTool(name, `Record ${unit.section.title}`, unitSchema(unit));
+    const definition = {
+      type: "function" as const,
+      function: { name, description: tool.description, parameters: tool.parameters },
+    };
+    return model.bindTools?.([definition], { tool_choice: name });
+  });
+  let chunks = 0;
+  const stream = async (i: number) => {
+    const bound = calls[i % calls.length];
+    if (!bound) throw new Error("this chat model cannot call tools");
+    for await (const chunk of await bound.stream([new HumanMessage("Draft the section.")])) {
+      void chunk;
+      chunks += 1;
+    }
+  };
+  await Promise.all(units.map((_, i) => stream(i))); // warm-up: module loading, JIT
+  chunks = 0;
+  const before = process.cpuUsage();
+  await Promise.all(Array.from({ length: streams }, (_, i) => stream(i)));
+  const cpu = process.cpuUsage(before);
+  return { usPerChunk: (cpu.user + cpu.system) / Math.max(1, chunks), chunks, streams };
+}

@@ -1,0 +1,249 @@
+/** The servers the bench loads: `plandraft serve` and `langgraph-cli dev`, each a child process. */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import {
+  CPU_PROFILE,
+  DRAFTS,
+  LANGGRAPH_CLI,
+  POSTGRES_URL,
+  PROBE,
+  ROOT,
+  SERVE_ENTRY,
+  STORE,
+} from "./serve-settings.js";
+
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** A server under test, running as a child process (tree) of this one. */
+export interface Served {
+  url: string;
+  pid: number;
+  /** Its event-loop delay since the last call (bench/server-probe.ts), when it was preloaded. */
+  loopDelay?: () => Promise<LoopDelay>;
+  stop(): Promise<void>;
+}
+
+/** The last lines a child wrote, to say why it stopped. */
+function tail(child: ChildProcess): () => string {
+  let text = "";
+  const keep = (part: Buffer) => (text = (text + part.toString()).slice(-4000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return () => text.trim().split("\n").slice(-8).join("\n");
+}
+
+const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once("exit", () => resolve()));
+
+/** Stops a child (its whole process group when `group`), forcefully after 15 s. */
+async function stopChild(child: ChildProcess, group: boolean): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (group && child.pid) process.kill(-child.pid, name);
+      else child.kill(name);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  const done = await Promise.race([exited(child).then(() => true), sleep(15_000, false)]);
+  if (!done) signal("SIGKILL");
+  else if (group) signal("SIGKILL"); // what the group leader left behind
+  await exited(child);
+}
+
+/** The environment without our own and the model's settings, so each server gets only ours. */
+function baseEnv(): Record<string, string> {
+  const skip = /^(PLANDRAFT_|OPENAI_|DATABASE_URL$|LANGCHAIN_|LANGSMITH_)/;
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !skip.test(entry[0]),
+    ),
+  );
+}
+
+const modelEnv = (llmURL: string) => ({
+  PLANDRAFT_MODEL: "openai:scripted",
+  OPENAI_BASE_URL: llmURL,
+  OPENAI_API_KEY: "bench",
+  PLANDRAFT_MODEL_TIMEOUT_MS: "120000",
+});
+
+export interface Store {
+  describe: string;
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** Whether a Postgres answers at `url` within 2 s. */
+export async function postgresReachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Postgres in a schema of its own when it answers, else the embedded store in a temp folder. */
+export async function openStore(): Promise<Store> {
+  if (STORE !== "embedded" && (await postgresReachable(POSTGRES_URL))) {
+    const schema = `bench_serve_${randomBytes(4).toString("hex")}`;
+    return {
+      describe: `postgres (${POSTGRES_URL.replace(/\/\/[^@]*@/, "//")}, schema ${schema})`,
+      env: { DATABASE_URL: POSTGRES_URL, PLANDRAFT_DB_SCHEMA: schema },
+      async drop() {
+        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      },
+    };
+  }
+  const home = mkdtempSync(join(tmpdir(), "plandraft-bench-serve-"));
+  return {
+    describe: `embedded (${home})`,
+    env: { PLANDRAFT_HOME: home },
+    drop: () => Promise.resolve(rmSync(home, { recursive: true, force: true })),
+  };
+}
+
+/** `plandraft serve --port 0` from this work tree's sources. */
+export async function startOurs(llmURL: string, store: Store): Promise<Served> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--import", PROBE, SERVE_ENTRY, "--port", "0"],
+    {
+      cwd: ROOT,
+      env: {
+        ...baseEnv(),
+        ...store.env,
+        ...modelEnv(llmURL),
+        PLANDRAFT_MAX_RUNNING: String(Math.min(256, DRAFTS)),
+        PLANDRAFT_MAX_QUEUED: String(Math.max(100, DRAFTS)),
+        PLANDRAFT_RATE_LIMIT: "1000000",
+        ...(CPU_PROFILE ? { BENCH_PROBE_PROFILE: CPU_PROFILE } : {}),
+      },
+      // Its request log goes to stdout: dropped, as a log shipper would take it off its hands.
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  const lastLines = tail(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = "";
+    child.stderr?.on("data", (part: Buffer) => {
+      seen += part.toString();
+      const match = /serving on (http:\/\/[^\s]+)/.exec(seen);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`plandraft serve exited ${code}: ${lastLines()}`)),
+    );
+  });
+  const loopDelay = () =>
+    new Promise<LoopDelay>((resolve) => {
+      let seen = "";
+      const read = (part: Buffer) => {
+        seen += part.toString();
+        const match = /bench-probe (\{.*\})\n/.exec(seen);
+        if (!match?.[1]) return;
+        child.stderr?.off("data", read);
+        resolve(JSON.parse(match[1]) as LoopDelay);
+      };
+      child.stderr?.on("data", read);
+      child.kill("SIGUSR2");
+    });
+  return { url, pid: child.pid ?? 0, loopDelay, stop: () => stopChild(child, false) };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === "object" && address ? address.port : 0;
+}
+
+/**
+ * `npx --offline <langgraph-cli> dev` on the project's langgraph.json, copied into a temp folder
+ * (the dev server keeps its state in `.langgraph_api` beside it: not in the work tree), or why
+ * it cannot run here.
+ */
+export async function startLangGraph(llmURL: string): Promise<Served | string> {
+  const probe = spawnSync("npx", ["--offline", LANGGRAPH_CLI, "--version"], {
+    cwd: tmpdir(),
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  if (probe.status !== 0) {
+    const why = (probe.stderr || probe.error?.message || "").trim().split("\n")[0] ?? "";
+    return `npx --offline ${LANGGRAPH_CLI} cannot run here (not in the npm cache?): ${why}`;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "plandraft-bench-langgraph-"));
+  const config = JSON.parse(readFileSync(join(ROOT, "langgraph.json"), "utf8")) as {
+    graphs: Record<string, string>;
+    env?: unknown;
+  };
+  // Graph paths are taken relative to the config's folder, even absolute ones.
+  for (const [name, spec] of Object.entries(config.graphs))
+    config.graphs[name] = relative(dir, join(ROOT, spec));
+  delete config.env; // the environment is the bench's, not a .env file's
+  writeFileSync(join(dir, "langgraph.json"), JSON.stringify(config));
+  const port = await freePort();
+  const child = spawn(
+    "npx",
+    [
+      "--offline",
+      LANGGRAPH_CLI,
+      "dev",
+      "--no-browser",
+      "--no-reload",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--n-jobs-per-worker",
+      String(DRAFTS),
+      "--config",
+      join(dir, "langgraph.json"),
+    ],
+    {
+      cwd: dir,
+      env: { ...baseEnv(), ...modelEnv(llmURL), LANGSMITH_TRACING: "false" },
+      detached: true, // its own process group: npx, the CLI, tsx and the server stop together
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const lastLines = tail(child);
+  const stop = async () => {
+    await stopChild(child, true);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    const ok = await fetch(`${url}/ok`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { url, pid: child.pid ?? 0, stop };
+    await sleep(500);
+  }
+  const why = child.exitCode === null ? "not ready within 180 s" : `exited ${child.exitCode}`;
+  await stop();
+  return `langgraph-cli dev ${why}: ${lastLines()}`;
+}

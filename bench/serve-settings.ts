@@ -1,0 +1,40 @@
+/** The server bench's settings, from the environment, shared by its modules. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const DRAFTS = Number(process.env.BENCH_SERVE_DRAFTS ?? 100);
+export const WARMUP_DRAFTS = Number(process.env.BENCH_SERVE_WARMUP ?? 5);
+export const LATENCY_MS = Number(process.env.BENCH_SERVE_LATENCY_MS ?? 200);
+export const CHUNK_DELAY_MS = Number(process.env.BENCH_SERVE_CHUNK_DELAY_MS ?? 20);
+/**
+ * A random extra wait in [0, JITTER) before each call answers: calls that start together then
+ * write their chunks spread over the pace, as a real model server's streams do. 0 keeps them in
+ * lockstep, every stream of every draft writing in the same millisecond.
+ */
+export const JITTER_MS = Number(process.env.BENCH_SERVE_JITTER_MS ?? CHUNK_DELAY_MS);
+/** Smaller batches run on the same server after the main one: the most drafts within target. */
+export const SWEEP = (process.env.BENCH_SERVE_SWEEP ?? "1,5,10,25,50")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
+/** "0" skips measuring LangChain's client alone. */
+export const FLOOR = process.env.BENCH_SERVE_FLOOR !== "0";
+/** Stamped words per slot shown as it streams: one chunk each. */
+export const STAMP_WORDS = Number(process.env.BENCH_SERVE_WORDS ?? 4);
+export const TARGET_P99_MS = 5;
+/** When set, our server's CPU profile of the measured batch goes to this file, summed up. */
+export const CPU_PROFILE = process.env.BENCH_SERVE_CPU_PROFILE;
+/** "embedded" forces the embedded store; otherwise Postgres when it answers. */
+export const STORE = process.env.BENCH_SERVE_STORE;
+export const POSTGRES_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/test";
+export const LANGGRAPH_CLI = process.env.BENCH_LANGGRAPH_CLI ?? "@langchain/langgraph-cli@1.5.1";
+/** "0" skips the LangGraph comparison. */
+export const LANGGRAPH = process.env.BENCH_SERVE_LANGGRAPH !== "0";
+
+export const ROOT = new URL("..", import.meta.url).pathname;
+export const SERVE_ENTRY = new URL("serve-process.ts", import.meta.url).pathname;
+export const PROBE = new URL("server-probe.ts", import.meta.url).pathname;
+export const FEATURE = readFileSync(join(ROOT, "examples/feature.md"), "utf8");
