@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { checkPlan, formatFinding } from "../check/index.js";
 import { AppError } from "../errors.js";
-import { loadTemplate } from "./io.js";
+import { loadTemplate } from "../template/load.js";
 import { EXIT, type CliIo } from "./main.js";
 
 export async function checkCommand(

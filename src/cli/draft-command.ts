@@ -7,7 +7,7 @@ import { createDraftService, type DraftService } from "../drafting/draft-service
 import { AppError } from "../errors.js";
 import { readFeature } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
-import { loadTemplate } from "./io.js";
+import { loadTemplate } from "../template/load.js";
 import type { CliIo, DraftOptions } from "./main.js";
 import { drawResult } from "./result.js";
 

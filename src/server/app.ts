@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import multipart from "@fastify/multipart";
@@ -15,7 +14,6 @@ import {
 } from "fastify-type-provider-zod";
 import type { Deps } from "../deps.js";
 import { createDraftService } from "../drafting/draft-service.js";
-import { DEFAULT_TEMPLATE_PATH } from "../package-root.js";
 import { AppError } from "../errors.js";
 import { requireToken } from "./auth.js";
 import { registerErrorHandler } from "./errors.js";
@@ -24,6 +22,7 @@ import { ServerConfig } from "./schemas.js";
 import type { OpenStreams } from "./event-stream.js";
 import { draftRoutes } from "./routes/drafts.js";
 import { runRoutes } from "./routes/runs.js";
+import { loadOfferedTemplates, type OfferedTemplates } from "../template/offered.js";
 import { createDraftRunner } from "./runner.js";
 
 /**
@@ -32,7 +31,11 @@ import { createDraftRunner } from "./runner.js";
  */
 export async function buildServer(
   deps: Deps,
-  options: { logger?: FastifyServerOptions["logger"] } = {},
+  options: {
+    logger?: FastifyServerOptions["logger"];
+    /** The templates it offers; default: read from the config's folder now. */
+    templates?: OfferedTemplates;
+  } = {},
 ) {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -88,7 +91,8 @@ export async function buildServer(
     for (const end of [...streams]) end();
     await runner.stop();
   });
-  const defaultTemplate = await readFile(DEFAULT_TEMPLATE_PATH, "utf8");
+  const templates =
+    options.templates ?? (await loadOfferedTemplates(deps.config.server.templatesDir));
   app.get("/healthz", { schema: { hide: true } }, () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
     try {
@@ -114,11 +118,11 @@ export async function buildServer(
       models: config.models ?? [...new Set([config.model, "none"])],
       anyModel: config.models === undefined,
       maxFeatureBytes: config.maxFeatureBytes,
-      templates: [{ id: "default", title: "Implementation plan (bundled)" }],
+      templates: templates.list.map(({ id, title }) => ({ id, title })),
     }),
   );
-  await app.register(draftRoutes, { deps, runner, defaultTemplate, streams });
-  await app.register(runRoutes, { deps, runner, defaultTemplate, streams });
+  await app.register(draftRoutes, { deps, runner, templates, streams });
+  await app.register(runRoutes, { deps, runner, templates, streams });
   await registerPage(app);
   return { app, runner };
 }

@@ -4,26 +4,33 @@ import type { NewDraftRequest } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
 import { featureLink, toFeatureDoc } from "../feature/feature-doc.js";
 import { parseModelName } from "../models/chat-model.js";
+import type { OfferedTemplates } from "../template/offered.js";
 import { parseTemplate } from "../template/parse.js";
 import { CreateDraftBody } from "./schemas.js";
 
 /**
  * The feature doc of a POST, in any of the three ways it may come: JSON `{ feature, ... }`, a
  * `text/markdown` body, or a multipart upload (field `feature`, a file). The same checks as the
- * CLI's apply, with the same error codes.
+ * CLI's apply, with the same error codes. The template is one the server offers, by its id
+ * (`templateId` in the JSON, or `?templateId=` for the other two), or a JSON `template`.
  */
 export async function draftRequestOf(
   request: FastifyRequest,
   config: Config,
-  defaultTemplate: string,
+  templates: OfferedTemplates,
 ): Promise<NewDraftRequest> {
   const type = request.headers["content-type"] ?? "";
-  if (type.startsWith("multipart/form-data")) return fromUpload(request, config, defaultTemplate);
+  const query = request.query as { templateId?: unknown } | undefined;
+  const queried = typeof query?.templateId === "string" ? query.templateId : undefined;
+  const offered = (id: string | undefined) => (id ? templates.byId(id) : templates.default).source;
+  if (type.startsWith("multipart/form-data")) {
+    return fromUpload(request, config, offered(queried));
+  }
   if (Buffer.isBuffer(request.body)) {
     return {
       feature: toFeatureDoc(request.body, "the request body", config.maxFeatureBytes),
       featureSource: "feature.md",
-      templateSource: defaultTemplate,
+      templateSource: offered(queried),
     };
   }
   const parsed = CreateDraftBody.safeParse(request.body);
@@ -41,7 +48,13 @@ export async function draftRequestOf(
     ...toFeatureDoc(Buffer.from(body.feature, "utf8"), "feature", config.maxFeatureBytes),
     link: featureLink(source),
   };
-  const templateSource = body.template ?? defaultTemplate;
+  const templateId = body.templateId ?? queried;
+  if (body.template !== undefined && templateId !== undefined) {
+    throw new AppError("USAGE", "send either template (its markdown) or templateId, not both", {
+      hint: "templateId picks one the server offers; template sends your own",
+    });
+  }
+  const templateSource = body.template ?? offered(templateId);
   // A bad template or model is the caller's error, found before anything is saved or queued.
   parseTemplate(templateSource);
   if (body.model !== undefined) {
@@ -67,7 +80,7 @@ export async function draftRequestOf(
 async function fromUpload(
   request: FastifyRequest,
   config: Config,
-  defaultTemplate: string,
+  templateSource: string,
 ): Promise<NewDraftRequest> {
   const file = await request.file();
   if (!file)
@@ -78,6 +91,6 @@ async function fromUpload(
   return {
     feature: toFeatureDoc(bytes, file.filename || "the upload", config.maxFeatureBytes),
     featureSource: file.filename || "feature.md",
-    templateSource: defaultTemplate,
+    templateSource,
   };
 }

@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import { createDeps } from "../deps.js";
 import { AppError } from "../errors.js";
+import { loadOfferedTemplates } from "../template/offered.js";
 import { buildServer } from "./app.js";
 import { assertSafeToListen } from "./auth.js";
 
@@ -21,10 +22,16 @@ export async function startServer(
   io: { stderr: NodeJS.WritableStream },
 ): Promise<RunningServer> {
   assertSafeToListen(config.server.host, config.server);
+  // Checked before the store opens: a template folder that cannot work stops the start at once.
+  const templates = await loadOfferedTemplates(config.server.templatesDir);
   const owner = `server:${config.server.id}`;
   const deps = await createDeps(config, { owner });
   const { app, runner } = await buildServer(deps, {
     logger: { level: "info", redact: ["req.headers.authorization"] },
+    templates,
+  }).catch(async (error: unknown) => {
+    await deps.close();
+    throw error;
   });
   let url: string;
   try {

@@ -10,6 +10,10 @@ export const CreateDraftBody = z.object({
   feature: z.string().describe("the feature doc, as markdown"),
   title: z.string().min(1).max(200).optional().describe("the plan's title; default: from the doc"),
   template: z.string().optional().describe("a plan template (markdown); default: the bundled one"),
+  templateId: z
+    .string()
+    .optional()
+    .describe("the id of a template the server offers (GET /v1/config); not with template"),
   source: z
     .string()
     .regex(/^[^/\\]{1,200}$/, "a file name, without folders")
@@ -19,6 +23,13 @@ export const CreateDraftBody = z.object({
     .string()
     .optional()
     .describe("openai:<model>, ollama:<model> or none; default: the server's"),
+});
+
+export const CreateDraftQuery = z.object({
+  templateId: z
+    .string()
+    .optional()
+    .describe("for a text/markdown or multipart body: the id of a template the server offers"),
 });
 
 export const DraftLinks = z.object({
@@ -104,5 +115,7 @@ export const ServerConfig = z.object({
   maxFeatureBytes: z.number().int().describe("the largest feature doc accepted"),
   templates: z
     .array(z.object({ id: z.string(), title: z.string() }))
-    .describe("templates offered by name; a client may also send its own template's markdown"),
+    .describe(
+      "templates offered by id (templateId); a client may also send its own template's markdown",
+    ),
 });

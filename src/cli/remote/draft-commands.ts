@@ -4,7 +4,7 @@ import { AppError } from "../../errors.js";
 import { readFeature } from "../../feature/read-feature.js";
 import { DraftAccepted } from "../../server/schemas.js";
 import { assertWritable, revisionOf } from "../draft-command.js";
-import { loadTemplate } from "../io.js";
+import { loadTemplate } from "../../template/load.js";
 import type { CliIo, DraftOptions } from "../main.js";
 import { drawResult } from "../result.js";
 import { parseAnswer, type ApiClient } from "./client.js";

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { OfferedTemplates } from "../../template/offered.js";
 import type { Deps } from "../../deps.js";
 import { findDraft, removeDraft } from "../../drafting/draft-service.js";
 import { AppError } from "../../errors.js";
@@ -11,6 +12,7 @@ import { draftRequestOf } from "../feature-input.js";
 import { links } from "./links.js";
 import type { DraftRunner } from "../runner.js";
 import {
+  CreateDraftQuery,
   DraftAccepted,
   DraftDetail,
   DraftList,
@@ -23,7 +25,7 @@ import {
 export interface DraftRoutesOptions {
   deps: Deps;
   runner: DraftRunner;
-  defaultTemplate: string;
+  templates: OfferedTemplates;
   streams: OpenStreams;
 }
 
@@ -31,7 +33,7 @@ const summaryOf = (draft: DraftRecord) => ({ ...draftSummary(draft), links: link
 
 export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
   app,
-  { deps, runner, defaultTemplate, streams },
+  { deps, runner, templates, streams },
 ) => {
   app.post(
     "/v1/drafts",
@@ -42,6 +44,7 @@ export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
         summary:
           "Start a draft from a feature doc (JSON, text/markdown, or a multipart file upload). " +
           "With Accept: text/event-stream, the response is the draft's event stream.",
+        querystring: CreateDraftQuery,
         response: {
           202: DraftAccepted,
           400: ErrorBody,
@@ -55,7 +58,7 @@ export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
     },
     async (request, reply) => {
       const { id, status } = await runner.start(
-        await draftRequestOf(request, deps.config, defaultTemplate),
+        await draftRequestOf(request, deps.config, templates),
       );
       void reply.header("location", `/v1/drafts/${id}`);
       if (reply.sse) return streamDraftEvents(deps, id, START, reply, streams, runner);
