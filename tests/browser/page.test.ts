@@ -1,8 +1,17 @@
 import { readFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { HAS_CHROMIUM, CHROMIUM, collectErrors, launchBrowser, snap } from "../support/browser.js";
+import {
+  allSectionsDone,
+  openPage as openPageOn,
+  planReady,
+  recordLayoutShifts,
+  shiftScore,
+} from "./page-helpers.js";
 import { fixturePath } from "../support/drafting.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
@@ -21,8 +30,11 @@ describe.skipIf(!HAS_CHROMIUM)(
 
     beforeAll(async () => {
       // Model output carries hostile markup too: it must stay text on the page.
+      // The server offers a second template, beside the bundled one.
+      const templates = mkdtempSync(join(tmpdir(), "plandraft-page-templates-"));
+      writeFileSync(join(templates, "spike.md"), readFileSync(fixturePath("templates/spike.md")));
       server = await startTestServer(
-        {},
+        { PLANDRAFT_TEMPLATES: templates },
         {
           latencyMs: 150,
           chunkDelayMs: 4,
@@ -44,27 +56,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await server?.close();
     });
 
-    async function openPage(width = 1280): Promise<{ page: Page; errors: string[] }> {
-      const context = await browser.newContext({
-        viewport: { width, height: 900 },
-        acceptDownloads: true,
-      });
-      const page = await context.newPage();
-      const errors = collectErrors(page);
-      await page.goto(base);
-      return { page, errors };
-    }
-
-    /** Waits until every section on the page is done. */
-    const allSectionsDone = (page: Page) =>
-      page.waitForFunction(
-        () =>
-          [...document.querySelectorAll<HTMLElement>("article.section")].every(
-            (a) => a.dataset.state === "done",
-          ),
-        undefined,
-        { timeout: 60_000 },
-      );
+    const openPage = (width = 1280) => openPageOn(browser, base, width);
 
     /** The states of the sections, in page order. */
     const states = (page: Page) =>
@@ -77,6 +69,8 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(csp).toMatch(/script-src 'self'(;|$)/);
       expect(csp).not.toContain("upgrade-insecure-requests");
       const { page, errors } = await openPage();
+      await page.waitForSelector("#feature");
+      const shifts = await recordLayoutShifts(page);
       await snap(page, "01-start");
       // Record the order in which sections turn done on the page.
       await page.evaluate(() => {
@@ -101,7 +95,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await snap(page, "02-drafting");
       await allSectionsDone(page);
       await page.waitForSelector("figure.diagram svg");
-      await page.waitForSelector("text=Download plan.md");
+      await planReady(page);
       await snap(page, "03-done");
 
       // Sections turned done in the order the server completed them.
@@ -113,6 +107,11 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(await page.evaluate(() => (window as { __done?: string[] }).__done)).toEqual(
         completedOrder,
       );
+
+      // Nothing on the page moved by itself while the sections filled in.
+      const moved = await shifts();
+
+      expect(shiftScore(moved)).toBeLessThan(0.01);
 
       // Tables render as tables, and the hostile markup stayed inert.
       expect(await page.locator(".markdown table").count()).toBeGreaterThan(0);
@@ -204,6 +203,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.click("button[type=submit]");
       await page.waitForSelector('article.section[data-state="drafting"]');
       await page.reload();
+      const shifts = await recordLayoutShifts(page);
       await allSectionsDone(page);
       const id = page.url().split("/").at(-1) ?? "";
       const detail = (await (await fetch(`${base}/v1/drafts/${id}`)).json()) as {
@@ -215,14 +215,39 @@ describe.skipIf(!HAS_CHROMIUM)(
         expect(await page.locator(`[id="section-${section.id}"] .markdown`).count()).toBe(1);
       }
       expect(await page.locator(".live-text").count()).toBe(0);
+      // Picked up where it was, the page still moved nothing by itself.
+      expect(shiftScore(await shifts())).toBeLessThan(0.01);
       expect(errors).toEqual([]);
+    });
+
+    it("picks up after the network drops mid-draft, with no text lost or doubled", async () => {
+      const { page, errors } = await openPage();
+      await page.fill("#feature", FEATURE);
+      await page.click("button[type=submit]");
+      await page.waitForSelector('article.section[data-state="drafting"]');
+      // The connection drops (as a proxy or a flaky network drops it), and stays down a moment.
+      await page.context().setOffline(true);
+      server.app.server.closeAllConnections();
+      await page.waitForSelector("text=Connection lost; reconnecting…");
+      await page.context().setOffline(false);
+      // Back on the stream, the status says what the draft is doing again.
+      await page.waitForFunction(
+        () => !document.querySelector(".status")?.textContent?.includes("Connection lost"),
+      );
+      await allSectionsDone(page);
+      await planReady(page);
+      // The page checks that each section's streamed text adds up to its final text, and says so
+      // in the console when it does not. The browser's own lines for the failed requests are
+      // expected here, and nothing else.
+      const expected = /ERR_INTERNET_DISCONNECTED|ERR_INCOMPLETE_CHUNKED_ENCODING|Failed to fetch/;
+      expect(errors.filter((e) => !expected.test(e))).toEqual([]);
     });
 
     it("revises a finished section in place, and shows the earlier version", async () => {
       const { page, errors } = await openPage();
       await page.fill("#feature", FEATURE);
       await page.click("button[type=submit]");
-      await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+      await planReady(page);
       const testing = page.locator("article.section", { hasText: "Testing Strategy" }).first();
       await testing.locator("button", { hasText: "Revise" }).click();
       await testing.locator("textarea").fill("Add a load test of the nightly import.");
@@ -252,7 +277,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await snap(page, "09-failed-section");
       failTesting = false;
       await testing.locator("button", { hasText: "Retry" }).click();
-      await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+      await planReady(page);
       expect(await testing.getAttribute("data-state")).toBe("done");
       expect(errors).toEqual([]);
     });
@@ -320,7 +345,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(errors.filter((e) => !expected.test(e))).toEqual([]);
     });
 
-    it("drafts with the model chosen among those the server offers", async () => {
+    it("drafts with the model and the template chosen among those the server offers", async () => {
       const { page, errors } = await openPage();
       await page.waitForSelector("#model");
       const offered = await page.$$eval("#model option", (all) =>
@@ -331,10 +356,29 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.fill("#feature", FEATURE);
       await page.selectOption("#model", "none");
       await page.click("button[type=submit]");
-      await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+      await planReady(page);
       const id = page.url().split("/").at(-1) ?? "";
       const draft = (await (await fetch(`${base}/v1/drafts/${id}`)).json()) as { model: string };
       expect(draft.model).toBe("none");
+
+      // Another template the server offers: its sections are the ones laid out and drafted.
+      await page.goto(base);
+      await page.waitForSelector("#template");
+      const templates = await page.$$eval("#template option", (all) =>
+        all.map((o) => (o as HTMLOptionElement).textContent),
+      );
+      expect(templates).toEqual([
+        "Implementation Plan (bundled)",
+        "Spike Plan",
+        "My own template (a markdown file)…",
+      ]);
+      await page.fill("#feature", FEATURE);
+      await page.selectOption("#model", "none");
+      await page.selectOption("#template", "spike");
+      await page.click("button[type=submit]");
+      await planReady(page);
+      const titles = await page.$$eval(".section-title", (all) => all.map((t) => t.textContent));
+      expect(titles).toEqual(["Question", "Approach", "Outcome"]);
       expect(errors).toEqual([]);
     });
 
@@ -352,7 +396,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await snap(page, "07-dark-list");
       await page.click("ul.draft-list li a");
       await page.waitForSelector("article.section");
-      await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+      await planReady(page);
       await snap(page, "08-dark-draft");
       expect(errors).toEqual([]);
     });
@@ -361,9 +405,10 @@ describe.skipIf(!HAS_CHROMIUM)(
       const { page, errors } = await openPage(375);
       await page.fill("#feature", FEATURE);
       await page.click("button[type=submit]");
-      await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+      await planReady(page);
       await page.waitForSelector("figure.diagram svg");
       await snap(page, "04-narrow");
+      await snap(page, "04-narrow-in-view", false);
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - window.innerWidth,
       );
@@ -401,7 +446,7 @@ describe.skipIf(!HAS_CHROMIUM)("the web page of a server with an API token", () 
     await page.waitForSelector("#feature");
     await page.fill("#feature", FEATURE);
     await page.click("button[type=submit]");
-    await page.waitForSelector("text=Download plan.md", { timeout: 60_000 });
+    await planReady(page);
     const kept = await page.evaluate(() => ({
       session: sessionStorage.getItem("plandraft.token"),
       local: Object.keys(localStorage).length,

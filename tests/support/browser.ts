@@ -33,8 +33,8 @@ export function collectErrors(page: Page): string[] {
   return errors;
 }
 
-/** Saves a screenshot under test-artifacts/page/, to look at. */
-export async function snap(page: Page, name: string): Promise<void> {
+/** Saves a screenshot under test-artifacts/page/, to look at: the whole page, or what is in view. */
+export async function snap(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }

@@ -14,13 +14,34 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-let lastAnnouncement = 0;
+/** A template heading as plain words: its code ticks (`/gain`) are neither shown nor read out. */
+export const plainTitle = (title: string): string => title.replace(/`/g, "");
 
-/** Tells a screen reader what changed, at most every 2 s unless it matters (done, failed). */
-export function announce(message: string, urgent = false): void {
-  const now = Date.now();
-  if (!urgent && now - lastAnnouncement < 2000) return;
-  lastAnnouncement = now;
+/** The least time between two announcements of progress. */
+export const ANNOUNCE_GAP_MS = 2000;
+let lastAnnouncement = 0;
+let pending: ReturnType<typeof setTimeout> | undefined;
+let latest = "";
+
+function say(message: string): void {
+  lastAnnouncement = Date.now();
   const region = document.getElementById("announcer");
   if (region) region.textContent = message;
+}
+
+/**
+ * Tells a screen reader what changed. Progress goes out at most every 2 s: a message that comes
+ * sooner waits, and a newer one replaces it, so the reader hears the latest state, not a flood.
+ * What matters (done, failed) goes out at once.
+ */
+export function announce(message: string, urgent = false): void {
+  clearTimeout(pending);
+  pending = undefined;
+  const wait = lastAnnouncement + ANNOUNCE_GAP_MS - Date.now();
+  if (urgent || wait <= 0) return say(message);
+  latest = message;
+  pending = setTimeout(() => {
+    pending = undefined;
+    say(latest);
+  }, wait);
 }

@@ -1,27 +1,17 @@
 import { getJson, request, type DraftDetail } from "./api.js";
-import { announce, el } from "./dom.js";
-import { drawDiagrams, markdownToHtml } from "./markdown.js";
+import { announce, el, plainTitle } from "./dom.js";
+import { renderMarkdown } from "./markdown.js";
+import { revisionForm } from "./revision-form.js";
+import { SectionView } from "./section-view.js";
 import { followDraft, type Following, type StreamEvent } from "./stream.js";
 
-type SectionState = "waiting" | "drafting" | "done" | "failed";
+/**
+ * "live" while the draft runs: every section a box of one height, so nothing moves as they fill;
+ * "read" for a finished plan: every section in full.
+ */
+type Layout = "live" | "read";
 
-interface SectionView {
-  id: string;
-  title: string;
-  article: HTMLElement;
-  badge: HTMLElement;
-  body: HTMLElement;
-  /** Revise (or retry) controls, shown once the draft has finished. */
-  tools: HTMLElement;
-  state: SectionState;
-}
-
-const STATE_LABEL: Record<SectionState, string> = {
-  waiting: "Waiting",
-  drafting: "Drafting…",
-  done: "Done",
-  failed: "Failed",
-};
+const FINISHED = new Set(["completed", "failed", "cancelled"]);
 
 /**
  * One draft, live: every section of the template laid out at once with its state, text growing
@@ -32,6 +22,11 @@ export class DraftView {
   private readonly sections = new Map<string, SectionView>();
   private readonly list = el("div", { class: "sections" });
   private readonly outline = el("ol", { class: "outline-list" });
+  private readonly outlineNav = el(
+    "nav",
+    { class: "outline", "aria-label": "Sections" },
+    this.outline,
+  );
   private readonly heading = el("h1", { text: "Loading draft…" });
   private readonly status = el("p", { class: "status", text: "" });
   private readonly progress = el("progress", {
@@ -39,31 +34,79 @@ export class DraftView {
     value: "0",
     "aria-label": "Sections done",
   });
-  private readonly actions = el("div", { class: "actions" });
+  private readonly download = el("button", {
+    type: "button",
+    class: "primary",
+    text: "Download plan.md",
+  });
+  private readonly copy = el("button", { type: "button", text: "Copy markdown" });
+  private readonly showAll = el("button", {
+    type: "button",
+    text: "Show every section in full",
+    "aria-pressed": "false",
+  });
+  private readonly versions = el("div", { class: "versions" });
   private markdown = "";
+  private statusText = "";
+  /** The plan's latest version, once a run has saved one. */
+  private version: number | undefined;
   private following: Following | undefined;
   /** The last event seen: a revision's events are followed from here. */
   private lastEventId: string | undefined;
   /** Whether the draft has finished its latest run: only then can a section be revised. */
   private finished = false;
+  /** Sections being rendered (diagrams take a moment): a finished plan shows once they are in. */
+  private readonly rendering = new Set<Promise<void>>();
 
   constructor(private readonly draftId: string) {
+    const actions = el("div", { class: "actions" }, this.download, this.copy, this.showAll);
     this.root = el(
       "section",
-      { class: "draft" },
-      el("header", { class: "draft-head" }, this.heading, this.status, this.progress, this.actions),
-      el("nav", { class: "outline", "aria-label": "Sections" }, this.outline),
+      { class: "draft", "data-layout": "live" },
+      el(
+        "header",
+        { class: "draft-head" },
+        this.heading,
+        this.status,
+        this.progress,
+        actions,
+        this.versions,
+      ),
+      this.outlineNav,
       this.list,
+    );
+    this.download.disabled = this.copy.disabled = true;
+    this.download.addEventListener("click", () => this.save());
+    this.copy.addEventListener("click", () => {
+      void navigator.clipboard.writeText(this.markdown).then(
+        () => announce("Copied the plan's markdown.", true),
+        () => announce("Could not copy: the browser refused.", true),
+      );
+    });
+    this.showAll.addEventListener("click", () =>
+      this.setLayout(this.layoutNow() === "live" ? "read" : "live"),
     );
   }
 
+  /** Lays the draft out from its record, then follows its events (all of them, from the start). */
   async open(): Promise<void> {
     const draft = await getJson<DraftDetail>(`/v1/drafts/${this.draftId}`);
     this.heading.textContent = draft.title;
     document.title = `${draft.title} · plandraft`;
     this.layout(draft.sections);
-    this.setStatus(draft.status === "queued" ? "Waiting for a free slot…" : "Connecting…");
+    if (FINISHED.has(draft.status)) {
+      // A finished plan is read, not watched: it appears in full once its events are replayed.
+      this.setLayout("read");
+      this.list.hidden = this.outlineNav.hidden = true;
+      this.setStatus("Loading the plan…");
+    } else {
+      this.setStatus(draft.status === "queued" ? "Waiting for a free slot…" : "Connecting…");
+    }
     this.follow();
+  }
+
+  close(): void {
+    this.following?.stop();
   }
 
   private follow(): void {
@@ -73,7 +116,10 @@ export class DraftView {
       {
         onEvent: (event) => this.apply(event),
         onConnection: (state) => {
-          if (state === "reconnecting") this.setStatus("Connection lost; reconnecting…");
+          if (state === "reconnecting") this.status.textContent = "Connection lost; reconnecting…";
+          // Back on the stream: the status says what the draft is doing again.
+          if (state === "live") this.status.textContent = this.statusText;
+          if (state === "ended") void this.reveal();
         },
         onError: (error) => this.setStatus(error.message),
       },
@@ -81,47 +127,27 @@ export class DraftView {
     );
   }
 
-  close(): void {
-    this.following?.stop();
-  }
-
-  private layout(sections: { id: string; title: string; state?: string }[]): void {
-    for (const section of sections) {
-      if (this.sections.has(section.id)) continue;
-      const badge = el("span", { class: "badge" });
-      const body = el("div", { class: "section-body" });
-      const tools = el("div", { class: "section-tools" });
-      const article = el(
-        "article",
-        { class: "section", id: `section-${section.id}`, "aria-label": section.title },
-        el(
-          "div",
-          { class: "section-head" },
-          el("span", { class: "section-title", text: section.title }),
-          badge,
-        ),
-        body,
-        tools,
-      );
-      const view: SectionView = {
-        id: section.id,
-        title: section.title,
-        article,
-        badge,
-        body,
-        tools,
-        state: "waiting",
-      };
-      this.sections.set(section.id, view);
-      this.list.append(article);
+  private layout(sections: { id: string; title: string }[]): void {
+    for (const { id, title } of sections) {
+      if (this.sections.has(id)) continue;
+      const view = new SectionView(id, title);
+      view.setBoxed(this.layoutNow() === "live");
+      view.revise.addEventListener("click", () => this.openRevision(view));
+      this.sections.set(id, view);
+      this.list.append(view.article);
+      // The state's mark is drawn by CSS; a screen reader reads the state in words instead.
       this.outline.append(
         el(
           "li",
-          { "data-section": section.id },
-          el("a", { href: `#section-${section.id}`, text: section.title }),
+          { "data-section": id, "data-state": "waiting" },
+          el(
+            "a",
+            { href: `#section-${id}` },
+            plainTitle(title),
+            el("span", { class: "visually-hidden state", text: " (waiting)" }),
+          ),
         ),
       );
-      this.setState(view, "waiting");
     }
     this.updateProgress();
   }
@@ -135,35 +161,25 @@ export class DraftView {
         this.finished = false;
         this.layout(data.sections as { id: string; title: string }[]);
         this.setStatus(data.revision ? "Revising…" : "Drafting…");
-        for (const view of this.sections.values()) view.tools.replaceChildren();
+        for (const view of this.sections.values()) view.offerRevision(false);
         break;
       case "section.started":
-        if (!section) return;
-        section.body.replaceChildren(el("div", { class: "live-text" }));
-        this.setState(section, "drafting");
+        section?.start();
         break;
       case "section.delta":
-        if (!section) return;
-        (section.body.querySelector(".live-text") ?? section.body).append(String(data.text));
+        section?.append(String(data.text));
         break;
       case "section.completed":
         if (!section) return;
-        this.showMarkdown(section, String(data.markdown));
-        this.setState(section, "done");
+        this.track(section.complete(String(data.markdown)));
         announce(
           `${section.title} is done. ${this.doneCount()} of ${this.sections.size} sections done.`,
         );
         break;
       case "section.failed":
         if (!section) return;
-        section.body.replaceChildren(
-          el("p", {
-            class: "failure",
-            text: `Not drafted: ${String(data.message)} (${String(data.code)})`,
-          }),
-        );
-        this.setState(section, "failed");
-        announce(`${section.title} failed.`, true);
+        section.fail(String(data.code), String(data.message));
+        announce(`${plainTitle(section.title)} failed.`, true);
         break;
       case "draft.completed":
         this.finish(
@@ -177,15 +193,10 @@ export class DraftView {
         this.setStatus(`The draft failed: ${String(data.message)}`);
         announce("The draft failed.", true);
         this.offerRevisions();
+        void this.reveal();
         break;
     }
-  }
-
-  private showMarkdown(section: SectionView, markdown: string): void {
-    const content = el("div", { class: "markdown" });
-    content.innerHTML = markdownToHtml(markdown);
-    section.body.replaceChildren(content);
-    void drawDiagrams(content);
+    if (section) this.showState(section);
   }
 
   private finish(
@@ -201,72 +212,40 @@ export class DraftView {
       : "no model calls";
     this.setStatus(`Done${version ? ` · version ${version}` : ""} · ${tokens}`);
     announce("The plan is ready.", true);
-    const download = el("button", { type: "button", class: "primary", text: "Download plan.md" });
-    download.addEventListener("click", () => this.download());
-    const copy = el("button", { type: "button", text: "Copy markdown" });
-    copy.addEventListener("click", () => {
-      void navigator.clipboard.writeText(this.markdown).then(
-        () => announce("Copied the plan's markdown.", true),
-        () => announce("Could not copy: the browser refused.", true),
-      );
-    });
-    this.actions.replaceChildren(download, copy);
-    if (version && version > 1) this.actions.append(this.versionPicker(version));
+    this.download.disabled = this.copy.disabled = false;
+    this.version = version ?? this.version;
+    if (this.version && (this.version > 1 || this.versions.hasChildNodes()))
+      this.versions.replaceChildren(...this.versionPicker(this.version));
+    void this.reveal();
+  }
+
+  private track(render: Promise<void>): void {
+    this.rendering.add(render);
+    void render.finally(() => this.rendering.delete(render));
+  }
+
+  /** Shows a finished plan that was loading, once every section's markdown is in. */
+  private async reveal(): Promise<void> {
+    while (this.rendering.size > 0) await Promise.all([...this.rendering]);
+    this.list.hidden = this.outlineNav.hidden = false;
   }
 
   /** Each finished section can be revised with feedback; a failed one can be drafted again. */
   private offerRevisions(): void {
-    for (const view of this.sections.values()) {
-      const label = view.state === "failed" ? "Retry" : "Revise";
-      const open = el("button", { type: "button", text: label, "aria-expanded": "false" });
-      open.addEventListener("click", () => {
-        if (view.state === "failed") {
-          void this.revise(view, "The last attempt failed; draft this section again.", false);
-          return;
-        }
-        open.setAttribute("aria-expanded", "true");
-        view.tools.replaceChildren(this.revisionForm(view));
-        view.tools.querySelector("textarea")?.focus();
-      });
-      view.tools.replaceChildren(open);
-    }
+    for (const view of this.sections.values()) view.offerRevision(true);
   }
 
-  private revisionForm(view: SectionView): HTMLElement {
-    const feedbackId = `feedback-${view.id}`;
-    const cascadeId = `cascade-${view.id}`;
-    const feedback = el("textarea", { id: feedbackId, rows: "3", required: "" });
-    const cascade = el("input", { id: cascadeId, type: "checkbox" });
-    const message = el("p", { class: "form-error", role: "alert" });
-    const form = el(
-      "form",
-      { class: "revise" },
-      el("label", { for: feedbackId, text: `What should change in ${view.title}?` }),
-      feedback,
-      el(
-        "div",
-        { class: "row" },
-        cascade,
-        el("label", { for: cascadeId, text: "Also re-draft the sections that build on it" }),
-      ),
-      message,
-      el(
-        "div",
-        { class: "row" },
-        el("button", { type: "submit", class: "primary", text: "Re-draft this section" }),
-      ),
+  private openRevision(view: SectionView): void {
+    if (!this.finished) return;
+    if (view.state === "failed") {
+      void this.revise(view, "The last attempt failed; draft this section again.", false);
+      return;
+    }
+    view.revise.setAttribute("aria-expanded", "true");
+    view.tools.replaceChildren(
+      revisionForm(view, (feedback, cascade) => this.revise(view, feedback, cascade)),
     );
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      if (!feedback.value.trim()) {
-        message.textContent = "Say what should change first.";
-        return;
-      }
-      void this.revise(view, feedback.value, cascade.checked).catch((error: Error) => {
-        message.textContent = error.message;
-      });
-    });
-    return form;
+    view.tools.querySelector("textarea")?.focus();
   }
 
   /** Asks for a revision, then follows its events on the same stream, after what was seen. */
@@ -277,14 +256,20 @@ export class DraftView {
       json: { section: view.id, feedback, cascade },
     });
     this.finished = false;
-    for (const section of this.sections.values()) section.tools.replaceChildren();
+    // Back to boxes of one height at the click, so the re-drafted sections move nothing.
+    this.setLayout("live");
+    for (const section of this.sections.values()) section.offerRevision(false);
+    this.download.disabled = this.copy.disabled = true;
+    // The version picker takes its place now, at the click, not when the new version is in.
+    if (!this.versions.hasChildNodes())
+      this.versions.replaceChildren(...this.versionPicker(this.version ?? 1));
     this.setStatus("Revision queued…");
-    announce(`Re-drafting ${view.title}.`, true);
+    announce(`Re-drafting ${plainTitle(view.title)}.`, true);
     this.follow();
   }
 
   /** Earlier versions of the plan, each readable as it was. */
-  private versionPicker(latest: number): HTMLElement {
+  private versionPicker(latest: number): HTMLElement[] {
     const select = el("select", { id: "version", "aria-label": "Plan version" });
     for (let n = latest; n >= 1; n -= 1) {
       select.append(
@@ -294,7 +279,7 @@ export class DraftView {
         }),
       );
     }
-    const shown = el("div", { class: "markdown version-view" });
+    const shown = el("div", { class: "version-view" });
     select.addEventListener("change", () => {
       const n = Number(select.value);
       if (n === latest) {
@@ -304,22 +289,16 @@ export class DraftView {
       }
       void request(`/v1/drafts/${this.draftId}/plan.md?version=${n}`)
         .then((response) => response.text())
-        .then((markdown) => {
-          shown.innerHTML = markdownToHtml(markdown);
+        .then(renderMarkdown)
+        .then((content) => {
+          shown.replaceChildren(content);
           this.list.hidden = true;
-          void drawDiagrams(shown);
         });
     });
-    return el(
-      "div",
-      { class: "versions" },
-      el("label", { for: "version", text: "Show" }),
-      select,
-      shown,
-    );
+    return [el("label", { for: "version", text: "Show" }), select, shown];
   }
 
-  private download(): void {
+  private save(): void {
     const url = URL.createObjectURL(new Blob([this.markdown], { type: "text/markdown" }));
     const link = el("a", { href: url, download: "plan.md" });
     document.body.append(link);
@@ -328,13 +307,24 @@ export class DraftView {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
-  private setState(section: SectionView, state: SectionState): void {
-    section.state = state;
-    section.article.dataset.state = state;
-    section.badge.textContent = STATE_LABEL[state];
-    this.outline
-      .querySelector(`[data-section="${CSS.escape(section.id)}"]`)
-      ?.setAttribute("data-state", state);
+  private layoutNow(): Layout {
+    return this.root.dataset.layout === "read" ? "read" : "live";
+  }
+
+  private setLayout(layout: Layout): void {
+    this.root.dataset.layout = layout;
+    this.showAll.setAttribute("aria-pressed", String(layout === "read"));
+    for (const view of this.sections.values()) {
+      if (layout === "live") view.setExpanded(false);
+      view.setBoxed(layout === "live");
+    }
+  }
+
+  private showState(section: SectionView): void {
+    const item = this.outline.querySelector(`[data-section="${CSS.escape(section.id)}"]`);
+    item?.setAttribute("data-state", section.state);
+    const state = item?.querySelector(".state");
+    if (state) state.textContent = ` (${section.state})`;
     this.updateProgress();
   }
 
@@ -347,7 +337,9 @@ export class DraftView {
     this.progress.value = this.doneCount();
   }
 
+  /** What the draft is doing, as the status line says it when the connection is up. */
   private setStatus(text: string): void {
+    this.statusText = text;
     this.status.textContent = text;
   }
 }

@@ -16,8 +16,9 @@ async function route(moveFocus = false): Promise<void> {
   try {
     if (draft?.[1]) {
       current = new DraftView(draft[1]);
-      main.replaceChildren(current.root);
+      // Laid out before it goes in: the title and sections appear at once, not one after another.
       await current.open();
+      main.replaceChildren(current.root);
     } else if (path === "/drafts") {
       main.replaceChildren(await listView());
     } else {

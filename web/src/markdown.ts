@@ -10,6 +10,18 @@ export function markdownToHtml(markdown: string): string {
   return DOMPurify.sanitize(html, { USE_PROFILES: { html: true } });
 }
 
+/**
+ * A plan's (or a section's) markdown as an element, its diagrams already drawn: whoever puts it
+ * in the page changes the page once, and nothing in it moves afterwards.
+ */
+export async function renderMarkdown(markdown: string): Promise<HTMLElement> {
+  const content = document.createElement("div");
+  content.className = "markdown";
+  content.innerHTML = markdownToHtml(markdown);
+  await drawDiagrams(content);
+  return content;
+}
+
 type Mermaid = typeof import("mermaid").default;
 let loading: Promise<Mermaid> | undefined;
 /** Numbers the diagrams drawn, so each render gets its own element id. */

@@ -168,7 +168,7 @@ export async function startView(
             ...(title.value.trim() ? { title: title.value.trim() } : {}),
             ...(source ? { source } : {}),
             model: model.value,
-            ...(templateText ? { template: templateText } : {}),
+            ...(templateText ? { template: templateText } : { templateId: template.value }),
           },
         });
         const { id } = (await response.json()) as { id: string };
