@@ -102,6 +102,9 @@ export function printTable(ours: Measured, theirs: Measured | string): void {
 /** One smaller batch on the same server. */
 export interface Capacity {
   drafts: number;
+  /** Batches of that many drafts, one after another, whose chunks are pooled. */
+  batches: number;
+  chunks: number;
   p50: number;
   p99: number;
   withinTarget: number;
@@ -110,11 +113,12 @@ export interface Capacity {
 
 export function printCapacity(rows: Capacity[]): void {
   if (rows.length === 0) return;
-  console.log("capacity: smaller batches on the same warm server, after the one above");
-  console.log("  drafts at once   p50 (ms)   p99 (ms)   within target   failed");
+  console.log("capacity: smaller batches on the same warm server, before the one above");
+  console.log("  drafts at once   batches   chunks   p50 (ms)   p99 (ms)   within target   failed");
   for (const row of rows) {
     console.log(
-      `  ${String(row.drafts).padStart(14)}${row.p50.toFixed(2).padStart(11)}` +
+      `  ${String(row.drafts).padStart(14)}${String(row.batches).padStart(10)}` +
+        `${String(row.chunks).padStart(9)}${row.p50.toFixed(2).padStart(11)}` +
         `${row.p99.toFixed(2).padStart(11)}${(100 * row.withinTarget).toFixed(1).padStart(15)}%` +
         `${String(row.failures).padStart(9)}`,
     );
