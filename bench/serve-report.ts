@@ -136,14 +136,18 @@ export function printCapacity(rows: Capacity[]): void {
  * The chunks per second of the graph's widest step with every draft in it, against what
  * LangChain's client alone can carry: whether the target could hold with no code of ours at all.
  */
-export function printFloor(floor: ClientFloor, chunkDelayMs: number): void {
+export function printFloor(floors: ClientFloor[], chunkDelayMs: number): void {
+  console.log("LangChain's OpenAI client alone (no plandraft code, in the bench process):");
+  for (const each of floors) {
+    console.log(
+      `  ${String(each.streams).padStart(5)} streams at once: ${each.usPerChunk.toFixed(1)} us ` +
+        `CPU per chunk over ${each.chunks} chunks`,
+    );
+  }
+  const floor = floors.at(-1);
+  if (!floor) return;
   const perSecond = (floor.streams * 1000) / chunkDelayMs;
   const cores = (perSecond * floor.usPerChunk) / 1e6;
-  console.log(
-    `LangChain's OpenAI client alone (no plandraft code, in the bench process): ` +
-      `${floor.usPerChunk.toFixed(1)} us CPU per chunk over ${floor.chunks} chunks of ` +
-      `${floor.streams} streams at once`,
-  );
   console.log(
     `  the widest step of ${DRAFTS} drafts streams ${floor.streams} calls at once, ` +
       `${perSecond.toFixed(0)} chunks/s: the client alone needs ${cores.toFixed(2)} cores for ` +
