@@ -7,7 +7,7 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { structuredTool } from "../src/drafters/llm/structured-call.js";
 import { createChatModel } from "../src/models/chat-model.js";
-import type { DraftLayout, WorkUnit } from "../src/template/layout.js";
+import { nodeDepths, type DraftLayout, type WorkUnit } from "../src/template/layout.js";
 import { unitSchema } from "../src/template/schema.js";
 import { slugify } from "../src/template/text.js";
 import { scriptedConfig } from "../tests/support/drafting.js";
@@ -21,18 +21,10 @@ export interface ClientFloor {
 
 /** The section calls that run at once in the graph's widest step (after the brief). */
 export function widestStep(layout: DraftLayout): WorkUnit[] {
-  const depth = new Map<string, number>();
-  const depthOf = (name: string): number => {
-    const known = depth.get(name);
-    if (known !== undefined) return known;
-    const node = layout.nodes.find((n) => n.name === name);
-    const value = 1 + Math.max(0, ...(node?.dependsOn ?? []).map(depthOf));
-    depth.set(name, value);
-    return value;
-  };
+  const depth = nodeDepths(layout);
   const steps = new Map<number, WorkUnit[]>();
   for (const unit of layout.units) {
-    const step = depthOf(unit.node);
+    const step = depth.get(unit.node) ?? 0;
     steps.set(step, [...(steps.get(step) ?? []), unit]);
   }
   return [...steps.values()].reduce((a, b) => (b.length > a.length ? b : a), []);

@@ -114,8 +114,8 @@ function hasWork(section: Section): boolean {
   return section.blocks.some((b) => b.kind !== "literal") || section.children.some(hasWork);
 }
 
-/** The longest chain of model calls through the section nodes (analyze counts as one). */
-export function criticalPathCalls(layout: DraftLayout): number {
+/** Each section node's step in the graph after analyze: 1 for those that wait on no other. */
+export function nodeDepths(layout: DraftLayout): Map<string, number> {
   const depth = new Map<string, number>();
   const byName = new Map(layout.nodes.map((n) => [n.name, n]));
   const depthOf = (name: string): number => {
@@ -126,7 +126,13 @@ export function criticalPathCalls(layout: DraftLayout): number {
     depth.set(name, value);
     return value;
   };
-  return 1 + Math.max(0, ...layout.nodes.map((n) => depthOf(n.name)));
+  for (const node of layout.nodes) depthOf(node.name);
+  return depth;
+}
+
+/** The longest chain of model calls through the section nodes (analyze counts as one). */
+export function criticalPathCalls(layout: DraftLayout): number {
+  return 1 + Math.max(0, ...nodeDepths(layout).values());
 }
 
 /** Names of the nodes that read `name`'s sections, directly or through others. */

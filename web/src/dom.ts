@@ -18,7 +18,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 export const plainTitle = (title: string): string => title.replace(/`/g, "");
 
 /** The least time between two announcements of progress. */
-export const ANNOUNCE_GAP_MS = 2000;
+const ANNOUNCE_GAP_MS = 2000;
 let lastAnnouncement = 0;
 let pending: ReturnType<typeof setTimeout> | undefined;
 let latest = "";

@@ -1,5 +1,5 @@
 import { getJson, request, type DraftDetail } from "./api.js";
-import { announce, el, plainTitle } from "./dom.js";
+import { announce, el } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 import { revisionForm } from "./revision-form.js";
 import { SectionView } from "./section-view.js";
@@ -143,7 +143,7 @@ export class DraftView {
           el(
             "a",
             { href: `#section-${id}` },
-            plainTitle(title),
+            view.title,
             el("span", { class: "visually-hidden state", text: " (waiting)" }),
           ),
         ),
@@ -179,7 +179,7 @@ export class DraftView {
       case "section.failed":
         if (!section) return;
         section.fail(String(data.code), String(data.message));
-        announce(`${plainTitle(section.title)} failed.`, true);
+        announce(`${section.title} failed.`, true);
         break;
       case "draft.completed":
         this.finish(
@@ -264,7 +264,7 @@ export class DraftView {
     if (!this.versions.hasChildNodes())
       this.versions.replaceChildren(...this.versionPicker(this.version ?? 1));
     this.setStatus("Revision queued…");
-    announce(`Re-drafting ${plainTitle(view.title)}.`, true);
+    announce(`Re-drafting ${view.title}.`, true);
     this.follow();
   }
 

@@ -1,4 +1,4 @@
-import { el, plainTitle } from "./dom.js";
+import { el } from "./dom.js";
 import type { SectionView } from "./section-view.js";
 
 /** Feedback for one section, and whether the sections that build on it are re-drafted too. */
@@ -14,7 +14,7 @@ export function revisionForm(
   const form = el(
     "form",
     { class: "revise" },
-    el("label", { for: feedbackId, text: `What should change in ${plainTitle(view.title)}?` }),
+    el("label", { for: feedbackId, text: `What should change in ${view.title}?` }),
     feedback,
     el(
       "div",

@@ -1,4 +1,4 @@
-import { el, plainTitle as plain } from "./dom.js";
+import { el, plainTitle } from "./dom.js";
 import { markdownToHtml, renderMarkdown } from "./markdown.js";
 
 export type SectionState = "waiting" | "drafting" | "done" | "failed";
@@ -38,16 +38,21 @@ export class SectionView {
   private version = 0;
   private boxed = true;
 
+  /** The template heading as plain words: what the page shows and reads out everywhere. */
+  readonly title: string;
+
   constructor(
     readonly id: string,
-    readonly title: string,
+    heading: string,
   ) {
+    const title = plainTitle(heading);
+    this.title = title;
     const bodyId = `section-body-${id}`;
     this.body = el("div", {
       class: "section-body",
       id: bodyId,
       role: "region",
-      "aria-label": `${plain(title)}: text`,
+      "aria-label": `${title}: text`,
     });
     this.expand = el("button", {
       type: "button",
@@ -60,11 +65,11 @@ export class SectionView {
     this.offerRevision(false);
     this.article = el(
       "article",
-      { class: "section", id: `section-${id}`, "aria-label": plain(title) },
+      { class: "section", id: `section-${id}`, "aria-label": title },
       el(
         "div",
         { class: "section-head" },
-        el("span", { class: "section-title", text: plain(title) }),
+        el("span", { class: "section-title", text: title }),
         el("span", { class: "section-buttons" }, this.expand, this.revise, this.badge),
       ),
       this.body,
