@@ -26,21 +26,52 @@ type Mermaid = typeof import("mermaid").default;
 let loading: Promise<Mermaid> | undefined;
 /** Numbers the diagrams drawn, so each render gets its own element id. */
 let counter = 0;
+/** Tries at loading mermaid's chunks before a section shows its markdown undrawn. */
+const LOAD_ATTEMPTS = 4;
 
 /** mermaid is large: loaded only once a plan has a diagram, in its strict security level. */
 function loadMermaid(): Promise<Mermaid> {
-  loading ??= import("mermaid").then(({ default: mermaid }) => {
-    const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
-    mermaid.initialize({
-      startOnLoad: false,
-      securityLevel: "strict",
-      theme: dark ? "dark" : "default",
-      flowchart: { htmlLabels: false },
-    });
-    return mermaid;
-  });
+  loading ??= import("mermaid").then(
+    ({ default: mermaid }) => {
+      const dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
+      mermaid.initialize({
+        startOnLoad: false,
+        securityLevel: "strict",
+        theme: dark ? "dark" : "default",
+        flowchart: { htmlLabels: false },
+      });
+      return mermaid;
+    },
+    (error: unknown) => {
+      // A chunk cut off by a dropped network: forget the failure, so the next try fetches again.
+      loading = undefined;
+      throw error;
+    },
+  );
   return loading;
 }
+
+/**
+ * mermaid, fetched again after a failed load (the network dropped while its chunks came in) once
+ * the page is back online, a little later each time.
+ */
+async function loadMermaidRetrying(): Promise<Mermaid> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await loadMermaid();
+    } catch (error) {
+      if (attempt === LOAD_ATTEMPTS) throw error;
+      await online();
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
+  }
+}
+
+/** Resolves at once when the browser is online, else when it comes back. */
+const online = (): Promise<void> =>
+  navigator.onLine
+    ? Promise.resolve()
+    : new Promise((resolve) => window.addEventListener("online", () => resolve(), { once: true }));
 
 /**
  * Draws every mermaid block inside `container` as a diagram; one that does not parse keeps its
@@ -49,7 +80,7 @@ function loadMermaid(): Promise<Mermaid> {
 export async function drawDiagrams(container: HTMLElement): Promise<void> {
   const blocks = [...container.querySelectorAll<HTMLElement>("pre > code.language-mermaid")];
   if (blocks.length === 0) return;
-  const mermaid = await loadMermaid();
+  const mermaid = await loadMermaidRetrying();
   for (const code of blocks) {
     const source = code.textContent ?? "";
     const figure = document.createElement("figure");
