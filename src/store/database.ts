@@ -50,7 +50,7 @@ async function openPostgres(url: string, schema: string, poolSize: number): Prom
   // No connect timeout on the pool: it would also apply to waiting for a free connection, and
   // fail drafts on a busy server. That the server cannot be reached is told above, at start.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, ...searchPath(schema) });
-  watchIdleErrors(pool);
+  watchConnectionErrors(pool);
   return { pool, schema, kind: "postgres", where, close: () => pool.end() };
 }
 
@@ -65,7 +65,7 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
     max: 1,
     ...searchPath(options.schema),
   });
-  watchIdleErrors(pool);
+  watchConnectionErrors(pool);
   try {
     await assertReachable(
       pool,
@@ -92,9 +92,16 @@ function searchPath(schema: string): { options?: string } {
   return schema === "public" ? {} : { options: `-c search_path="${schema}",public` };
 }
 
-/** A connection dropped while idle is reported by the next query; it must not crash the process. */
-function watchIdleErrors(pool: pg.Pool): void {
+/**
+ * A dropped connection must not crash the process: pg emits it as an `error` event, which with no
+ * listener is thrown. Dropped while idle, the pool's listener takes it and the next query reports
+ * it. Dropped while a client is checked out (the checkpointer holds one across a write), pg
+ * rejects that client's queries with it, which is how the draft learns of it (DATABASE_LOST); the
+ * client's own listener only keeps the event from being thrown.
+ */
+function watchConnectionErrors(pool: pg.Pool): void {
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
 }
 
 async function assertReachable(pool: pg.Pool, what: string, hint: string): Promise<void> {

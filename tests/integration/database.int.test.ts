@@ -1,10 +1,13 @@
 // The database as a user meets it: migrations on a fresh schema (once, idempotent, and with two
 // processes at once), a server that is down at start, a server that stops in the middle of a
 // draft and comes back, and an embedded store whose process was killed while writing.
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPlan } from "../../src/check/index.js";
+import { isConnectionError, openDatabase } from "../../src/store/database.js";
 import { runCli } from "../support/cli.js";
 import { spawnCli, waitFor, type CliProcess } from "../support/cli-process.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
@@ -220,6 +223,28 @@ describe.skipIf(clusterReason !== undefined)(
       } finally {
         await llm.close();
       }
+    });
+
+    it("fails the query in flight when the server goes away mid-query, and the process lives on", async () => {
+      await cluster.start();
+      const db = await openDatabase({
+        databaseUrl: cluster.url,
+        home: mkdtempSync(join(tmpdir(), "plandraft-db-")),
+        schema: "public",
+      });
+      // A checked-out client, as the checkpointer holds one across a write: pg emits the dropped
+      // connection as an `error` event on it, which would be thrown with no listener there.
+      const client = await db.pool.connect();
+      const inFlight = client.query("SELECT pg_sleep(30)");
+      const settled = inFlight.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await cluster.stop("immediate");
+      const error = await settled;
+      expect(isConnectionError(error), String(error)).toBe(true);
+      client.release(true);
+      await db.close();
     });
 
     it("stops a draft whose database goes away with DATABASE_LOST, and resumes it once it is back", async () => {
