@@ -270,9 +270,13 @@ describe("following a draft on a server across a restart", () => {
   let llm: ScriptedLlm;
   const owner = "server:restart-test";
 
+  /** Opens the gate the model's answers wait at. */
+  let release = () => {};
+
   beforeAll(async () => {
     store = createTestStore();
-    llm = await startScriptedLlm({ latencyMs: 300 });
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    llm = await startScriptedLlm({ latencyMs: 300, hold });
   });
   afterAll(async () => {
     await llm.close();
@@ -312,11 +316,18 @@ describe("following a draft on a server across a restart", () => {
         body: readFileSync(FEATURE),
       });
       const { id } = (await posted.json()) as { id: string };
-      const run = await runCli(["--server", server.url, "resume", id.slice(0, 8)]);
+      // The model answers nothing until the CLI follows the draft, so it is still running then
+      // however slowly the CLI starts.
+      const cli = spawnCli(["--server", server.url, "resume", id.slice(0, 8)]);
+      await waitFor(() => cli.stderr().includes(`draft ${id}`), 30_000, "the CLI to follow");
+      release();
+      const run = { code: await cli.exited, stdout: cli.stdout(), stderr: cli.stderr() };
+      expect(run.stderr).not.toMatch(/DRAFT_NOT_RESUMABLE/);
       expect(run.code).toBe(0);
       expect(run.stdout).toBe(await (await fetch(`${server.url}/v1/drafts/${id}/plan.md`)).text());
       expect(run.stderr).toContain(`plandraft: drafted ${id} (version 1) with openai:scripted`);
     } finally {
+      release(); // the tests after this one run with the gate open
       await server.close();
     }
   });

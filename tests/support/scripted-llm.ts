@@ -50,6 +50,8 @@ export interface ScriptedLlmOptions {
    * right after each placeholder and its space, so every chunk ends with a complete word.
    */
   stampChunks?: boolean;
+  /** Every answer waits for this first: a test's gate, keeping a draft running until it opens. */
+  hold?: Promise<void>;
   respond?: (req: ScriptedRequest) => ScriptedReply | undefined;
   fill?: (path: string[], schema: any, req: ScriptedRequest) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -266,6 +268,7 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
       sendJson(res, 500, errorBody(500, `respond() threw: ${String(e)}`));
       return;
     }
+    await options.hold;
     const jitter = Math.random() * (options.latencyJitterMs ?? 0);
     if (!(await wait((options.latencyMs ?? 0) + jitter)) || res.destroyed || reply.kind === "stall")
       return;
