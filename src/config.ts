@@ -46,7 +46,7 @@ const ConfigSchema = z.object({
   PLANDRAFT_CORS_ORIGINS: z.string().trim().min(1).optional(),
   PLANDRAFT_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
   PLANDRAFT_HEARTBEAT_MS: z.coerce.number().int().min(50).default(15_000),
-  /** A folder of plan templates the server offers by name, beside the bundled one. */
+  /** A folder of plan templates offered by name (`serve`, `draft --template-id`), beside the bundled one. */
   PLANDRAFT_TEMPLATES: z.string().min(1).optional(),
   /** The server the CLI talks to instead of drafting locally. */
   PLANDRAFT_SERVER: z.url().optional(),
@@ -89,9 +89,12 @@ export interface Config {
     /** Requests that create work (drafts, revisions) per client address per minute. */
     rateLimit: number;
     heartbeatMs: number;
-    /** A folder of markdown templates offered by their file names; undefined: the bundled only. */
-    templatesDir: string | undefined;
   };
+  /**
+   * A folder of markdown templates offered by their file names, beside the bundled one (a
+   * server's to clients, the CLI's to `--template-id`); undefined: the bundled only.
+   */
+  templatesDir: string | undefined;
   /** A plandraft server for the CLI to use instead of drafting locally, and its token. */
   remote: { url: string; token: string | undefined } | undefined;
 }
@@ -141,8 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .filter(Boolean),
       rateLimit: c.PLANDRAFT_RATE_LIMIT,
       heartbeatMs: c.PLANDRAFT_HEARTBEAT_MS,
-      templatesDir: c.PLANDRAFT_TEMPLATES,
     },
+    templatesDir: c.PLANDRAFT_TEMPLATES,
     remote: c.PLANDRAFT_SERVER
       ? { url: c.PLANDRAFT_SERVER.replace(/\/+$/, ""), token: c.PLANDRAFT_API_TOKEN }
       : undefined,

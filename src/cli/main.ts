@@ -8,6 +8,7 @@ import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client
 import { remoteDraft, remoteResume, remoteRevise } from "./remote/draft-commands.js";
 import { remoteList, remoteRemove, remoteShow } from "./remote/store-commands.js";
 import { startServer } from "../server/main.js";
+import { remoteTemplates, templatesCommand } from "./templates-command.js";
 
 /** Exit codes: 0 done, 1 the draft failed or the plan has findings, 2 bad usage or bad input. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -62,6 +63,12 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option(
       "-t, --template <file>",
       "plan template (default: the bundled implementation-plan template)",
+    )
+    .addOption(
+      new Option(
+        "--template-id <id>",
+        "a template offered by PLANDRAFT_TEMPLATES or the server, by id (`plandraft templates` lists them)",
+      ).conflicts("template"),
     )
     .addOption(
       new Option("-m, --model <name>", "openai:<model>, ollama:<model>, or none").env(
@@ -157,6 +164,17 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     });
 
   program
+    .command("templates")
+    .description("list the templates a draft can name with --template-id")
+    .option("--json", "print an array of { id, title } as JSON")
+    .action(async (options: { json?: boolean }) => {
+      await runEither(
+        (server) => remoteTemplates(server, options, io),
+        (config) => templatesCommand(config, options, io),
+      );
+    });
+
+  program
     .command("serve")
     .description("serve the HTTP API (and run drafts) until stopped")
     .option("--host <host>", "address to listen on (default: PLANDRAFT_HOST, else 127.0.0.1)")
@@ -200,6 +218,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
 export interface DraftOptions {
   output?: string;
   template?: string;
+  /** One of the offered templates, by id; never together with `template`. */
+  templateId?: string;
   model?: string;
   json?: boolean;
 }

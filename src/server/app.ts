@@ -91,8 +91,7 @@ export async function buildServer(
     for (const end of [...streams]) end();
     await runner.stop();
   });
-  const templates =
-    options.templates ?? (await loadOfferedTemplates(deps.config.server.templatesDir));
+  const templates = options.templates ?? (await loadOfferedTemplates(deps.config.templatesDir));
   app.get("/healthz", { schema: { hide: true } }, () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
     try {

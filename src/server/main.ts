@@ -23,7 +23,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   assertSafeToListen(config.server.host, config.server);
   // Checked before the store opens: a template folder that cannot work stops the start at once.
-  const templates = await loadOfferedTemplates(config.server.templatesDir);
+  const templates = await loadOfferedTemplates(config.templatesDir);
   const owner = `server:${config.server.id}`;
   const deps = await createDeps(config, { owner });
   const { app, runner } = await buildServer(deps, {

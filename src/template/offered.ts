@@ -41,8 +41,9 @@ export async function loadOfferedTemplates(folder: string | undefined): Promise<
     byId(id) {
       const found = list.find((t) => t.id === id);
       if (found) return found;
-      throw new AppError("TEMPLATE_UNKNOWN", `this server offers no template "${id}"`, {
-        hint: `choose one of: ${list.map((t) => t.id).join(", ")} (GET /v1/config lists them)`,
+      const more = folder ? "" : ", or set PLANDRAFT_TEMPLATES to a folder of templates";
+      throw new AppError("TEMPLATE_UNKNOWN", `no template "${id}" is offered`, {
+        hint: `choose one of: ${list.map((t) => t.id).join(", ")}${more}`,
       });
     },
   };

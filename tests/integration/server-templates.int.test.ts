@@ -7,7 +7,8 @@ import { fixturePath } from "../support/drafting.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
-const SPIKE = readFileSync(fixturePath("templates/spike.md"), "utf8");
+const SPIKE_FILE = fixturePath("templates/spike.md");
+const SPIKE = readFileSync(SPIKE_FILE, "utf8");
 
 type Json = Record<string, unknown>;
 
@@ -116,5 +117,78 @@ describe("templates a server offers", () => {
       expect(run.code).not.toBe(0);
       expect(existsSync(join(home, "pgdata"))).toBe(false);
     }
+  });
+});
+
+describe("the CLI picks an offered template by id (--template-id), here and on a server", () => {
+  let server: TestServer;
+  const folder = templatesFolder({ "spike.md": SPIKE });
+  const feature = fixturePath("watchlist-feature.md");
+  const onServer = (args: string[]) => runCli(["--server", server.base, ...args]);
+  /** The plan's section headings. */
+  const headings = (plan: string) => plan.match(/^## .*$/gm);
+
+  beforeAll(async () => {
+    server = await startTestServer({ PLANDRAFT_TEMPLATES: folder });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("lists what a draft can name: the local folder's, or the server's", async () => {
+    const local = await runCli(["templates"], { env: { PLANDRAFT_TEMPLATES: folder } });
+    expect(local.code).toBe(0);
+    expect(local.stdout.split("\n")).toEqual([
+      "ID       TITLE",
+      "default  Implementation Plan (bundled)",
+      "spike    Spike Plan",
+      "",
+    ]);
+    // Without a folder here, the server's list is the one that counts with --server.
+    const remote = await onServer(["templates", "--json"]);
+    expect(remote.code).toBe(0);
+    expect(JSON.parse(remote.stdout)).toEqual([
+      { id: "default", title: "Implementation Plan (bundled)" },
+      { id: "spike", title: "Spike Plan" },
+    ]);
+    const bundledOnly = await runCli(["templates", "--json"]);
+    expect(JSON.parse(bundledOnly.stdout)).toEqual([
+      { id: "default", title: "Implementation Plan (bundled)" },
+    ]);
+  });
+
+  it("drafts with the template it names, locally and on the server", async () => {
+    const local = await runCli(["draft", feature, "--template-id", "spike"], {
+      env: { PLANDRAFT_TEMPLATES: folder },
+    });
+    expect(local.code).toBe(0);
+    expect(local.stdout).toMatch(/^# Spike Plan: /);
+    expect(headings(local.stdout)).toEqual(["## Question", "## Approach", "## Outcome"]);
+    const remote = await onServer(["draft", feature, "--template-id", "spike"]);
+    expect(remote.stderr).not.toMatch(/INTERNAL|Error/);
+    expect(remote.code).toBe(0);
+    expect(headings(remote.stdout)).toEqual(["## Question", "## Approach", "## Outcome"]);
+  });
+
+  it("refuses an unknown id with the choices, and an id with a template file, drafting nothing", async () => {
+    const local = await runCli(["draft", feature, "--template-id", "rfc"], {
+      env: { PLANDRAFT_TEMPLATES: folder },
+    });
+    expect(local.code).toBe(2);
+    expect(local.stderr).toContain('TEMPLATE_UNKNOWN: no template "rfc" is offered');
+    expect(local.stderr).toContain("choose one of: default, spike");
+    // With no folder set, the hint says where more would come from.
+    const bare = await runCli(["draft", feature, "--template-id", "spike"]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("or set PLANDRAFT_TEMPLATES to a folder of templates");
+    const before = await (await fetch(`${server.base}/v1/drafts`)).json();
+    const remote = await onServer(["draft", feature, "--template-id", "rfc"]);
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toContain('TEMPLATE_UNKNOWN: no template "rfc" is offered');
+    expect(await (await fetch(`${server.base}/v1/drafts`)).json()).toEqual(before);
+    const both = await runCli(["draft", feature, "--template-id", "spike", "-t", SPIKE_FILE]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/'--template-id <id>' cannot be used with option '-t, --template/);
+    expect(both.stdout).toBe("");
   });
 });

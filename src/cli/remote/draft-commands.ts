@@ -22,7 +22,8 @@ type Output = Pick<DraftOptions, "output" | "json">;
 
 /**
  * `plandraft draft` on a server: the doc and template are read and checked here (the same
- * errors as locally), then one POST starts the draft and answers with its event stream.
+ * errors as locally; a --template-id is the server's to check), then one POST starts the draft
+ * and answers with its event stream.
  */
 export async function remoteDraft(
   config: Config,
@@ -45,6 +46,7 @@ export async function remoteDraft(
         // The plan links to the doc by its file name, as a local draft does.
         ...(featurePath === "-" ? {} : { source: basename(featurePath) }),
         ...(template !== undefined ? { template } : {}),
+        ...(options.templateId !== undefined ? { templateId: options.templateId } : {}),
         ...(options.model !== undefined ? { model: options.model } : {}),
       },
     });
