@@ -1,15 +1,17 @@
 import { readFile } from "node:fs/promises";
 import { checkPlan, formatFinding } from "../check/index.js";
 import { AppError } from "../errors.js";
-import { loadTemplate } from "../template/load.js";
+import type { Config } from "../config.js";
+import { chooseTemplate } from "../template/offered.js";
 import { EXIT, type CliIo } from "./main.js";
 
 export async function checkCommand(
+  config: Config,
   planPath: string,
-  options: { template?: string },
+  options: { template?: string; templateId?: string },
   io: CliIo,
 ): Promise<number> {
-  const { template } = await loadTemplate(options.template);
+  const { template } = await chooseTemplate(config.templatesDir, options);
   let plan: string;
   try {
     plan = await readFile(planPath, "utf8");

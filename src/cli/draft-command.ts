@@ -7,8 +7,7 @@ import { createDraftService, type DraftService } from "../drafting/draft-service
 import { AppError } from "../errors.js";
 import { readFeature } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
-import { loadTemplate } from "../template/load.js";
-import { loadOfferedTemplates } from "../template/offered.js";
+import { chooseTemplate } from "../template/offered.js";
 import type { CliIo, DraftOptions } from "./main.js";
 import { drawResult } from "./result.js";
 
@@ -22,7 +21,7 @@ export async function draftCommand(
 ): Promise<number> {
   const model = options.model ?? config.model;
   parseModelName(model);
-  const templateSource = await templateSourceOf(config, options);
+  const { source: templateSource } = await chooseTemplate(config.templatesDir, options);
   const feature = await readFeature(featurePath, config.maxFeatureBytes, io.stdin);
   if (options.output) await assertWritable(options.output);
   return withService({ ...config, model }, overrides, (service) =>
@@ -38,14 +37,6 @@ export async function draftCommand(
       ),
     ),
   );
-}
-
-/** The template `draft` follows: a file (--template), an offered one (--template-id), or the bundled. */
-async function templateSourceOf(config: Config, options: DraftOptions): Promise<string> {
-  if (options.templateId !== undefined) {
-    return (await loadOfferedTemplates(config.templatesDir)).byId(options.templateId).source;
-  }
-  return (await loadTemplate(options.template)).source;
 }
 
 /** `plandraft resume ID`: the same output as `draft`, from where the draft stopped. */

@@ -64,12 +64,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       "-t, --template <file>",
       "plan template (default: the bundled implementation-plan template)",
     )
-    .addOption(
-      new Option(
-        "--template-id <id>",
-        "a template offered by PLANDRAFT_TEMPLATES or the server, by id (`plandraft templates` lists them)",
-      ).conflicts("template"),
-    )
+    .addOption(templateIdOption("or the server"))
     .addOption(
       new Option("-m, --model <name>", "openai:<model>, ollama:<model>, or none").env(
         "PLANDRAFT_MODEL",
@@ -203,8 +198,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       "-t, --template <file>",
       "plan template (default: the bundled implementation-plan template)",
     )
-    .action(async (plan: string, options: { template?: string }) => {
-      exitCode = await checkCommand(plan, options, io);
+    .addOption(templateIdOption())
+    .action(async (plan: string, options: { template?: string; templateId?: string }) => {
+      exitCode = await checkCommand(loadConfig(io.env), plan, options, io);
     });
 
   try {
@@ -222,6 +218,15 @@ export interface DraftOptions {
   templateId?: string;
   model?: string;
   json?: boolean;
+}
+
+/** `--template-id`: one of the offered templates, instead of a file. */
+function templateIdOption(orServer = ""): Option {
+  const by = ["PLANDRAFT_TEMPLATES", orServer].filter(Boolean).join(" ");
+  return new Option(
+    "--template-id <id>",
+    `a template offered by ${by}, by id (\`plandraft templates\` lists them)`,
+  ).conflicts("template");
 }
 
 function positiveInt(value: string): number {

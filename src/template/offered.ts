@@ -2,6 +2,8 @@ import { readdir } from "node:fs/promises";
 import { extname, basename, join } from "node:path";
 import { AppError } from "../errors.js";
 import { loadTemplate } from "./load.js";
+import { parseTemplate } from "./parse.js";
+import type { Template } from "./types.js";
 
 /** A template a server offers by its id: what a client picks instead of sending one. */
 export interface OfferedTemplate {
@@ -82,4 +84,17 @@ async function folderTemplates(folder: string): Promise<OfferedTemplate[]> {
     offered.push({ id, title: template.title, source });
   }
   return offered;
+}
+
+/**
+ * The template a command was told to use: a file (`--template`), one offered by `folder` by its
+ * id (`--template-id`), else the bundled one.
+ */
+export async function chooseTemplate(
+  folder: string | undefined,
+  choice: { template?: string | undefined; templateId?: string | undefined },
+): Promise<{ template: Template; source: string }> {
+  if (choice.templateId === undefined) return loadTemplate(choice.template);
+  const { source } = (await loadOfferedTemplates(folder)).byId(choice.templateId);
+  return { template: parseTemplate(source), source };
 }

@@ -164,6 +164,15 @@ describe("the CLI picks an offered template by id (--template-id), here and on a
     expect(local.code).toBe(0);
     expect(local.stdout).toMatch(/^# Spike Plan: /);
     expect(headings(local.stdout)).toEqual(["## Question", "## Approach", "## Outcome"]);
+    // `check` takes the same id: the plan follows the spike template, not the bundled one.
+    const planFile = join(mkdtempSync(join(tmpdir(), "plandraft-spike-")), "plan.md");
+    writeFileSync(planFile, local.stdout);
+    const checked = await runCli(["check", planFile, "--template-id", "spike"], {
+      env: { PLANDRAFT_TEMPLATES: folder },
+    });
+    expect(checked.stderr).toBe(`plandraft: ${planFile} follows the template\n`);
+    expect(checked.code).toBe(0);
+    expect((await runCli(["check", planFile])).code).toBe(1);
     const remote = await onServer(["draft", feature, "--template-id", "spike"]);
     expect(remote.stderr).not.toMatch(/INTERNAL|Error/);
     expect(remote.code).toBe(0);
