@@ -46,7 +46,7 @@ const ConfigSchema = z.object({
   PLANDRAFT_CORS_ORIGINS: z.string().trim().min(1).optional(),
   PLANDRAFT_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
   PLANDRAFT_HEARTBEAT_MS: z.coerce.number().int().min(50).default(15_000),
-  /** A folder of plan templates offered by name (`serve`, `draft --template-id`), beside the bundled one. */
+  /** A folder of plan templates offered by name (`serve`, `--template-id`) beside the bundled one. */
   PLANDRAFT_TEMPLATES: z.string().min(1).optional(),
   /** The server the CLI talks to instead of drafting locally. */
   PLANDRAFT_SERVER: z.url().optional(),
