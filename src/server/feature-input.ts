@@ -54,9 +54,10 @@ export async function draftRequestOf(
       hint: "templateId picks one the server offers; template sends your own",
     });
   }
-  const templateSource = body.template ?? offered(templateId);
   // A bad template or model is the caller's error, found before anything is saved or queued.
-  parseTemplate(templateSource);
+  // (The templates the server offers were parsed when it started.)
+  if (body.template !== undefined) parseTemplate(body.template);
+  const templateSource = body.template ?? offered(templateId);
   if (body.model !== undefined) {
     parseModelName(body.model);
     if (config.models && !config.models.includes(body.model)) {

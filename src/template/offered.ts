@@ -2,7 +2,6 @@ import { readdir } from "node:fs/promises";
 import { extname, basename, join } from "node:path";
 import { AppError } from "../errors.js";
 import { loadTemplate } from "./load.js";
-import { parseTemplate } from "./parse.js";
 import type { Template } from "./types.js";
 
 /** A template a server offers by its id: what a client picks instead of sending one. */
@@ -11,6 +10,8 @@ export interface OfferedTemplate {
   title: string;
   /** Its markdown: what a draft keeps, so a resume or a revision uses the same. */
   source: string;
+  /** Parsed once, when the folder was read. */
+  template: Template;
 }
 
 export interface OfferedTemplates {
@@ -35,6 +36,7 @@ export async function loadOfferedTemplates(folder: string | undefined): Promise<
     id: DEFAULT_TEMPLATE_ID,
     title: `${bundled.template.title} (bundled)`,
     source: bundled.source,
+    template: bundled.template,
   };
   const list = [fallback, ...(folder ? await folderTemplates(folder) : [])];
   return {
@@ -81,7 +83,7 @@ async function folderTemplates(folder: string): Promise<OfferedTemplate[]> {
       });
     }
     const { template, source } = await loadTemplate(join(folder, file));
-    offered.push({ id, title: template.title, source });
+    offered.push({ id, title: template.title, source, template });
   }
   return offered;
 }
@@ -95,6 +97,5 @@ export async function chooseTemplate(
   choice: { template?: string | undefined; templateId?: string | undefined },
 ): Promise<{ template: Template; source: string }> {
   if (choice.templateId === undefined) return loadTemplate(choice.template);
-  const { source } = (await loadOfferedTemplates(folder)).byId(choice.templateId);
-  return { template: parseTemplate(source), source };
+  return (await loadOfferedTemplates(folder)).byId(choice.templateId);
 }
