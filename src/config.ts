@@ -44,6 +44,8 @@ const ConfigSchema = z.object({
   PLANDRAFT_API_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
   PLANDRAFT_ALLOW_NO_TOKEN: z.enum(["0", "1", "true", "false"]).optional(),
   PLANDRAFT_CORS_ORIGINS: z.string().trim().min(1).optional(),
+  /** Host names the server answers to besides IP addresses and localhost; `*`: any. */
+  PLANDRAFT_ALLOWED_HOSTS: z.string().trim().min(1).optional(),
   PLANDRAFT_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
   PLANDRAFT_HEARTBEAT_MS: z.coerce.number().int().min(50).default(15_000),
   /** A folder of plan templates offered by name (`serve`, `--template-id`) beside the bundled one. */
@@ -84,8 +86,13 @@ export interface Config {
     apiToken: string | undefined;
     /** Listen on a non-loopback address without a token: only when asked for explicitly. */
     allowNoToken: boolean;
-    /** Origins allowed by CORS; empty: CORS off. */
+    /** Origins allowed by CORS (and to send requests that change something); empty: CORS off. */
     corsOrigins: string[];
+    /**
+     * Host names (the Host header) the server answers to, besides IP addresses and localhost,
+     * which a DNS-rebinding page cannot use; `*`: any.
+     */
+    allowedHosts: string[];
     /** Requests that create work (drafts, revisions) per client address per minute. */
     rateLimit: number;
     heartbeatMs: number;
@@ -113,9 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   return {
     model: c.PLANDRAFT_MODEL,
-    models: c.PLANDRAFT_MODELS?.split(",")
-      .map((m) => m.trim())
-      .filter(Boolean),
+    models: c.PLANDRAFT_MODELS === undefined ? undefined : listOf(c.PLANDRAFT_MODELS),
     openaiApiKey: c.OPENAI_API_KEY,
     openaiBaseUrl: c.OPENAI_BASE_URL,
     ollamaBaseUrl: c.OLLAMA_BASE_URL,
@@ -138,10 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       id: c.PLANDRAFT_SERVER_ID ?? `${hostname()}:${c.PLANDRAFT_PORT}`,
       apiToken: c.PLANDRAFT_API_TOKEN,
       allowNoToken: c.PLANDRAFT_ALLOW_NO_TOKEN === "1" || c.PLANDRAFT_ALLOW_NO_TOKEN === "true",
-      corsOrigins: (c.PLANDRAFT_CORS_ORIGINS ?? "")
-        .split(",")
-        .map((o) => o.trim())
-        .filter(Boolean),
+      corsOrigins: listOf(c.PLANDRAFT_CORS_ORIGINS),
+      allowedHosts: [...listOf(c.PLANDRAFT_ALLOWED_HOSTS), c.PLANDRAFT_HOST],
       rateLimit: c.PLANDRAFT_RATE_LIMIT,
       heartbeatMs: c.PLANDRAFT_HEARTBEAT_MS,
     },
@@ -150,4 +153,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { url: c.PLANDRAFT_SERVER.replace(/\/+$/, ""), token: c.PLANDRAFT_API_TOKEN }
       : undefined,
   };
+}
+
+/** A comma-separated setting as its items, blanks dropped. */
+function listOf(setting: string | undefined): string[] {
+  return (setting ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

@@ -11,6 +11,7 @@ import { createDraftStore, type DraftStore } from "./store/draft-store.js";
 import { createEventStore } from "./store/event-store.js";
 import { createEventHub, type EventHub } from "./events/event-hub.js";
 import { migrate } from "./store/migrate.js";
+import { createRedactor, secretsOf, type Redact } from "./redact.js";
 
 /** What the CLI and the server share: built once from the config, passed to whatever needs it. */
 export interface Deps {
@@ -24,6 +25,8 @@ export interface Deps {
   checkpointer: PostgresSaver;
   /** Who this process is when it claims a draft. */
   owner: string;
+  /** Takes this configuration's secrets (and anything shaped like one) out of outside text. */
+  redact: Redact;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     events: createEventHub(createEventStore(db)),
     checkpointer: new PostgresSaver(db.pool, undefined, { schema: db.schema }),
     owner: overrides.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    redact: createRedactor(secretsOf(config)),
     close: () => db.close(),
   };
 }

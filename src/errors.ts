@@ -11,6 +11,8 @@ export type ErrorCode =
   | "FEATURE_BINARY"
   | "FEATURE_NOT_UTF8"
   | "FEATURE_TOO_LARGE"
+  | "BODY_NOT_UTF8"
+  | "UPLOAD_INVALID"
   | "TEMPLATE_MISSING"
   | "TEMPLATE_INVALID"
   | "TEMPLATE_UNKNOWN"
@@ -41,6 +43,8 @@ export type ErrorCode =
   | "EVENT_ID_INVALID"
   | "UNAUTHORIZED"
   | "FORBIDDEN"
+  | "HOST_NOT_ALLOWED"
+  | "CROSS_SITE_REFUSED"
   | "SERVER_STOPPING"
   | "SERVER_INSECURE"
   | "SERVER_UNREACHABLE"
@@ -55,6 +59,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   FEATURE_BINARY: 400,
   FEATURE_NOT_UTF8: 400,
   FEATURE_TOO_LARGE: 413,
+  BODY_NOT_UTF8: 400,
+  UPLOAD_INVALID: 400,
   TEMPLATE_INVALID: 400,
   TEMPLATE_MISSING: 400,
   TEMPLATE_UNKNOWN: 400,
@@ -79,6 +85,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   EVENT_ID_INVALID: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  HOST_NOT_ALLOWED: 403,
+  CROSS_SITE_REFUSED: 403,
   SERVER_STOPPING: 503,
   SERVER_INSECURE: 400,
 };
@@ -89,6 +97,8 @@ export interface AppErrorOptions {
   cause?: unknown;
   /** For a 429 or 503: when to try again, in seconds (sent as Retry-After). */
   retryAfterS?: number;
+  /** Headers the answer must carry, e.g. `www-authenticate` on a 401. */
+  headers?: Record<string, string>;
 }
 
 export class AppError extends Error {
@@ -96,6 +106,7 @@ export class AppError extends Error {
   readonly hint: string | undefined;
   readonly status: number;
   readonly retryAfterS: number | undefined;
+  readonly headers: Record<string, string> | undefined;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -104,6 +115,7 @@ export class AppError extends Error {
     this.hint = options.hint;
     this.status = options.status ?? STATUS[code] ?? 500;
     this.retryAfterS = options.retryAfterS;
+    this.headers = options.headers;
   }
 
   /** `code: message (hint)`, one line, as the CLI prints it. */

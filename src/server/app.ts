@@ -15,8 +15,10 @@ import {
 import type { Deps } from "../deps.js";
 import { createDraftService } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
-import { requireToken } from "./auth.js";
-import { registerErrorHandler } from "./errors.js";
+import { guardAccess } from "./access.js";
+import { safeLogger } from "./logger.js";
+import { clientErrorHandler, frameworkErrors, registerErrorHandler } from "./errors.js";
+import { registerBodyParsers } from "./body-parsers.js";
 import { registerPage } from "./page.js";
 import { ServerConfig } from "./schemas.js";
 import type { OpenStreams } from "./event-stream.js";
@@ -38,9 +40,11 @@ export async function buildServer(
   } = {},
 ) {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: safeLogger(options.logger, deps.redact),
     bodyLimit: deps.config.server.bodyLimit,
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -54,7 +58,11 @@ export async function buildServer(
     },
   });
   if (server.corsOrigins.length > 0) await app.register(cors, { origin: server.corsOrigins });
-  if (server.apiToken) requireToken(app, server.apiToken);
+  const routes = guardAccess(app, {
+    token: server.apiToken,
+    allowedHosts: server.allowedHosts,
+    corsOrigins: server.corsOrigins,
+  });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -66,11 +74,7 @@ export async function buildServer(
   });
   await app.register(fastifySSE, { heartbeatInterval: server.heartbeatMs });
   await app.register(multipart, { limits: { files: 1, fileSize: deps.config.server.bodyLimit } });
-  app.addContentTypeParser(
-    ["text/markdown", "text/plain"],
-    { parseAs: "buffer" },
-    (_request, body, done) => done(null, body),
-  );
+  registerBodyParsers(app);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -123,7 +127,7 @@ export async function buildServer(
   await app.register(draftRoutes, { deps, runner, templates, streams });
   await app.register(runRoutes, { deps, runner, templates, streams });
   await registerPage(app);
-  return { app, runner };
+  return { app, runner, routes };
 }
 
 /** The app alone, for callers that do not run drafts themselves (tests with inject). */

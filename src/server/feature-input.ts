@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import type { Config } from "../config.js";
 import type { NewDraftRequest } from "../drafting/draft-service.js";
-import { AppError } from "../errors.js";
+import { AppError, isAppError } from "../errors.js";
 import { featureLink, toFeatureDoc } from "../feature/feature-doc.js";
 import { parseModelName } from "../models/chat-model.js";
 import type { OfferedTemplates } from "../template/offered.js";
@@ -83,15 +83,30 @@ async function fromUpload(
   config: Config,
   templateSource: string,
 ): Promise<NewDraftRequest> {
-  const file = await request.file();
-  if (!file)
-    throw new AppError("FEATURE_MISSING", "the upload has no file", {
-      hint: "send the feature doc as a file field named feature",
-    });
-  const bytes = await file.toBuffer();
+  const { file, bytes } = await readUpload(request);
   return {
     feature: toFeatureDoc(bytes, file.filename || "the upload", config.maxFeatureBytes),
     featureSource: file.filename || "feature.md",
     templateSource,
   };
+}
+
+/** The upload's one file and its bytes; a body that is not well-formed multipart is a 400. */
+async function readUpload(request: FastifyRequest) {
+  try {
+    const file = await request.file();
+    if (!file)
+      throw new AppError("FEATURE_MISSING", "the upload has no file", {
+        hint: "send the feature doc as a file field named feature",
+      });
+    return { file, bytes: await file.toBuffer() };
+  } catch (error) {
+    // The plugin's own client errors (too large, too many files) keep their status.
+    const status = (error as { statusCode?: number }).statusCode;
+    if (isAppError(error) || (status !== undefined && status < 500)) throw error;
+    throw new AppError("UPLOAD_INVALID", "the upload is not a well-formed multipart body", {
+      hint: "send the feature doc as a multipart/form-data file field named feature",
+      cause: error,
+    });
+  }
 }

@@ -3,7 +3,7 @@ import { createDeps } from "../deps.js";
 import { AppError } from "../errors.js";
 import { loadOfferedTemplates } from "../template/offered.js";
 import { buildServer } from "./app.js";
-import { assertSafeToListen } from "./auth.js";
+import { assertSafeToListen } from "./access.js";
 
 export interface RunningServer {
   url: string;
@@ -27,7 +27,7 @@ export async function startServer(
   const owner = `server:${config.server.id}`;
   const deps = await createDeps(config, { owner });
   const { app, runner } = await buildServer(deps, {
-    logger: { level: "info", redact: ["req.headers.authorization"] },
+    logger: { level: "info" },
     templates,
   }).catch(async (error: unknown) => {
     await deps.close();

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { assertSafeToListen } from "../../src/server/auth.js";
+import { assertSafeToListen } from "../../src/server/access.js";
 import { runCli } from "../support/cli.js";
 import { fixturePath } from "../support/drafting.js";
 import type { ScriptedLlmOptions } from "../support/scripted-llm.js";

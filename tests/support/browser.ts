@@ -8,7 +8,8 @@ export const CHROMIUM = process.env.PLANDRAFT_CHROMIUM ?? "/usr/bin/chromium";
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
 export const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts", "page");
 
-export function launchBrowser(): Promise<Browser> {
+/** Chromium headless; `extraArgs` e.g. a `--host-resolver-rules` that maps a name to loopback. */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -19,6 +20,7 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }

@@ -10,6 +10,8 @@ import { createTestStore } from "./store.js";
 export interface TestServer {
   deps: Deps;
   app: Awaited<ReturnType<typeof buildServer>>["app"];
+  /** Every route the app serves, with whether it is open without the token. */
+  routes: Awaited<ReturnType<typeof buildServer>>["routes"];
   base: string;
   /** The scripted model, when one was asked for. */
   llm: ScriptedLlm;
@@ -39,11 +41,12 @@ export async function startTestServer(
       done();
     },
   });
-  const { app } = await buildServer(deps, { logger: { level: "info", stream } });
+  const { app, routes } = await buildServer(deps, { logger: { level: "info", stream } });
   const base = await app.listen({ host: "127.0.0.1", port: 0 });
   return {
     deps,
     app,
+    routes,
     base,
     get llm(): ScriptedLlm {
       if (!llm) throw new Error("this test server has no scripted model");
