@@ -18,7 +18,8 @@ export interface ScriptedRequest {
 }
 
 export type ScriptedReply =
-  | { kind: "auto" }
+  /** Arguments filled from the tool's schema; `chunkDelayMs` overrides the server's pace. */
+  | { kind: "auto"; chunkDelayMs?: number }
   | { kind: "tool"; arguments: unknown; name?: string }
   | { kind: "text"; text: string }
   | {
@@ -337,8 +338,9 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
       connection: "keep-alive",
     });
     const pieces = options.stampChunks ? splitAtStamps : split;
+    const chunkDelayMs = (reply.kind === "auto" && reply.chunkDelayMs) || options.chunkDelayMs;
     for (const [i, payload] of renderChunks(output, meta, includeUsage, pieces).entries()) {
-      if (i > 0 && !(await wait(options.chunkDelayMs))) return;
+      if (i > 0 && !(await wait(chunkDelayMs))) return;
       if (res.destroyed) return;
       const data = JSON.stringify(payload);
       // Stamped as late as can be: right before the write.

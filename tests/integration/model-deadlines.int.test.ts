@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { DraftEvent } from "../../src/drafting/run-draft.js";
+import { draftWith, fixturePath, scriptedConfig } from "../support/drafting.js";
+import { faultOn, heldFor, requestsFor, spanOf } from "../support/faults.js";
+import {
+  startScriptedLlm,
+  type ScriptedLlm,
+  type ScriptedLlmOptions,
+  type ScriptedReply,
+} from "../support/scripted-llm.js";
+
+// Issue 10, finding 3: a model call that stalls, mid-stream or before, ends within its deadlines.
+const FEATURE = { path: fixturePath("watchlist-feature.md") };
+const DEADLINE_MS = 1000;
+const IDLE_MS = 250;
+const RETRIES = 2;
+const ATTEMPTS = RETRIES + 1;
+const LIMITS = {
+  PLANDRAFT_MODEL_TIMEOUT_MS: String(DEADLINE_MS),
+  PLANDRAFT_MODEL_IDLE_TIMEOUT_MS: String(IDLE_MS),
+  PLANDRAFT_MODEL_RETRIES: String(RETRIES),
+};
+/** What a request may take beyond its deadline on a busy machine. */
+const SLACK_MS = 1500;
+/** What the rest of the draft may take on a busy machine. */
+const DRAFT_MS = 8000;
+
+let llm: ScriptedLlm | undefined;
+afterEach(async () => {
+  await llm?.close();
+  llm = undefined;
+});
+
+async function draftAgainst(respond: ScriptedLlmOptions["respond"]) {
+  llm = await startScriptedLlm({ respond });
+  const started = performance.now();
+  const run = await draftWith(scriptedConfig(llm.baseURL, LIMITS), FEATURE).catch(
+    (error: unknown) => ({ error }),
+  );
+  const tookMs = performance.now() - started;
+  // Every request ends at the server too: the abort reaches the socket.
+  const server = llm;
+  await vi.waitFor(() => expect(server.requests.every((r) => r.endedAt !== undefined)).toBe(true));
+  return { llm, run, tookMs };
+}
+
+const stallMidStream: ScriptedReply = { kind: "stallMidStream", chunks: 3 };
+
+describe("every attempt of a model call ends within its deadlines", () => {
+  it("a stream that stalls midway, socket open, ends at the idle deadline on each attempt, then fails MODEL_TIMEOUT", async () => {
+    const { llm, run, tookMs } = await draftAgainst(
+      faultOn("phases", Array(9).fill(stallMidStream)),
+    );
+    if (!("result" in run)) throw run.error;
+    const phases = run.result.sections.find((s) => s.node === "phases");
+    expect(phases).toMatchObject({ status: "failed", code: "MODEL_TIMEOUT" });
+    expect(phases?.message).toMatch(/sent nothing for 250 ms.*after 3 attempts/);
+    const requests = requestsFor(llm, "phases");
+    expect(requests).toHaveLength(ATTEMPTS);
+    for (const request of requests) expect(heldFor(request)).toBeLessThan(IDLE_MS + SLACK_MS);
+    expect(spanOf(requests)).toBeLessThan(ATTEMPTS * (IDLE_MS + SLACK_MS));
+    expect(tookMs).toBeLessThan(ATTEMPTS * IDLE_MS + DRAFT_MS);
+    // The other sections finished.
+    expect(run.result.sections.filter((s) => s.status === "drafted")).toHaveLength(9);
+  });
+
+  it("a stream that keeps trickling ends at the deadline of the whole attempt", async () => {
+    // A chunk every 100 ms never trips the idle deadline, and takes seconds in all.
+    const trickle: ScriptedReply = { kind: "auto", chunkDelayMs: 100 };
+    const { llm, run, tookMs } = await draftAgainst(faultOn("testing", Array(9).fill(trickle)));
+    if (!("result" in run)) throw run.error;
+    const testing = run.result.sections.find((s) => s.node === "testing");
+    expect(testing).toMatchObject({ status: "failed", code: "MODEL_TIMEOUT" });
+    expect(testing?.message).toMatch(/did not finish testing within 1000 ms.*after 3 attempts/);
+    const requests = requestsFor(llm, "testing");
+    expect(requests).toHaveLength(ATTEMPTS);
+    for (const request of requests) {
+      expect(heldFor(request)).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
+      expect(heldFor(request)).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    }
+    expect(spanOf(requests)).toBeLessThan(ATTEMPTS * (DEADLINE_MS + SLACK_MS));
+    expect(tookMs).toBeLessThan(ATTEMPTS * DEADLINE_MS + DRAFT_MS);
+  });
+
+  it("a brief that never gets headers ends at the deadline (the idle deadline starts at the first chunk), then the draft fails", async () => {
+    const { llm, run, tookMs } = await draftAgainst(
+      faultOn("brief", Array(9).fill({ kind: "stall" })),
+    );
+    expect(run).toMatchObject({ error: { code: "MODEL_TIMEOUT" } });
+    const requests = requestsFor(llm, "brief");
+    expect(requests).toHaveLength(ATTEMPTS);
+    for (const request of requests) {
+      expect(heldFor(request)).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
+      expect(heldFor(request)).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    }
+    expect(tookMs).toBeLessThan(ATTEMPTS * (DEADLINE_MS + SLACK_MS));
+    expect(llm.requests.filter((r) => r.toolName !== "brief")).toEqual([]);
+  });
+
+  it("a section that stalls once is drafted again from empty, and the plan completes", async () => {
+    // The second answer comes slowly enough to be shown as it streams.
+    const slow: ScriptedReply = { kind: "auto", chunkDelayMs: 5 };
+    const { llm, run, tookMs } = await draftAgainst(faultOn("dataFlow", [stallMidStream, slow]));
+    if (!("result" in run)) throw run.error;
+    expect(run.result.status).toBe("completed");
+    expect(requestsFor(llm, "dataFlow")).toHaveLength(2);
+    expect(tookMs).toBeLessThan(IDLE_MS + DRAFT_MS);
+    const unit = run.result.sections.find((s) => s.node === "dataFlow")!.id;
+    const mine = run.events.filter((e) => "unit" in e && e.unit === unit);
+    const starts = mine.flatMap((e, i) => (e.type === "section.started" ? [i] : []));
+    expect(starts).toHaveLength(2);
+    const completed = mine.find((e) => e.type === "section.completed");
+    const deltas = mine
+      .slice(starts[1])
+      .flatMap((e: DraftEvent) => (e.type === "section.delta" ? [e.text] : []));
+    expect(deltas.join("")).toBe(completed?.type === "section.completed" && completed.markdown);
+    expect(mine.find((e) => e.type === "model.retry")).toMatchObject({
+      attempt: 1,
+      attempts: ATTEMPTS,
+      code: "MODEL_TIMEOUT",
+    });
+  });
+});
