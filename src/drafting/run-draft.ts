@@ -89,6 +89,13 @@ const graphs = new WeakMap<
   WeakMap<Drafter, WeakMap<BaseCheckpointSaver, PlanGraph>>
 >();
 
+/** The work a template asks for, built once per template. */
+export function layoutFor(template: Template): DraftLayout {
+  const layout = layouts.get(template) ?? buildLayout(template);
+  layouts.set(template, layout);
+  return layout;
+}
+
 /** The graph for one draft's template and model. */
 export function graphFor(
   deps: GraphDeps,
@@ -96,8 +103,7 @@ export function graphFor(
   model: string | undefined,
 ): { graph: PlanGraph; layout: DraftLayout; model: string } {
   const drafter = deps.drafterFor(model);
-  const layout = layouts.get(template) ?? buildLayout(template);
-  layouts.set(template, layout);
+  const layout = layoutFor(template);
   const byDrafter = graphs.get(layout) ?? new WeakMap();
   graphs.set(layout, byDrafter);
   const bySaver = byDrafter.get(drafter) ?? new WeakMap();
