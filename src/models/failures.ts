@@ -9,8 +9,12 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 /** Statuses tried again besides 5xx: a request timeout, a conflict (OpenAI's lock timeout), 429. */
 const RETRIED_STATUSES = new Set([408, 409, 429]);
 
-/** A connection refused, reset or dropped midway: the request may well pass on the next try. */
+/**
+ * A connection that could not be made (refused, unreachable, a failed name lookup) or was lost
+ * (reset, dropped midway): the request may well pass on the next try.
+ */
 const NETWORK_CODES = new Set([
+  "ENOTFOUND",
   "ECONNREFUSED",
   "ECONNRESET",
   "ECONNABORTED",
