@@ -18,7 +18,7 @@ export function createCallBudget(limit: number): CallBudget {
       if (sent >= limit) {
         throw new AppError(
           "MODEL_CALL_LIMIT",
-          `this run has sent all ${limit} model calls it may (PLANDRAFT_MAX_MODEL_CALLS), so ${what} was not sent`,
+          `this run has sent all ${limit} model calls it may (PLANDRAFT_MAX_MODEL_CALLS), so the request for ${what} was not sent`,
           {
             hint: "raise PLANDRAFT_MAX_MODEL_CALLS, then re-draft the section with `plandraft revise`",
           },

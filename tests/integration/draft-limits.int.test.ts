@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-import { draftWith, fixturePath, scriptedConfig } from "../support/drafting.js";
-import { faultOn } from "../support/faults.js";
+import { fixturePath } from "../support/drafting.js";
+import { draftAgainst, faultOn } from "../support/faults.js";
 import { startScriptedLlm, type ScriptedLlm, type ScriptedReply } from "../support/scripted-llm.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
@@ -119,25 +119,21 @@ describe("the server refuses with 400 before any model call, nothing saved", () 
 });
 
 describe("while a draft runs, no request past PLANDRAFT_MAX_MODEL_CALLS is ever sent", () => {
-  let llm: ScriptedLlm | undefined;
-  afterAll(() => llm?.close());
-
   it.each<[string, string, ScriptedReply]>([
     ["a retry", "architecture", { kind: "error", status: 500 }],
     ["a repair turn", "dataFlow", { kind: "tool", arguments: "{not json" }],
   ])("%s past the limit is not sent; a section fails MODEL_CALL_LIMIT", async (_, tool, fault) => {
-    await llm?.close();
-    llm = await startScriptedLlm({ respond: faultOn(tool, [fault]) });
-    const config = scriptedConfig(llm.baseURL, { PLANDRAFT_MAX_MODEL_CALLS: "11" });
-    const { result } = await draftWith(config, { path: FEATURE });
+    const limit = { PLANDRAFT_MAX_MODEL_CALLS: "11" };
+    const { llm, run } = await draftAgainst(faultOn(tool, [fault]), limit);
+    if (!("result" in run)) throw run.error;
     expect(llm.requests).toHaveLength(11);
-    const refused = result.sections.filter((s) => s.status === "failed");
+    const refused = run.result.sections.filter((s) => s.status === "failed");
     expect(refused).toEqual([
       expect.objectContaining({
         code: "MODEL_CALL_LIMIT",
         message: expect.stringMatching(/all 11 model calls .*PLANDRAFT_MAX_MODEL_CALLS/),
       }),
     ]);
-    expect(result.status).toBe("failed");
+    expect(run.result.status).toBe("failed");
   });
 });

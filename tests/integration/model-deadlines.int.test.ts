@@ -1,16 +1,9 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DraftEvent } from "../../src/drafting/run-draft.js";
-import { draftWith, fixturePath, scriptedConfig } from "../support/drafting.js";
-import { faultOn, heldFor, requestsFor, spanOf } from "../support/faults.js";
-import {
-  startScriptedLlm,
-  type ScriptedLlm,
-  type ScriptedLlmOptions,
-  type ScriptedReply,
-} from "../support/scripted-llm.js";
+import { draftAgainst, faultOn, heldFor, requestsFor, spanOf } from "../support/faults.js";
+import type { ScriptedReply } from "../support/scripted-llm.js";
 
 // Issue 10, finding 3: a model call that stalls, mid-stream or before, ends within its deadlines.
-const FEATURE = { path: fixturePath("watchlist-feature.md") };
 const DEADLINE_MS = 1000;
 const IDLE_MS = 250;
 const RETRIES = 2;
@@ -25,31 +18,13 @@ const SLACK_MS = 1500;
 /** What the rest of the draft may take on a busy machine. */
 const DRAFT_MS = 8000;
 
-let llm: ScriptedLlm | undefined;
-afterEach(async () => {
-  await llm?.close();
-  llm = undefined;
-});
-
-async function draftAgainst(respond: ScriptedLlmOptions["respond"]) {
-  llm = await startScriptedLlm({ respond });
-  const started = performance.now();
-  const run = await draftWith(scriptedConfig(llm.baseURL, LIMITS), FEATURE).catch(
-    (error: unknown) => ({ error }),
-  );
-  const tookMs = performance.now() - started;
-  // Every request ends at the server too: the abort reaches the socket.
-  const server = llm;
-  await vi.waitFor(() => expect(server.requests.every((r) => r.endedAt !== undefined)).toBe(true));
-  return { llm, run, tookMs };
-}
-
 const stallMidStream: ScriptedReply = { kind: "stallMidStream", chunks: 3 };
 
 describe("every attempt of a model call ends within its deadlines", () => {
   it("a stream that stalls midway, socket open, ends at the idle deadline on each attempt, then fails MODEL_TIMEOUT", async () => {
     const { llm, run, tookMs } = await draftAgainst(
       faultOn("phases", Array(9).fill(stallMidStream)),
+      LIMITS,
     );
     if (!("result" in run)) throw run.error;
     const phases = run.result.sections.find((s) => s.node === "phases");
@@ -67,7 +42,10 @@ describe("every attempt of a model call ends within its deadlines", () => {
   it("a stream that keeps trickling ends at the deadline of the whole attempt", async () => {
     // A chunk every 100 ms never trips the idle deadline, and takes seconds in all.
     const trickle: ScriptedReply = { kind: "auto", chunkDelayMs: 100 };
-    const { llm, run, tookMs } = await draftAgainst(faultOn("testing", Array(9).fill(trickle)));
+    const { llm, run, tookMs } = await draftAgainst(
+      faultOn("testing", Array(9).fill(trickle)),
+      LIMITS,
+    );
     if (!("result" in run)) throw run.error;
     const testing = run.result.sections.find((s) => s.node === "testing");
     expect(testing).toMatchObject({ status: "failed", code: "MODEL_TIMEOUT" });
@@ -85,6 +63,7 @@ describe("every attempt of a model call ends within its deadlines", () => {
   it("a brief that never gets headers ends at the deadline (the idle deadline starts at the first chunk), then the draft fails", async () => {
     const { llm, run, tookMs } = await draftAgainst(
       faultOn("brief", Array(9).fill({ kind: "stall" })),
+      LIMITS,
     );
     expect(run).toMatchObject({ error: { code: "MODEL_TIMEOUT" } });
     const requests = requestsFor(llm, "brief");
@@ -100,7 +79,10 @@ describe("every attempt of a model call ends within its deadlines", () => {
   it("a section that stalls once is drafted again from empty, and the plan completes", async () => {
     // The second answer comes slowly enough to be shown as it streams.
     const slow: ScriptedReply = { kind: "auto", chunkDelayMs: 5 };
-    const { llm, run, tookMs } = await draftAgainst(faultOn("dataFlow", [stallMidStream, slow]));
+    const { llm, run, tookMs } = await draftAgainst(
+      faultOn("dataFlow", [stallMidStream, slow]),
+      LIMITS,
+    );
     if (!("result" in run)) throw run.error;
     expect(run.result.status).toBe("completed");
     expect(requestsFor(llm, "dataFlow")).toHaveLength(2);

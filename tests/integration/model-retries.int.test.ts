@@ -1,13 +1,8 @@
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-import { draftWith, fixturePath, scriptedConfig } from "../support/drafting.js";
-import { faultOn, tooMany, requestsFor } from "../support/faults.js";
-import {
-  startScriptedLlm,
-  type ScriptedLlm,
-  type ScriptedLlmOptions,
-  type ScriptedReply,
-} from "../support/scripted-llm.js";
+import { fixturePath } from "../support/drafting.js";
+import { draftAgainst, faultOn, requestsFor, tooMany } from "../support/faults.js";
+import { startScriptedLlm, type ScriptedReply } from "../support/scripted-llm.js";
 import { watchEvents } from "../support/sse.js";
 import { createTestStore } from "../support/store.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
@@ -21,20 +16,6 @@ const LIMITS = {
   PLANDRAFT_MODEL_RETRIES: String(RETRIES),
 };
 
-let llm: ScriptedLlm | undefined;
-afterEach(async () => {
-  await llm?.close();
-  llm = undefined;
-});
-
-async function draftAgainst(respond: ScriptedLlmOptions["respond"]) {
-  llm = await startScriptedLlm({ respond });
-  const run = await draftWith(scriptedConfig(llm.baseURL, LIMITS), { path: FEATURE }).catch(
-    (error: unknown) => ({ error }),
-  );
-  return { llm, run };
-}
-
 describe("retried, then the plan completes", () => {
   it.each<[string, string, ScriptedReply]>([
     ["a 429 without Retry-After", "architecture", tooMany()],
@@ -45,7 +26,7 @@ describe("retried, then the plan completes", () => {
     ["a dropped brief", "brief", { kind: "dropMidStream", chunks: 2 }],
     ["a connection reset", "repoChanges_gain", { kind: "reset" }],
   ])("%s (%s)", async (_, tool, fault) => {
-    const { llm, run } = await draftAgainst(faultOn(tool, [fault, fault]));
+    const { llm, run } = await draftAgainst(faultOn(tool, [fault, fault]), LIMITS);
     if (!("result" in run)) throw run.error;
     expect(run.result.status).toBe("completed");
     expect(requestsFor(llm, tool)).toHaveLength(3);
@@ -62,7 +43,7 @@ describe("retried, then the plan completes", () => {
   it("waits as long as retry-after-ms (or Retry-After) asks", async () => {
     const asks: ScriptedReply = tooMany({ "retry-after-ms": "300" });
     const inSeconds: ScriptedReply = tooMany({ "retry-after": "1" });
-    const { llm, run } = await draftAgainst(faultOn("phases", [asks, inSeconds]));
+    const { llm, run } = await draftAgainst(faultOn("phases", [asks, inSeconds]), LIMITS);
     if (!("result" in run)) throw run.error;
     expect(run.result.status).toBe("completed");
     const [first, second, third] = requestsFor(llm, "phases");
@@ -77,7 +58,7 @@ describe("retried, then the plan completes", () => {
 describe("given up", () => {
   it("after retries + 1 attempts of a 500: the section fails MODEL_ERROR, the others finish", async () => {
     const boom: ScriptedReply = { kind: "error", status: 500, message: "boom" };
-    const { llm, run } = await draftAgainst(faultOn("phases", Array(9).fill(boom)));
+    const { llm, run } = await draftAgainst(faultOn("phases", Array(9).fill(boom)), LIMITS);
     if (!("result" in run)) throw run.error;
     const phases = run.result.sections.find((s) => s.node === "phases");
     expect(phases).toMatchObject({ status: "failed", code: "MODEL_ERROR" });
@@ -87,7 +68,7 @@ describe("given up", () => {
   });
 
   it("after retries + 1 attempts on the brief: the draft fails", async () => {
-    const { llm, run } = await draftAgainst(faultOn("brief", Array(9).fill(tooMany())));
+    const { llm, run } = await draftAgainst(faultOn("brief", Array(9).fill(tooMany())), LIMITS);
     expect(run).toMatchObject({ error: { code: "MODEL_ERROR" } });
     expect(llm.requests).toHaveLength(RETRIES + 1);
   });
@@ -104,7 +85,7 @@ describe("given up", () => {
     ],
     ["429 asking to wait past 60 s", tooMany({ "retry-after": "3600" })],
   ])("at once on a %s", async (_, fault) => {
-    const { llm, run } = await draftAgainst(faultOn("architecture", Array(9).fill(fault)));
+    const { llm, run } = await draftAgainst(faultOn("architecture", Array(9).fill(fault)), LIMITS);
     if (!("result" in run)) throw run.error;
     const architecture = run.result.sections.find((s) => s.node === "architecture");
     expect(architecture).toMatchObject({ status: "failed", code: "MODEL_ERROR" });
@@ -121,12 +102,11 @@ describe("each retry is told", () => {
 
   it("by the CLI, one line on stderr per retry", async () => {
     const asks: ScriptedReply = tooMany({ "retry-after-ms": "20" });
-    llm = await startScriptedLlm({ respond: faultOn("phases", [asks, asks]) });
+    const llm = await startScriptedLlm({ respond: faultOn("phases", [asks, asks]) });
     const store = createTestStore();
     const run = await runCli(["draft", FEATURE, "-m", "openai:scripted"], {
       env: { ...store.env, OPENAI_BASE_URL: llm.baseURL, OPENAI_API_KEY: "test", ...LIMITS },
-    });
-    await store.drop();
+    }).finally(() => Promise.all([store.drop(), llm.close()]));
     expect(run.code).toBe(0);
     const lines = run.stderr.split("\n").filter((line) => /retrying/.test(line));
     expect(lines).toHaveLength(2);

@@ -1,6 +1,46 @@
-// Model faults for the tests of bounded, retried model calls: which requests a tool got, and
-// how long each one lasted on the scripted server's side.
-import type { ScriptedLlm, ScriptedReply, ScriptedRequest } from "./scripted-llm.js";
+// Model faults for the tests of bounded, retried model calls: a draft against a scripted model
+// that misbehaves, which requests a tool got, and how long each lasted on the server's side.
+import { expect, vi } from "vitest";
+import { draftWith, fixturePath, scriptedConfig, type DraftRun } from "./drafting.js";
+import {
+  startScriptedLlm,
+  type ScriptedLlm,
+  type ScriptedLlmOptions,
+  type ScriptedReply,
+  type ScriptedRequest,
+} from "./scripted-llm.js";
+
+export interface FaultyDraft {
+  /** The scripted model, closed: its requests stay readable. */
+  llm: ScriptedLlm;
+  /** The draft, or the error it threw (a brief that failed fails the whole draft). */
+  run: DraftRun | { error: unknown };
+  tookMs: number;
+}
+
+/**
+ * Drafts the watchlist feature in memory against a scripted model that answers `respond`, with
+ * `env` over the scripted config. Returns once the server has seen every request end, so a
+ * request's `endedAt` says when the client gave up on it.
+ */
+export async function draftAgainst(
+  respond: ScriptedLlmOptions["respond"],
+  env: Record<string, string>,
+): Promise<FaultyDraft> {
+  const llm = await startScriptedLlm({ respond });
+  try {
+    const started = performance.now();
+    const feature = { path: fixturePath("watchlist-feature.md") };
+    const run = await draftWith(scriptedConfig(llm.baseURL, env), feature).catch(
+      (error: unknown) => ({ error }),
+    );
+    const tookMs = performance.now() - started;
+    await vi.waitFor(() => expect(llm.requests.every((r) => r.endedAt !== undefined)).toBe(true));
+    return { llm, run, tookMs };
+  } finally {
+    await llm.close();
+  }
+}
 
 /** The scripted server's requests for one tool (the brief's tool is "brief"). */
 export const requestsFor = (llm: ScriptedLlm, tool: string): ScriptedRequest[] =>
