@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { DraftEvent } from "../../src/drafting/run-draft.js";
 import { draftAgainst, faultOn, heldFor, requestsFor, spanOf } from "../support/faults.js";
 import type { ScriptedReply } from "../support/scripted-llm.js";
+import { watchEvents } from "../support/sse.js";
+import { startTestServer } from "../support/test-server.js";
 
 // Issue 10, finding 3: a model call that stalls, mid-stream or before, ends within its deadlines.
 const DEADLINE_MS = 1000;
@@ -101,5 +103,35 @@ describe("every attempt of a model call ends within its deadlines", () => {
       attempts: ATTEMPTS,
       code: "MODEL_TIMEOUT",
     });
+  });
+});
+
+describe("a cancel", () => {
+  it("stops a draft whose model stalls midway at once, long before any deadline", async () => {
+    const server = await startTestServer(
+      { PLANDRAFT_MODEL_TIMEOUT_MS: "60000", PLANDRAFT_MODEL_IDLE_TIMEOUT_MS: "60000" },
+      { respond: () => stallMidStream },
+    );
+    try {
+      const posted = await fetch(`${server.base}/v1/drafts`, {
+        method: "POST",
+        headers: { "content-type": "text/markdown" },
+        body: "# Stalled\n\nA feature.",
+      });
+      const { id } = (await posted.json()) as { id: string };
+      await vi.waitFor(() => expect(server.llm.requests).toHaveLength(1), { timeout: 20_000 });
+      const started = performance.now();
+      const cancelled = await fetch(`${server.base}/v1/drafts/${id}/cancel`, { method: "POST" });
+      expect(cancelled.status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(SLACK_MS);
+      const events = await watchEvents(`${server.base}/v1/drafts/${id}/events`).done;
+      expect(events.at(-1)).toMatchObject({
+        type: "draft.failed",
+        data: { code: "DRAFT_CANCELLED" },
+      });
+      await vi.waitFor(() => expect(server.llm.requests[0]?.endedAt).toBeDefined());
+    } finally {
+      await server.close();
+    }
   });
 });
