@@ -88,8 +88,8 @@ export interface SectionRequest extends CallWatch {
   revision: { feedback: string | undefined } | undefined;
   /**
    * Sees the unit's content while the model writes it: the partial content so far, and the
-   * attempt it belongs to (a repair turn starts again from nothing). Drafters that do not
-   * stream never call it.
+   * attempt it belongs to (a retried request or a repair turn starts again from nothing).
+   * Drafters that do not stream never call it.
    */
   onPartial?: ((content: Record<string, unknown>, attempt: number) => void) | undefined;
 }
