@@ -17,7 +17,14 @@ const ConfigSchema = z.object({
   OLLAMA_BASE_URL: z.url().default("http://127.0.0.1:11434"),
   PLANDRAFT_MAX_FEATURE_BYTES: z.coerce.number().int().min(1).default(DEFAULT_MAX_FEATURE_BYTES),
   PLANDRAFT_MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  PLANDRAFT_MODEL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   PLANDRAFT_MODEL_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /**
+   * What one draft may cost. The bundled template asks for 10 sections (11 calls with the brief);
+   * with the default retries its worst case is (1 + 2 x 10) calls x 2 turns x 4 attempts = 168.
+   */
+  PLANDRAFT_MAX_SECTIONS: z.coerce.number().int().min(1).default(40),
+  PLANDRAFT_MAX_MODEL_CALLS: z.coerce.number().int().min(1).default(200),
   PLANDRAFT_MAX_PARALLEL_CALLS: z.coerce.number().int().min(1).max(64).default(8),
   PLANDRAFT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.2),
   DATABASE_URL: z
@@ -62,8 +69,15 @@ export interface Config {
   openaiBaseUrl: string | undefined;
   ollamaBaseUrl: string;
   maxFeatureBytes: number;
+  /** One attempt of a model call, request to last byte. */
   modelTimeoutMs: number;
+  /** The longest silence between two chunks of a model's answer, once it has started. */
+  modelIdleTimeoutMs: number;
   modelRetries: number;
+  /** Sections a template may ask to draft; each repository of a fan-out section counts. */
+  maxSections: number;
+  /** Model requests one run of a draft may send, every attempt counted. */
+  maxModelCalls: number;
   maxParallelCalls: number;
   temperature: number;
   /** Postgres for checkpoints and drafts; without it, the embedded store under `home`. */
@@ -126,7 +140,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ollamaBaseUrl: c.OLLAMA_BASE_URL,
     maxFeatureBytes: c.PLANDRAFT_MAX_FEATURE_BYTES,
     modelTimeoutMs: c.PLANDRAFT_MODEL_TIMEOUT_MS,
+    modelIdleTimeoutMs: c.PLANDRAFT_MODEL_IDLE_TIMEOUT_MS,
     modelRetries: c.PLANDRAFT_MODEL_RETRIES,
+    maxSections: c.PLANDRAFT_MAX_SECTIONS,
+    maxModelCalls: c.PLANDRAFT_MAX_MODEL_CALLS,
     maxParallelCalls: c.PLANDRAFT_MAX_PARALLEL_CALLS,
     temperature: c.PLANDRAFT_TEMPERATURE,
     databaseUrl: c.DATABASE_URL,

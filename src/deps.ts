@@ -6,6 +6,7 @@ import { createLlmDrafter } from "./drafters/llm/index.js";
 import { createRuleDrafter } from "./drafters/rules/index.js";
 import type { Drafter } from "./drafters/types.js";
 import { createChatModel, parseModelName } from "./models/chat-model.js";
+import { DEFAULT_RETRY_DELAYS, type RetryPolicy } from "./models/retry-policy.js";
 import { openDatabase, type Database } from "./store/database.js";
 import { createDraftStore, type DraftStore } from "./store/draft-store.js";
 import { createEventStore } from "./store/event-store.js";
@@ -77,11 +78,19 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   };
 }
 
-/** The drafter a model name asks for: the rule-based one for "none", else a chat model's. */
-export function createDrafter(modelName: string, config: Config): Drafter {
+/**
+ * The drafter a model name asks for: the rule-based one for "none", else a chat model's. `delays`
+ * sets the backoff between retries (without Retry-After); the default suits real model servers.
+ */
+export function createDrafter(
+  modelName: string,
+  config: Config,
+  delays: Partial<Pick<RetryPolicy, "firstDelayMs" | "maxDelayMs">> = {},
+): Drafter {
   const spec = parseModelName(modelName);
   if (spec.provider === "none") return createRuleDrafter();
-  // Each attempt waits up to the timeout, so the whole call (retries included) gets that many.
-  const callTimeoutMs = config.modelTimeoutMs * (config.modelRetries + 1);
-  return createLlmDrafter(createChatModel(spec, config), modelName, { callTimeoutMs });
+  return createLlmDrafter(createChatModel(spec, config), modelName, {
+    deadlines: { totalMs: config.modelTimeoutMs, idleMs: config.modelIdleTimeoutMs },
+    retry: { ...DEFAULT_RETRY_DELAYS, ...delays, retries: config.modelRetries },
+  });
 }

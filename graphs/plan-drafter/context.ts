@@ -1,6 +1,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Finding } from "../../src/check/index.js";
-import type { Drafter } from "../../src/drafters/types.js";
+import type { CallWatch, Drafter } from "../../src/drafters/types.js";
+import type { CallBudget } from "../../src/models/call-budget.js";
 import type { DraftLayout } from "../../src/template/layout.js";
 import type { ProgressEvent } from "./state.js";
 
@@ -18,4 +19,22 @@ export interface GraphContext {
 
 export function report(config: LangGraphRunnableConfig, event: ProgressEvent): void {
   config.writer?.(event);
+}
+
+/** What one run of the graph (a draft, a resume, a revision) brings besides its input. */
+export interface RunContext {
+  /** The model requests the run may still send. */
+  modelCalls: CallBudget;
+}
+
+/**
+ * What a node's model calls answer to: the run's call budget and a report of each retry (for
+ * `unit`, or the brief). A run without a context (LangGraph tooling) has no call budget.
+ */
+export function callWatch(config: LangGraphRunnableConfig, unit?: string): CallWatch {
+  const context = config.context as Partial<RunContext> | undefined;
+  return {
+    modelCalls: context?.modelCalls,
+    onRetry: (retry) => report(config, { type: "model.retry", unit, ...retry }),
+  };
 }

@@ -1,6 +1,7 @@
 import { Annotation } from "@langchain/langgraph";
 import type { Brief } from "../../src/drafters/brief.js";
 import { NO_USAGE, addUsage, type FeatureDoc, type Usage } from "../../src/drafters/types.js";
+import type { ModelRetry } from "../../src/models/retry-policy.js";
 import type { SectionDraft } from "../../src/render/types.js";
 
 /** Keeps the latest value of each key; parallel sections write different keys of one map. */
@@ -74,6 +75,11 @@ export type ProgressEvent =
       markdown: string;
     }
   | { type: "section.failed"; unit: string; code: string; message: string }
+  /**
+   * A model request failed and is tried again after `waitMs` (the unit's, or the brief's when
+   * `unit` is absent); a unit's text starts again with its next `section.started`.
+   */
+  | ({ type: "model.retry"; unit: string | undefined } & ModelRetry)
   | {
       type: "step";
       step: "ingest" | "analyze" | "check" | "assemble";

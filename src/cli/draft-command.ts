@@ -4,6 +4,8 @@ import { dirname, resolve } from "node:path";
 import type { Config } from "../config.js";
 import { createDeps, type Deps, type DepsOverrides } from "../deps.js";
 import { createDraftService, type DraftService } from "../drafting/draft-service.js";
+import { checkNewDraft } from "../drafting/limits.js";
+import { layoutFor } from "../drafting/run-draft.js";
 import { AppError } from "../errors.js";
 import { readFeature } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
@@ -21,7 +23,8 @@ export async function draftCommand(
 ): Promise<number> {
   const model = options.model ?? config.model;
   parseModelName(model);
-  const { source: templateSource } = await chooseTemplate(config.templatesDir, options);
+  const { template, source: templateSource } = await chooseTemplate(config.templatesDir, options);
+  checkNewDraft(layoutFor(template), config);
   const feature = await readFeature(featurePath, config.maxFeatureBytes, io.stdin);
   if (options.output) await assertWritable(options.output);
   return withService({ ...config, model }, overrides, (service) =>

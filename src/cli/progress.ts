@@ -36,6 +36,12 @@ export function createProgress(stream: NodeJS.WriteStream, interactive = Boolean
     else stream.write(`plandraft: ${titleOf(id)}: ${state}${detail ? ` (${detail})` : ""}\n`);
   };
   const titleOf = (id: string) => outline.find((s) => s.id === id)?.title ?? id;
+  /** A line that stays, above the table when it is redrawn. */
+  const note = (line: string) => {
+    draw?.clear();
+    stream.write(`${line}\n`);
+    if (draw) render();
+  };
 
   return {
     onEvent(event: DraftEvent): void {
@@ -68,6 +74,11 @@ export function createProgress(stream: NodeJS.WriteStream, interactive = Boolean
           break;
         case "section.failed":
           set(event.unit, "failed", `${event.code}: ${event.message}`);
+          break;
+        case "model.retry":
+          note(
+            `plandraft: ${event.unit ? titleOf(event.unit) : "brief"}: attempt ${event.attempt} of ${event.attempts} failed (${event.code}: ${event.reason}); retrying in ${(event.waitMs / 1000).toFixed(2)} s`,
+          );
           break;
       }
     },

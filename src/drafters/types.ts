@@ -1,4 +1,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
+import { AppError } from "../errors.js";
+import type { CallBudget } from "../models/call-budget.js";
+import type { ModelRetry } from "../models/retry-policy.js";
 import type { SectionDraft } from "../render/types.js";
 import type { DraftLayout, SectionNode, WorkUnit } from "../template/layout.js";
 import type { Brief } from "./brief.js";
@@ -31,12 +34,42 @@ export function addUsage(a: Usage, b: Usage): Usage {
   };
 }
 
-export interface BriefRequest {
+/**
+ * The error of a drafter call that failed after it had sent requests: what they spent counts in
+ * the draft's usage like any other call's.
+ */
+export class CallFailed extends AppError {
+  readonly usage: Usage;
+
+  constructor(error: AppError, usage: Usage) {
+    super(error.code, error.message, {
+      hint: error.hint,
+      status: error.status,
+      cause: error.cause,
+    });
+    this.usage = usage;
+  }
+}
+
+/** What the requests of a failed drafter call spent, when it says. */
+export function usageSpentBy(error: unknown): Usage | undefined {
+  return error instanceof CallFailed ? error.usage : undefined;
+}
+
+/** What a drafter's model calls answer to, besides their content. */
+export interface CallWatch {
+  /** The model requests this run may still send (PLANDRAFT_MAX_MODEL_CALLS); absent: no limit. */
+  modelCalls?: CallBudget | undefined;
+  /** Told each time a failed model request is tried again, before the wait. */
+  onRetry?: ((retry: ModelRetry) => void) | undefined;
+}
+
+export interface BriefRequest extends CallWatch {
   feature: FeatureDoc;
   layout: DraftLayout;
 }
 
-export interface SectionRequest {
+export interface SectionRequest extends CallWatch {
   unit: WorkUnit;
   node: SectionNode;
   layout: DraftLayout;
@@ -55,8 +88,8 @@ export interface SectionRequest {
   revision: { feedback: string | undefined } | undefined;
   /**
    * Sees the unit's content while the model writes it: the partial content so far, and the
-   * attempt it belongs to (a repair turn starts again from nothing). Drafters that do not
-   * stream never call it.
+   * attempt it belongs to (a retried request or a repair turn starts again from nothing).
+   * Drafters that do not stream never call it.
    */
   onPartial?: ((content: Record<string, unknown>, attempt: number) => void) | undefined;
 }

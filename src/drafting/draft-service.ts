@@ -9,10 +9,12 @@ import { dependentsOf } from "../template/layout.js";
 import { parseTemplate } from "../template/parse.js";
 import type { Template } from "../template/types.js";
 import { findSection } from "./find-section.js";
+import { checkNewDraft, checkPlannedCalls, plannedCalls } from "./limits.js";
 import { endEventOf, streamEventOf } from "../events/draft-events.js";
 import type { RunEvents } from "../events/event-hub.js";
 import {
   graphFor,
+  layoutFor,
   outlineOf,
   resultOf,
   streamDraft,
@@ -43,16 +45,16 @@ export interface Watch {
  */
 export function createDraftService(deps: Deps) {
   /**
-   * Records a new draft and starts it: resolves once the draft is saved (with its id), while
-   * `done` settles when the drafting ends. A server answers with the id at once.
+   * Records a draft; a template or model that cannot work, or a draft that would cost more than
+   * the limits allow, is refused before anything is saved.
    */
-  /** Records a draft; a template or model that cannot work is refused before anything is saved. */
   const record = async (
     request: NewDraftRequest,
     status: "running" | "queued",
     id: string = randomUUID(),
   ) => {
     const template = templateOf(request.templateSource);
+    checkNewDraft(layoutFor(template), deps.config);
     const thread = graphFor(deps, template, request.model);
     const draft = {
       id,
@@ -66,6 +68,10 @@ export function createDraftService(deps: Deps) {
     return { id, thread, draft };
   };
 
+  /**
+   * Records a new draft and starts it: resolves once the draft is saved (with its id), while
+   * `done` settles when the drafting ends. A server answers with the id at once.
+   */
   const begin = async (
     request: NewDraftRequest,
     watch: Watch = {},
@@ -118,6 +124,7 @@ export function createDraftService(deps: Deps) {
       cascade: change.cascade,
       units: [unit.id, ...cascade.map((u) => u.id)],
     };
+    checkPlannedCalls(revision.units.length, deps.config, "this revision");
     const revised = {
       section: unit.id,
       feedback: change.feedback,
@@ -188,6 +195,8 @@ export function createDraftService(deps: Deps) {
           },
         );
       }
+      const values = (state.values ?? {}) as Partial<DraftStateType>;
+      checkPlannedCalls(plannedCalls(thread.layout, values), deps.config, "this resume");
       await claim(deps, record);
       const input: GraphInput | null = hasStarted
         ? null

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph";
+import type { RunContext } from "../../graphs/plan-drafter/context.js";
 import { buildPlanGraph, type PlanGraph } from "../../graphs/plan-drafter/index.js";
 import type {
   DraftFinding,
@@ -9,6 +10,7 @@ import type {
 import { checkPlan, prepareCheck } from "../check/index.js";
 import type { Config } from "../config.js";
 import type { Drafter, FeatureDoc, Usage } from "../drafters/types.js";
+import { createCallBudget } from "../models/call-budget.js";
 import { NO_USAGE } from "../drafters/types.js";
 import type { SectionDraft } from "../render/types.js";
 import { buildLayout, type DraftLayout } from "../template/layout.js";
@@ -87,6 +89,13 @@ const graphs = new WeakMap<
   WeakMap<Drafter, WeakMap<BaseCheckpointSaver, PlanGraph>>
 >();
 
+/** The work a template asks for, built once per template. */
+export function layoutFor(template: Template): DraftLayout {
+  const layout = layouts.get(template) ?? buildLayout(template);
+  layouts.set(template, layout);
+  return layout;
+}
+
 /** The graph for one draft's template and model. */
 export function graphFor(
   deps: GraphDeps,
@@ -94,8 +103,7 @@ export function graphFor(
   model: string | undefined,
 ): { graph: PlanGraph; layout: DraftLayout; model: string } {
   const drafter = deps.drafterFor(model);
-  const layout = layouts.get(template) ?? buildLayout(template);
-  layouts.set(template, layout);
+  const layout = layoutFor(template);
   const byDrafter = graphs.get(layout) ?? new WeakMap();
   graphs.set(layout, byDrafter);
   const bySaver = byDrafter.get(drafter) ?? new WeakMap();
@@ -139,6 +147,8 @@ export async function streamDraft(
     durability: "sync",
     maxConcurrency: deps.config.maxParallelCalls,
     configurable: { thread_id: threadId },
+    // Per run, so that a resume or a revision has the whole limit again.
+    context: { modelCalls: createCallBudget(deps.config.maxModelCalls) } satisfies RunContext,
     ...(signal ? { signal } : {}),
   });
   for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {

@@ -3,7 +3,11 @@ import type { StreamEventType } from "./stream-event.js";
 
 type Payload = [StreamEventType, Record<string, unknown>];
 
-/** A drafting event as clients receive it; graph steps (ingest, check, ...) are not sent. */
+/**
+ * A drafting event as clients receive it. Graph steps (ingest, check, ...) are not sent, nor
+ * retries of model requests: the section's `section.started` again is all a client needs, and
+ * the CLI and the server's log tell each retry.
+ */
 export function streamEventOf(event: DraftEvent): Payload | undefined {
   switch (event.type) {
     case "draft.started":
@@ -29,6 +33,7 @@ export function streamEventOf(event: DraftEvent): Payload | undefined {
     case "section.failed":
       return ["section.failed", { section: event.unit, code: event.code, message: event.message }];
     case "step":
+    case "model.retry":
       return undefined;
   }
 }

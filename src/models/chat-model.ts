@@ -31,8 +31,11 @@ export function createChatModel(
   const common = {
     model: spec.model,
     temperature: config.temperature,
+    // The client's timeout covers the wait for headers only; the drafter's deadlines bound the
+    // whole answer. Retries are the drafter's too (src/models/retry-policy.ts): the client's own
+    // would retry less (no 429 without Retry-After, no stream cut midway) and multiply ours.
     timeout: config.modelTimeoutMs,
-    maxRetries: config.modelRetries,
+    maxRetries: 0,
     streamUsage: true,
   };
   if (spec.provider === "ollama") {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { DraftService, NewDraftRequest, Watch } from "../drafting/draft-service.js";
-import type { DraftResult } from "../drafting/run-draft.js";
+import type { DraftEvent, DraftResult } from "../drafting/run-draft.js";
 import { AppError, isAppError } from "../errors.js";
 
 export interface RunnerLimits {
@@ -37,7 +37,7 @@ export function createDraftRunner(
   let stopping = false;
 
   const launch = ({ id, run }: Waiting, controller = new AbortController()) => {
-    const settled = run({ signal: controller.signal })
+    const settled = run(watchOf(controller))
       .then(
         (result) =>
           log.info({ draft: id, status: result.status, usage: result.usage }, "draft ended"),
@@ -52,6 +52,12 @@ export function createDraftRunner(
       });
     running.set(id, { controller, settled });
   };
+
+  /** What the runner watches in a run: its cancel, and each retried model request, logged. */
+  const watchOf = (controller: AbortController): Watch => ({
+    signal: controller.signal,
+    onEvent: logRetries(log),
+  });
 
   const next = () => {
     while (!stopping && running.size + starting < limits.maxRunning && queue.length > 0) {
@@ -99,7 +105,7 @@ export function createDraftRunner(
         starting += 1;
         try {
           const controller = new AbortController();
-          const { id, done } = await service.begin(request, { signal: controller.signal });
+          const { id, done } = await service.begin(request, watchOf(controller));
           launch({ id, run: () => done }, controller);
           return { id, status: "running" };
         } finally {
@@ -180,3 +186,17 @@ export function createDraftRunner(
 }
 
 export type DraftRunner = ReturnType<typeof createDraftRunner>;
+
+/** Logs each retried model request of one run as a warning; the run's first event names the draft. */
+function logRetries(log: FastifyBaseLogger): (event: DraftEvent) => void {
+  let draft: string | undefined;
+  return (event) => {
+    if (event.type === "draft.started") draft = event.id;
+    if (event.type !== "model.retry") return;
+    const { unit, attempt, attempts, code, reason, waitMs } = event;
+    log.warn(
+      { draft, call: unit ?? "brief", attempt, attempts, code, reason, waitMs },
+      "model call retried",
+    );
+  };
+}

@@ -150,6 +150,75 @@ describe("scripted LLM server: wire format", () => {
   });
 });
 
+describe("scripted LLM server: faults", () => {
+  const post = (llm: ScriptedLlm) =>
+    fetch(`${llm.baseURL}/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ messages: [], stream: true }),
+    });
+
+  /** Reads SSE events from a streamed answer until `count` of them have come. */
+  async function readEvents(body: ReadableStream<Uint8Array>, count: number) {
+    const reader = body.getReader();
+    let text = "";
+    while (text.split("\n\n").length <= count) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString("utf8");
+    }
+    return { reader, events: text.split("\n\n").slice(0, count) };
+  }
+
+  it("stallMidStream: sends its chunks, then nothing, with the socket left open", async () => {
+    const llm = await start({ respond: () => ({ kind: "stallMidStream", chunks: 2 }) });
+    const answer = await post(llm);
+    const { reader, events } = await readEvents(answer.body!, 2);
+    expect(events.every((e) => e.startsWith("data: {"))).toBe(true);
+    expect(llm.requests[0]?.endedAt).toBeUndefined();
+    const rest = reader.read();
+    await llm.close();
+    await expect(rest).rejects.toThrow(/terminated/);
+  });
+
+  it("dropMidStream: sends its chunks, then the socket is destroyed", async () => {
+    const llm = await start({ respond: () => ({ kind: "dropMidStream", chunks: 3 }) });
+    const answer = await post(llm);
+    expect(answer.status).toBe(200);
+    const reader = answer.body!.getReader();
+    let text = "";
+    const read = async (): Promise<void> => {
+      const { value, done } = await reader.read();
+      if (done) return;
+      text += Buffer.from(value).toString("utf8");
+      return read();
+    };
+    await expect(read()).rejects.toThrow(/terminated/);
+    expect(text.split("\n\n").filter(Boolean)).toHaveLength(3);
+    expect(text).not.toContain("[DONE]");
+  });
+
+  it("reset: the connection ends before any answer", async () => {
+    const llm = await start({ respond: () => ({ kind: "reset" }) });
+    await expect(post(llm)).rejects.toThrow(/fetch failed/);
+    expect(llm.requests).toHaveLength(1);
+  });
+
+  it("a 429 carries Retry-After only when told to", async () => {
+    const waits = [undefined, { "retry-after-ms": "20" }];
+    const llm = await start({
+      respond: (req) => ({ kind: "error", status: 429, headers: waits[req.index] }),
+    });
+    const bare = await post(llm);
+    const timed = await post(llm);
+    expect([
+      bare.status,
+      bare.headers.get("retry-after"),
+      bare.headers.get("retry-after-ms"),
+    ]).toEqual([429, null, null]);
+    expect([timed.status, timed.headers.get("retry-after-ms")]).toEqual([429, "20"]);
+  });
+});
+
 describe("real ChatOpenAI against the scripted server", () => {
   it("(1)(2) functionCalling structured output without streaming, with usage", async () => {
     const llm = await start();
@@ -226,10 +295,10 @@ const mechanisms = {
   "config signal": [{}, () => ({ signal: AbortSignal.timeout(500) })],
 } satisfies Record<string, [Partial<ChatOpenAIFields>, () => RunnableConfig]>;
 // The client `timeout` only covers the wait for response headers (the OpenAI SDK clears it then).
-const stallCases = (["stall", "stallAfterFirstChunk"] as const).flatMap((stall) =>
+const stallCases = (["stall", "stallMidStream"] as const).flatMap((stall) =>
   [false, true].flatMap((streaming) =>
     (Object.keys(mechanisms) as (keyof typeof mechanisms)[]).map((mechanism) => {
-      const hangs = stall === "stallAfterFirstChunk" && mechanism === "client timeout";
+      const hangs = stall === "stallMidStream" && mechanism === "client timeout";
       return [stall, streaming, mechanism, hangs ? "hangs" : "rejects"] as const;
     }),
   ),

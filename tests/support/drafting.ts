@@ -29,6 +29,9 @@ export function scriptedConfig(baseURL: string, env: Record<string, string> = {}
   });
 }
 
+/** Retries without Retry-After wait a few milliseconds here, not the seconds a real server needs. */
+export const QUICK_RETRIES = { firstDelayMs: 5, maxDelayMs: 50 };
+
 export interface DraftRun {
   result: DraftResult;
   events: DraftEvent[];
@@ -39,7 +42,8 @@ export async function draftWith(
   config: Config,
   feature: { path?: string; text?: string },
   template: Template = DEFAULT_TEMPLATE,
-  drafterFor: (model?: string) => Drafter = (model) => createDrafter(model ?? config.model, config),
+  drafterFor: (model?: string) => Drafter = (model) =>
+    createDrafter(model ?? config.model, config, QUICK_RETRIES),
 ): Promise<DraftRun> {
   const bytes =
     feature.text !== undefined ? Buffer.from(feature.text) : readFileSync(feature.path!);

@@ -18,7 +18,8 @@ export interface ScriptedRequest {
 }
 
 export type ScriptedReply =
-  | { kind: "auto" }
+  /** Arguments filled from the tool's schema; `chunkDelayMs` overrides the server's pace. */
+  | { kind: "auto"; chunkDelayMs?: number }
   | { kind: "tool"; arguments: unknown; name?: string }
   | { kind: "text"; text: string }
   | {
@@ -29,9 +30,17 @@ export type ScriptedReply =
       type?: string;
       code?: string | null;
     }
+  /** Answers nothing at all, not even headers; the socket stays open. */
   | { kind: "stall" }
-  /** Sends the headers and the first chunk (streaming) or half the body, then never finishes. */
-  | { kind: "stallAfterFirstChunk" };
+  /**
+   * Sends the headers and the first `chunks` chunks (default 1), or half the body when not
+   * streaming, then nothing more while the socket stays open: a stream that stalls midway.
+   */
+  | { kind: "stallMidStream"; chunks?: number }
+  /** The same start as `stallMidStream`, then the socket is destroyed: a stream dropped midway. */
+  | { kind: "dropMidStream"; chunks?: number }
+  /** Destroys the socket before any answer: a connection reset. */
+  | { kind: "reset" };
 
 export interface ScriptedLlmOptions {
   latencyMs?: number;
@@ -272,6 +281,10 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
     const jitter = Math.random() * (options.latencyJitterMs ?? 0);
     if (!(await wait((options.latencyMs ?? 0) + jitter)) || res.destroyed || reply.kind === "stall")
       return;
+    if (reply.kind === "reset") {
+      res.socket?.destroy();
+      return;
+    }
     if (reply.kind === "error") {
       const message = reply.message ?? `Scripted error ${reply.status}`;
       const payload = errorBody(reply.status, message, reply.type, reply.code);
@@ -299,14 +312,21 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
       },
       finishReason: output.type === "tool" ? "tool_calls" : "stop",
     };
-    const stallAfterFirst = reply.kind === "stallAfterFirstChunk";
+    // Where a reply that breaks off stops, and how: left open, or dropped.
+    const cut =
+      reply.kind === "stallMidStream" || reply.kind === "dropMidStream"
+        ? { after: reply.chunks ?? 1, drop: reply.kind === "dropMidStream" }
+        : undefined;
+    const breakOff = () => {
+      if (cut?.drop) res.socket?.destroy();
+    };
 
     if (!record.stream) {
       const rendered = renderCompletion(output, meta);
       const json = options.stampChunks ? stampNow(rendered) : rendered;
       res.writeHead(200, { "content-type": "application/json" });
-      if (stallAfterFirst) res.write(json.slice(0, Math.floor(json.length / 2)));
-      else res.end(json);
+      if (!cut) res.end(json);
+      else res.write(json.slice(0, Math.floor(json.length / 2)), breakOff);
       return;
     }
 
@@ -318,13 +338,18 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
       connection: "keep-alive",
     });
     const pieces = options.stampChunks ? splitAtStamps : split;
+    const chunkDelayMs = (reply.kind === "auto" && reply.chunkDelayMs) || options.chunkDelayMs;
     for (const [i, payload] of renderChunks(output, meta, includeUsage, pieces).entries()) {
-      if (i > 0 && !(await wait(options.chunkDelayMs))) return;
+      if (i > 0 && !(await wait(chunkDelayMs))) return;
       if (res.destroyed) return;
       const data = JSON.stringify(payload);
       // Stamped as late as can be: right before the write.
-      res.write(`data: ${options.stampChunks ? stampNow(data) : data}\n\n`);
-      if (stallAfterFirst) return;
+      const last = cut !== undefined && i + 1 >= cut.after;
+      res.write(
+        `data: ${options.stampChunks ? stampNow(data) : data}\n\n`,
+        last ? breakOff : undefined,
+      );
+      if (last) return;
     }
     res.end("data: [DONE]\n\n");
   };

@@ -71,4 +71,31 @@ describe("progress on stderr", () => {
     expect(text).toMatch(/· Testing Strategy\s+waiting/);
     expect(text.endsWith("waiting\nplandraft: done\n")).toBe(true);
   });
+
+  it("keeps one line per retried model request, on a terminal above the table", () => {
+    const retry = { attempt: 1, attempts: 3, code: "MODEL_ERROR", reason: "429", waitMs: 1250 };
+    for (const isTTY of [false, true]) {
+      const out = capture(isTTY);
+      const progress = createProgress(out.stream);
+      progress.onEvent({
+        type: "draft.started",
+        id: "d1",
+        title: "W",
+        sections: outline,
+        resumed: false,
+      });
+      progress.onEvent({ type: "model.retry", unit: undefined, ...retry });
+      progress.onEvent({ type: "model.retry", unit: "b", ...retry, attempt: 2 });
+      progress.done("plandraft: done");
+      const lines = out
+        .text()
+        .split("\n")
+        .filter((l) => l.includes("retrying"));
+      expect(lines.map((l) => l.replace(/^.*plandraft:/, "plandraft:"))).toEqual([
+        "plandraft: brief: attempt 1 of 3 failed (MODEL_ERROR: 429); retrying in 1.25 s",
+        "plandraft: Testing Strategy: attempt 2 of 3 failed (MODEL_ERROR: 429); retrying in 1.25 s",
+      ]);
+      if (isTTY) expect(out.text()).toMatch(/retrying in 1\.25 s\n[^]*Testing Strategy\s+waiting/);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { AppError } from "../../../src/errors.js";
-import { report, type GraphContext } from "../context.js";
+import { callWatch, report, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
 
 /**
@@ -12,7 +12,7 @@ export function analyzeNode(ctx: GraphContext) {
     if (!state.feature) throw new AppError("INTERNAL", "analyze ran before ingest");
     report(config, { type: "step", step: "analyze", state: "started" });
     const { brief, usage } = await ctx.drafter.brief(
-      { feature: state.feature, layout: ctx.layout },
+      { feature: state.feature, layout: ctx.layout, ...callWatch(config) },
       config,
     );
     report(config, { type: "step", step: "analyze", state: "completed" });

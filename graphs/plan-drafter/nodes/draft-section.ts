@@ -1,18 +1,18 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { SectionRequest } from "../../../src/drafters/types.js";
+import { usageSpentBy, type SectionRequest } from "../../../src/drafters/types.js";
 import { AppError, describeError, isAppError } from "../../../src/errors.js";
 import { createPartialRenderer } from "../../../src/render/partial.js";
 import { renderUnit } from "../../../src/render/plan.js";
 import { streamedText } from "../../../src/render/streamed-text.js";
 import type { SectionDraft } from "../../../src/render/types.js";
 import type { SectionNode, WorkUnit } from "../../../src/template/layout.js";
-import { report, type GraphContext } from "../context.js";
+import { callWatch, report, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
 
 /**
  * A section node: drafts its unit (or, for a fan-out node, the unit named in the `Send`).
- * A unit that fails after the model client's own retries is recorded as failed with its
- * reason, so the other sections still finish and the draft reports the failure at the end.
+ * A unit that fails after its retries is recorded as failed with its reason (and what its
+ * requests spent), so the other sections still finish and the draft reports the failure at the end.
  */
 export function sectionNode(ctx: GraphContext, node: SectionNode) {
   return async (state: DraftStateType, config: LangGraphRunnableConfig): Promise<DraftUpdate> => {
@@ -61,7 +61,11 @@ export async function draftUnit(
     if (delta) report(config, { type: "section.delta", unit: unit.id, text: delta });
   };
   try {
-    const request = { ...requestFor(ctx, unit, state, findings, revision), onPartial };
+    const request = {
+      ...requestFor(ctx, unit, state, findings, revision),
+      ...callWatch(config, unit.id),
+      onPartial,
+    };
     const { draft, usage } = await ctx.drafter.section(request, config);
     const markdown = renderUnit(unit.section, draft);
     if (draft.status === "drafted") ctx.prepareCheck(markdown);
@@ -75,7 +79,8 @@ export async function draftUnit(
     const code = isAppError(error) ? error.code : "INTERNAL";
     const message = describeError(error);
     report(config, { type: "section.failed", unit: unit.id, code, message });
-    return { draft: { status: "failed", code, message } };
+    const usage = usageSpentBy(error);
+    return { draft: { status: "failed", code, message }, ...(usage ? { usage } : {}) };
   }
 }
 

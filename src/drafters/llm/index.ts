@@ -1,4 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { AttemptDeadlines } from "../../models/deadlines.js";
+import type { RetryPolicy } from "../../models/retry-policy.js";
 import { renderUnit } from "../../render/plan.js";
 import type { SectionDraft } from "../../render/types.js";
 import type { WorkUnit } from "../../template/layout.js";
@@ -17,8 +19,10 @@ import {
 import { callForStructure, structuredTool, type StructuredTool } from "./structured-call.js";
 
 export interface LlmDrafterOptions {
-  /** Upper bound of one model call, its retries included. */
-  callTimeoutMs: number;
+  /** The deadlines of each request to the model. */
+  deadlines: AttemptDeadlines;
+  /** How a failed request is tried again. */
+  retry: RetryPolicy;
 }
 
 type SectionTool = StructuredTool<ReturnType<typeof unitSchema>>;
@@ -42,10 +46,12 @@ export function createLlmDrafter(
   return {
     model: modelName,
     notice: undefined,
-    async brief({ feature, layout }, config) {
+    async brief({ feature, layout, modelCalls, onRetry }, config) {
       const messages = [...prefixMessages(layout, feature), analyzeMessage(layout)];
       const { value, usage } = await callForStructure(model, messages, briefTool, config, {
-        timeoutMs: options.callTimeoutMs,
+        ...options,
+        modelCalls,
+        onRetry,
       });
       return { brief: value, usage };
     },
@@ -57,7 +63,9 @@ export function createLlmDrafter(
         tool,
         config,
         {
-          timeoutMs: options.callTimeoutMs,
+          ...options,
+          modelCalls: request.modelCalls,
+          onRetry: request.onRetry,
           onPartial:
             request.onPartial &&
             ((args, attempt) => {

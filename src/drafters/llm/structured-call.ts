@@ -10,8 +10,11 @@ import {
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import type { z } from "zod";
-import { AppError, describeError } from "../../errors.js";
-import { NO_USAGE, addUsage, type Usage } from "../types.js";
+import { AppError, describeError, isAppError } from "../../errors.js";
+import type { CallBudget } from "../../models/call-budget.js";
+import { readWithin, type AttemptDeadlines } from "../../models/deadlines.js";
+import { withRetries, type ModelRetry, type RetryPolicy } from "../../models/retry-policy.js";
+import { CallFailed, NO_USAGE, addUsage, type Usage } from "../types.js";
 import { outputInvalidMessage } from "./messages.js";
 import { followPartialArgs } from "./partial-args.js";
 
@@ -38,20 +41,25 @@ export interface StructuredCall<T> {
 }
 
 export interface CallOptions {
-  /** Upper bound of one model call, its retries included. */
-  timeoutMs: number;
+  /** The deadlines of each attempt (each request). */
+  deadlines: AttemptDeadlines;
+  retry: RetryPolicy;
+  /** The requests this run may still send; absent: no limit. */
+  modelCalls?: CallBudget | undefined;
   /**
    * Sees the tool's arguments as they stream in, parsed from the partial JSON so far. `attempt`
-   * is 1 for the repair turn, whose arguments start again from nothing.
+   * counts the requests of this call: a retry or the repair turn starts again from nothing.
    */
   onPartial?: ((args: unknown, attempt: number) => void) | undefined;
+  onRetry?: ((retry: ModelRetry) => void) | undefined;
 }
 
 /**
  * Asks the model to call one tool whose arguments follow `schema`, and validates them with zod.
+ * Each request is retried on its own (`withRetries`: timeouts, 429, 5xx, dropped connections).
  * Output that breaks the schema gets one repair turn (the model sees what was wrong); after
- * that the call fails with MODEL_OUTPUT_INVALID. Transport errors (429, 5xx, timeouts) are
- * retried by the client itself, with backoff, before they reach here.
+ * that the call fails with MODEL_OUTPUT_INVALID. A failed call's error carries what its
+ * requests spent (`CallFailed`).
  */
 export async function callForStructure<S extends z.ZodType>(
   model: BaseChatModel,
@@ -67,46 +75,63 @@ export async function callForStructure<S extends z.ZodType>(
   };
   const bound = model.bindTools([definition], { tool_choice: tool.name });
   let usage = NO_USAGE;
-  let conversation = messages;
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    // The client's own timeout stops waiting for headers only; this bounds a stream that stalls midway.
-    const onPartial = options.onPartial;
-    const reply = await streamReply(
-      bound,
-      conversation,
-      { ...config, timeout: options.timeoutMs },
-      tool.name,
-      onPartial && ((args) => onPartial(args, attempt)),
+  let requests = 0;
+  const send = (conversation: BaseMessage[]) =>
+    withRetries(
+      () => {
+        options.modelCalls?.take(tool.name);
+        const attempt = requests++;
+        // Counted when sent: a request that fails may still be billed.
+        usage = addUsage(usage, { ...NO_USAGE, calls: 1 });
+        const onPartial = options.onPartial;
+        return streamReply(
+          bound,
+          conversation,
+          config,
+          { ...options.deadlines, what: tool.name },
+          onPartial && ((args) => onPartial(args, attempt)),
+        );
+      },
+      options.retry,
+      { signal: config.signal, onRetry: options.onRetry },
     );
-    usage = addUsage(usage, usageOf(reply));
-    const outcome = parseToolArgs(reply, tool.name, tool.schema);
-    if (outcome.ok) return { value: outcome.value, usage };
-    if (attempt === 1) {
-      throw new AppError(
-        "MODEL_OUTPUT_INVALID",
-        `the model's ${tool.name} output did not match its schema after a repair: ${outcome.problems}`,
-      );
+  try {
+    let conversation = messages;
+    for (let turn = 0; ; turn += 1) {
+      const reply = await send(conversation);
+      usage = addUsage(usage, tokensOf(reply));
+      const outcome = parseToolArgs(reply, tool.name, tool.schema);
+      if (outcome.ok) return { value: outcome.value, usage };
+      if (turn === 1) {
+        throw new AppError(
+          "MODEL_OUTPUT_INVALID",
+          `the model's ${tool.name} output did not match its schema after a repair: ${outcome.problems}`,
+        );
+      }
+      conversation = [
+        ...messages,
+        reply,
+        ...toolResult(reply),
+        outputInvalidMessage(outcome.problems),
+      ];
     }
-    conversation = [
-      ...messages,
-      reply,
-      ...toolResult(reply),
-      outputInvalidMessage(outcome.problems),
-    ];
+  } catch (error) {
+    if (config.signal?.aborted || !isAppError(error)) throw error;
+    throw new CallFailed(error, usage);
   }
-  throw new AppError("INTERNAL", "unreachable");
 }
 
 /**
- * Streams the reply so its arguments can be shown as they arrive. The chunks' argument text is
- * joined here and parsed once at the end: concatenating LangChain chunks would re-parse the whole
- * partial JSON on every chunk, a cost paid again for each section of each draft.
+ * Streams the reply so its arguments can be shown as they arrive, within the attempt's
+ * deadlines. The chunks' argument text is joined here and parsed once at the end: concatenating
+ * LangChain chunks would re-parse the whole partial JSON on every chunk, a cost paid again for
+ * each section of each draft.
  */
 async function streamReply(
   bound: ReturnType<NonNullable<BaseChatModel["bindTools"]>>,
   messages: BaseMessage[],
   config: RunnableConfig,
-  name: string,
+  limits: AttemptDeadlines & { what: string },
   onPartial: ((args: unknown) => void) | undefined,
 ): Promise<AIMessage> {
   const calls = new Map<number, ToolCallChunk & { args: string }>();
@@ -114,14 +139,18 @@ async function streamReply(
   let usage: UsageMetadata | undefined;
   const preview = onPartial && followPartialArgs(onPartial);
   try {
-    for await (const chunk of await bound.stream(messages, config)) {
-      if (typeof chunk.content === "string") content += chunk.content;
-      usage = chunk.usage_metadata ?? usage;
-      const grown = collectCallChunks(calls, chunk.tool_call_chunks ?? [], name);
-      if (grown) preview?.push(grown);
-    }
+    await readWithin(
+      (signal) => bound.stream(messages, { ...config, signal }),
+      (chunk) => {
+        if (typeof chunk.content === "string") content += chunk.content;
+        usage = chunk.usage_metadata ?? usage;
+        const grown = collectCallChunks(calls, chunk.tool_call_chunks ?? [], limits.what);
+        if (grown) preview?.push(grown);
+      },
+      { ...limits, signal: config.signal },
+    );
   } catch (error) {
-    throw toModelError(error, name);
+    throw toModelError(error, limits.what);
   } finally {
     // The whole reply is shown by whoever gets it; a late partial would only repeat less of it.
     preview?.end();
@@ -203,14 +232,15 @@ function toolResult(reply: AIMessage): BaseMessage[] {
   );
 }
 
-function usageOf(reply: AIMessage): Usage {
+/** The tokens a reply says it used; its request was counted when it was sent. */
+function tokensOf(reply: AIMessage): Usage {
   const meta = reply.usage_metadata;
-  if (!meta) return { ...NO_USAGE, calls: 1 };
+  if (!meta) return NO_USAGE;
   return {
     inputTokens: meta.input_tokens,
     outputTokens: meta.output_tokens,
     totalTokens: meta.total_tokens,
-    calls: 1,
+    calls: 0,
   };
 }
 

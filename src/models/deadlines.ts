@@ -1,0 +1,85 @@
+import { AppError } from "../errors.js";
+
+/** How long one attempt of a model call may take. */
+export interface AttemptDeadlines {
+  /** The whole attempt, from the request to the last byte of the answer. */
+  totalMs: number;
+  /**
+   * The longest silence between two chunks of a streamed answer. It starts at the first chunk:
+   * the time to the first token grows with the prompt (the whole feature doc and template) and
+   * reasoning models think silently before it, so before the first chunk only `totalMs` holds.
+   */
+  idleMs: number;
+}
+
+export interface ReadOptions extends AttemptDeadlines {
+  /** The caller's cancel: it ends the attempt at once, with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** What is being written, for the error message, e.g. the tool's name. */
+  what: string;
+}
+
+/**
+ * Reads one streamed answer under deadlines that hold even when the client ignores its abort
+ * signal: every wait (the request, each chunk) races the deadlines, so a socket that stays open
+ * and silent cannot keep the caller. When a deadline passes, the request is aborted through the
+ * signal given to `open`, and the iterator is left behind: a hung iterator's `return()` may never
+ * settle, so it is asked to close but not awaited.
+ */
+export async function readWithin<T>(
+  open: (signal: AbortSignal) => Promise<AsyncIterable<T>>,
+  onChunk: (chunk: T) => void,
+  options: ReadOptions,
+): Promise<void> {
+  options.signal?.throwIfAborted();
+  const controller = new AbortController();
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, controller.signal])
+    : controller.signal;
+  let stop: (reason: unknown) => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => (stop = reject));
+  // Only ever read through Promise.race below; this keeps an early stop from going unhandled.
+  stopped.catch(() => undefined);
+  // A cancel reaches us through `signal`; our deadlines stop the wait themselves as well, so
+  // that they hold whatever becomes of the signal.
+  signal.addEventListener("abort", () => stop(signal.reason), { once: true });
+  const end = (reason: unknown) => {
+    controller.abort(reason);
+    stop(reason);
+  };
+  const total = setTimeout(() => end(totalTimeout(options)), options.totalMs);
+  let idle: NodeJS.Timeout | undefined;
+  let iterator: AsyncIterator<T> | undefined;
+  try {
+    iterator = (await Promise.race([open(signal), stopped]))[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await Promise.race([iterator.next(), stopped]);
+      if (next.done) return;
+      clearTimeout(idle);
+      idle = setTimeout(() => end(idleTimeout(options)), options.idleMs);
+      onChunk(next.value);
+    }
+  } catch (error) {
+    // Ends the request (nothing to end when it failed by itself) and lets the iterator clean up.
+    controller.abort(error);
+    void iterator?.return?.().catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(total);
+    clearTimeout(idle);
+  }
+}
+
+function totalTimeout({ what, totalMs }: ReadOptions): AppError {
+  return new AppError("MODEL_TIMEOUT", `the model did not finish ${what} within ${totalMs} ms`, {
+    hint: "raise PLANDRAFT_MODEL_TIMEOUT_MS, or check the model server",
+  });
+}
+
+function idleTimeout({ what, idleMs }: ReadOptions): AppError {
+  return new AppError(
+    "MODEL_TIMEOUT",
+    `the model sent nothing for ${idleMs} ms while writing ${what}`,
+    { hint: "raise PLANDRAFT_MODEL_IDLE_TIMEOUT_MS, or check the model server" },
+  );
+}
