@@ -92,5 +92,6 @@ export function createDrafter(
   return createLlmDrafter(createChatModel(spec, config), modelName, {
     deadlines: { totalMs: config.modelTimeoutMs, idleMs: config.modelIdleTimeoutMs },
     retry: { ...DEFAULT_RETRY_DELAYS, ...delays, retries: config.modelRetries },
+    redact: createRedactor(secretsOf(config)),
   });
 }

@@ -16,6 +16,7 @@ import {
   reviseMessage,
   sectionMessage,
 } from "./messages.js";
+import type { Redact } from "../../redact.js";
 import { callForStructure, structuredTool, type StructuredTool } from "./structured-call.js";
 
 export interface LlmDrafterOptions {
@@ -23,6 +24,8 @@ export interface LlmDrafterOptions {
   deadlines: AttemptDeadlines;
   /** How a failed request is tried again. */
   retry: RetryPolicy;
+  /** Takes secrets out of the model server's error text before it goes anywhere. */
+  redact: Redact;
 }
 
 type SectionTool = StructuredTool<ReturnType<typeof unitSchema>>;

@@ -12,6 +12,7 @@ import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import type { z } from "zod";
 import { AppError, describeError, isAppError } from "../../errors.js";
 import type { CallBudget } from "../../models/call-budget.js";
+import type { Redact } from "../../redact.js";
 import { readWithin, type AttemptDeadlines } from "../../models/deadlines.js";
 import { withRetries, type ModelRetry, type RetryPolicy } from "../../models/retry-policy.js";
 import { CallFailed, NO_USAGE, addUsage, type Usage } from "../types.js";
@@ -44,6 +45,11 @@ export interface CallOptions {
   /** The deadlines of each attempt (each request). */
   deadlines: AttemptDeadlines;
   retry: RetryPolicy;
+  /**
+   * Takes secrets out of the model server's error text: some answer a bad key with the key
+   * itself, and the error goes to the CLI, the API, the events, the log and the database.
+   */
+  redact: Redact;
   /** The requests this run may still send; absent: no limit. */
   modelCalls?: CallBudget | undefined;
   /**
@@ -88,7 +94,7 @@ export async function callForStructure<S extends z.ZodType>(
           bound,
           conversation,
           config,
-          { ...options.deadlines, what: tool.name },
+          { ...options.deadlines, what: tool.name, redact: options.redact },
           onPartial && ((args) => onPartial(args, attempt)),
         );
       },
@@ -131,7 +137,7 @@ async function streamReply(
   bound: ReturnType<NonNullable<BaseChatModel["bindTools"]>>,
   messages: BaseMessage[],
   config: RunnableConfig,
-  limits: AttemptDeadlines & { what: string },
+  limits: AttemptDeadlines & { what: string; redact: Redact },
   onPartial: ((args: unknown) => void) | undefined,
 ): Promise<AIMessage> {
   const calls = new Map<number, ToolCallChunk & { args: string }>();
@@ -150,7 +156,7 @@ async function streamReply(
       { ...limits, signal: config.signal },
     );
   } catch (error) {
-    throw toModelError(error, limits.what);
+    throw toModelError(error, limits.what, limits.redact);
   } finally {
     // The whole reply is shown by whoever gets it; a late partial would only repeat less of it.
     preview?.end();
@@ -244,7 +250,7 @@ function tokensOf(reply: AIMessage): Usage {
   };
 }
 
-function toModelError(error: unknown, name: string): AppError {
+function toModelError(error: unknown, name: string, redact: Redact): AppError {
   if (error instanceof AppError) return error;
   const message = describeError(error);
   const status = (error as { status?: number }).status;
@@ -257,7 +263,7 @@ function toModelError(error: unknown, name: string): AppError {
   const prefix = status ? `the model server answered ${status}` : "the model call failed";
   return new AppError(
     "MODEL_ERROR",
-    `${prefix} for ${name}: ${message.split("\n")[0]?.slice(0, 300)}`,
+    `${prefix} for ${name}: ${redact(message.split("\n")[0] ?? "").slice(0, 300)}`,
     { cause: error },
   );
 }
