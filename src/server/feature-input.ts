@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { NewDraftRequest } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
 import { featureLink, toFeatureDoc } from "../feature/feature-doc.js";
+import { checkFileName } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
 import type { OfferedTemplates } from "../template/offered.js";
 import { parseTemplate } from "../template/parse.js";
@@ -88,10 +89,12 @@ async function fromUpload(
     throw new AppError("FEATURE_MISSING", "the upload has no file", {
       hint: "send the feature doc as a file field named feature",
     });
+  const source = file.filename || "feature.md";
+  checkFileName(source, "rename the file before uploading it");
   const bytes = await file.toBuffer();
   return {
-    feature: toFeatureDoc(bytes, file.filename || "the upload", config.maxFeatureBytes),
-    featureSource: file.filename || "feature.md",
+    feature: toFeatureDoc(bytes, source, config.maxFeatureBytes),
+    featureSource: source,
     templateSource,
   };
 }
