@@ -1,6 +1,3 @@
-import { constants } from "node:fs";
-import { access } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import type { Config } from "../config.js";
 import { createDeps, type Deps, type DepsOverrides } from "../deps.js";
 import { createDraftService, type DraftService } from "../drafting/draft-service.js";
@@ -11,6 +8,7 @@ import { readFeature } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
 import { chooseTemplate } from "../template/offered.js";
 import type { CliIo, DraftOptions } from "./main.js";
+import { checkOutputTarget } from "./output-target.js";
 import { drawResult } from "./result.js";
 
 /** Everything that can be wrong with the input is checked before the database or a model is used. */
@@ -26,7 +24,7 @@ export async function draftCommand(
   const { template, source: templateSource } = await chooseTemplate(config.templatesDir, options);
   checkNewDraft(layoutFor(template), config);
   const feature = await readFeature(featurePath, config.maxFeatureBytes, io.stdin);
-  if (options.output) await assertWritable(options.output);
+  if (options.output) await checkOutputTarget(options.output);
   return withService({ ...config, model }, overrides, (service) =>
     drawResult(io, options, (onEvent) =>
       service.start(
@@ -49,7 +47,7 @@ export async function resumeCommand(
   options: Pick<DraftOptions, "output" | "json">,
   io: CliIo,
 ): Promise<number> {
-  if (options.output) await assertWritable(options.output);
+  if (options.output) await checkOutputTarget(options.output);
   return withService(config, {}, (service) =>
     drawResult(io, options, (onEvent) => service.resume(id, { onEvent })),
   );
@@ -67,7 +65,7 @@ export async function reviseCommand(
   io: CliIo,
 ): Promise<number> {
   const change = revisionOf(options);
-  if (options.output) await assertWritable(options.output);
+  if (options.output) await checkOutputTarget(options.output);
   return withService(config, {}, (service) =>
     drawResult(io, options, (onEvent) => service.revise(id, change, { onEvent })),
   );
@@ -107,20 +105,4 @@ function withService(
   use: (service: DraftService) => Promise<number>,
 ): Promise<number> {
   return withDeps(config, overrides, (deps) => use(createDraftService(deps)));
-}
-
-export async function assertWritable(output: string): Promise<void> {
-  const folder = dirname(resolve(output));
-  try {
-    await access(folder, constants.W_OK);
-  } catch (error) {
-    throw new AppError(
-      "OUTPUT_WRITE_FAILED",
-      `cannot write ${output}: folder ${folder} does not exist or is not writable`,
-      {
-        hint: "create the folder or choose another output path",
-        cause: error,
-      },
-    );
-  }
 }

@@ -1,4 +1,5 @@
 import type { DraftEvent, DraftResult, SectionResult } from "../drafting/run-draft.js";
+import { isAppError } from "../errors.js";
 import { writeFileAtomic } from "./io.js";
 import { EXIT, type CliIo, type DraftOptions } from "./main.js";
 import { createProgress } from "./progress.js";
@@ -22,9 +23,27 @@ export async function drawResult(
   progress.done(summaryOf(result));
   if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   if (result.status !== "completed") return EXIT.failed;
-  if (options.output) await writeFileAtomic(options.output, result.markdown);
-  else if (!options.json) io.stdout.write(result.markdown);
+  if (options.output) return writePlan(io, options.output, result);
+  if (!options.json) io.stdout.write(result.markdown);
   return EXIT.ok;
+}
+
+/**
+ * The target was checked before drafting, but it can change while a draft runs. The draft is
+ * paid for and kept by then, so this is a failed run (1), not bad input (2), and the line says
+ * how to get the plan.
+ */
+async function writePlan(io: CliIo, output: string, result: ShownResult): Promise<number> {
+  try {
+    await writeFileAtomic(output, result.markdown);
+    return EXIT.ok;
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    io.stderr.write(
+      `plandraft: ${error.code}: ${error.message} (the plan is kept with draft ${result.id}: \`plandraft show ${result.id} -o FILE\` writes it)\n`,
+    );
+    return EXIT.failed;
+  }
 }
 
 function summaryOf(result: ShownResult): string {

@@ -2,9 +2,10 @@ import type { Config } from "../config.js";
 import { findDraft, removeDraft } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
 import { draftSummary } from "../store/draft-store.js";
-import { assertWritable, withDeps } from "./draft-command.js";
+import { withDeps } from "./draft-command.js";
 import { writeFileAtomic } from "./io.js";
 import { EXIT, type CliIo } from "./main.js";
+import { checkOutputTarget } from "./output-target.js";
 
 export async function listCommand(
   config: Config,
@@ -53,7 +54,7 @@ export async function showCommand(
   options: { version?: number; output?: string; json?: boolean },
   io: CliIo,
 ): Promise<number> {
-  if (options.output) await assertWritable(options.output);
+  if (options.output) await checkOutputTarget(options.output);
   return withDeps(config, {}, async (deps) => {
     const draft = await findDraft(deps, id);
     const version = await deps.drafts.version(draft.id, options.version);

@@ -1,7 +1,8 @@
 import { basename, extname } from "node:path";
 import type { FeatureDoc } from "../drafters/types.js";
 import { AppError } from "../errors.js";
-import { inlineText, stripHtmlComments } from "../render/text.js";
+import { stripHtmlComments } from "../render/text.js";
+import { oneLine } from "./names.js";
 
 export const DEFAULT_MAX_FEATURE_BYTES = 512 * 1024;
 
@@ -63,10 +64,8 @@ function featureName(text: string, source: string): string {
   const heading = [...text.matchAll(/^#\s+(.+?)\s*#*\s*$/gm)]
     .map((m) => (m[1] ?? "").replace(/[:\s]+$/, ""))
     .find((h) => h && !GENERIC_HEADING.test(h));
-  const name = inlineText(title ?? metadata ?? heading ?? fromFileName(source)).replace(
-    /[*_`]/g,
-    "",
-  );
+  // Kept as written (a `<` stays a `<`): the plan escapes it where it renders it.
+  const name = oneLine(title ?? metadata ?? heading ?? fromFileName(source)).replace(/[*_`]/g, "");
   return name.length > 120 ? `${name.slice(0, 117)}...` : name || "Feature";
 }
 
@@ -80,10 +79,17 @@ function fromFileName(source: string): string {
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : "Feature";
 }
 
-/** How a plan links to its feature doc: `./<file name>`, or `./feature.md` for stdin. */
+/**
+ * How a plan links to its feature doc: `./<file name>`, or `./feature.md` for stdin. The name is
+ * percent-encoded, parentheses too, so that it stays one relative path whatever it holds.
+ */
 export function featureLink(source: string): string {
   if (source === "-" || source === "stdin") return "./feature.md";
-  return `./${basename(source)}`;
+  const encoded = encodeURIComponent(basename(source)).replace(
+    /[()]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `./${encoded}`;
 }
 
 function formatBytes(bytes: number): string {

@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
 import type { FeatureDoc } from "../drafters/types.js";
 import { AppError } from "../errors.js";
 import { toFeatureDoc } from "./feature-doc.js";
+import { fileNameProblem } from "./names.js";
 
 /** Reads a feature doc from a file, or from stdin when the path is "-". */
 export async function readFeature(
@@ -9,8 +11,25 @@ export async function readFeature(
   maxBytes: number,
   stdin: NodeJS.ReadableStream = process.stdin,
 ): Promise<FeatureDoc> {
+  if (path !== "-") checkFileName(basename(path));
   const bytes = path === "-" ? await readStream(stdin, maxBytes) : await readFileBytes(path);
   return toFeatureDoc(bytes, path === "-" ? "stdin" : path, maxBytes);
+}
+
+/** The plan links to the doc by its file name, so the name is checked like the API's `source`. */
+export function checkFileName(
+  name: string,
+  hint = "rename the file, or pipe it in: plandraft draft - < FILE",
+): void {
+  const problem = fileNameProblem(name);
+  if (problem) {
+    // JSON quoting shows a control character as an escape, never raw on a terminal.
+    throw new AppError(
+      "FEATURE_NAME_INVALID",
+      `the feature doc's file name ${JSON.stringify(name)} ${problem}`,
+      { hint },
+    );
+  }
 }
 
 async function readFileBytes(path: string): Promise<Uint8Array> {

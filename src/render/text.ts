@@ -1,6 +1,9 @@
+import { withSafeLinks } from "./safe-links.js";
+
 /**
  * Text from a model or a feature doc is untrusted: these helpers make sure it lands in the plan
- * as text, never as structure (no heading, fence, table or raw HTML of its own).
+ * as text, never as structure (no heading, fence, table or raw HTML of its own), and that its
+ * links go nowhere a renderer would run code (`withSafeLinks`).
  */
 
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
@@ -11,22 +14,42 @@ export function stripHtmlComments(text: string): string {
   return text.replace(HTML_COMMENT, "");
 }
 
-/** Code spans (`...`) are shown as written: markdown never reads HTML inside them. */
-const CODE_SPAN = /(`+)[^`]*?\1/g;
-
 /** One line of inline markdown: newlines folded, raw HTML outside code spans neutralised. */
 export function inlineText(text: string): string {
-  return escapeOutsideCode(stripHtmlComments(text).replace(/\s+/g, " ").trim());
+  return withSafeLinks(escapeOutsideCode(stripHtmlComments(text).replace(/\s+/g, " ").trim()));
 }
 
+/**
+ * Code spans are shown as written (markdown never reads HTML inside them); everywhere else a `<`
+ * that would open a tag is escaped. Spans are found as CommonMark finds them: a backslash escapes
+ * the character after it (so an escaped backtick opens nothing), and a run of backticks opens a
+ * span only where a run of the same length closes it.
+ */
 function escapeOutsideCode(line: string): string {
   let result = "";
-  let last = 0;
-  for (const match of line.matchAll(CODE_SPAN)) {
-    result += line.slice(last, match.index).replace(TAG_OPEN, "&lt;") + match[0];
-    last = match.index + match[0].length;
+  let plain = 0;
+  const special = /\\[\s\S]|`+/g;
+  for (let match = special.exec(line); match; match = special.exec(line)) {
+    const run = match[0];
+    if (run[0] === "\\") continue;
+    const end = closingRun(line, special.lastIndex, run.length);
+    if (end === undefined) continue;
+    result +=
+      line.slice(plain, match.index).replace(TAG_OPEN, "&lt;") + line.slice(match.index, end);
+    plain = end;
+    special.lastIndex = end;
   }
-  return result + line.slice(last).replace(TAG_OPEN, "&lt;");
+  return result + line.slice(plain).replace(TAG_OPEN, "&lt;");
+}
+
+/** Where the first run of exactly `length` backticks from `from` ends, if there is one. */
+function closingRun(line: string, from: number, length: number): number | undefined {
+  const runs = /`+/g;
+  runs.lastIndex = from;
+  for (let match = runs.exec(line); match; match = runs.exec(line)) {
+    if (match[0].length === length) return match.index + length;
+  }
+  return undefined;
 }
 
 /** A table cell: inline text with pipes escaped. */
@@ -50,7 +73,7 @@ export function blockText(text: string): string {
         .join("\n"),
     )
     .filter(Boolean);
-  return paragraphs.join("\n\n");
+  return withSafeLinks(paragraphs.join("\n\n"));
 }
 
 function escapeLineStart(line: string): string {

@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { NewDraftRequest } from "../drafting/draft-service.js";
 import { AppError, isAppError } from "../errors.js";
 import { featureLink, toFeatureDoc } from "../feature/feature-doc.js";
+import { checkFileName } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
 import type { OfferedTemplates } from "../template/offered.js";
 import { parseTemplate } from "../template/parse.js";
@@ -84,9 +85,11 @@ async function fromUpload(
   templateSource: string,
 ): Promise<NewDraftRequest> {
   const { file, bytes } = await readUpload(request);
+  const source = file.filename || "feature.md";
+  checkFileName(source, "rename the file before uploading it");
   return {
-    feature: toFeatureDoc(bytes, file.filename || "the upload", config.maxFeatureBytes),
-    featureSource: file.filename || "feature.md",
+    feature: toFeatureDoc(bytes, source, config.maxFeatureBytes),
+    featureSource: source,
     templateSource,
   };
 }

@@ -1,4 +1,17 @@
 import { z } from "zod";
+import {
+  fileNameProblem,
+  MAX_FILE_NAME_LENGTH,
+  MAX_TITLE_LENGTH,
+  titleProblem,
+} from "../feature/names.js";
+
+/** A zod check that reports what `problemOf` finds, in its words. */
+const refuseIf =
+  (problemOf: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+    const problem = problemOf(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  };
 
 /** Every error the API answers with. */
 export const ErrorBody = z.object({
@@ -8,7 +21,13 @@ export const ErrorBody = z.object({
 
 export const CreateDraftBody = z.object({
   feature: z.string().describe("the feature doc, as markdown"),
-  title: z.string().min(1).max(200).optional().describe("the plan's title; default: from the doc"),
+  title: z
+    .string()
+    .superRefine(refuseIf(titleProblem))
+    .optional()
+    .describe(
+      `the draft's title, kept as given (${MAX_TITLE_LENGTH} characters at most, no control characters); default: from the doc`,
+    ),
   template: z.string().optional().describe("a plan template (markdown); default: the bundled one"),
   templateId: z
     .string()
@@ -16,9 +35,12 @@ export const CreateDraftBody = z.object({
     .describe("the id of a template the server offers (GET /v1/config); not with template"),
   source: z
     .string()
-    .regex(/^[^/\\]{1,200}$/, "a file name, without folders")
+    .regex(/^[^/\\]*$/, "a file name, without folders")
+    .superRefine(refuseIf(fileNameProblem))
     .optional()
-    .describe("the doc's file name, which the plan links to; default: feature.md"),
+    .describe(
+      `the doc's file name, which the plan links to, kept as given (${MAX_FILE_NAME_LENGTH} characters at most, no control characters); default: feature.md`,
+    ),
   model: z
     .string()
     .optional()

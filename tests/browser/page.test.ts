@@ -374,6 +374,30 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(errors.filter((e) => !expected.test(e))).toEqual([]);
     });
 
+    it("shows a title taken from the doc as written: a `<` is a `<`, never `&lt;`", async () => {
+      // (No `_` or `*` in it: a title taken from a heading drops markdown's emphasis marks.)
+      const title = `Tom <b>&</b> Jerry's <script>window.pwned = "title"</script> watchlist`;
+      const feature = FEATURE.replace("# Supplier Risk Watchlist", `# ${title}`);
+      const posted = await fetch(`${base}/v1/drafts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ feature, model: "none" }),
+      });
+      const { id } = (await posted.json()) as { id: string };
+      const { page, errors } = await openPage();
+      await page.goto(`${base}/drafts/${id}`);
+      const headingIs = (text: string) =>
+        [...document.querySelectorAll("h1")].some((h) => h.textContent === text);
+      await page.waitForFunction(headingIs, title, { timeout: 10_000 });
+      expect(await page.title()).toBe(`${title} · plandraft`);
+      await page.goto(`${base}/drafts`);
+      const link = page.locator(`a[href="/drafts/${id}"]`);
+      await link.waitFor();
+      expect(await link.textContent()).toBe(title);
+      expect(await page.evaluate(() => (window as { pwned?: string }).pwned)).toBeUndefined();
+      expect(errors).toEqual([]);
+    });
+
     it("drafts with the model and the template chosen among those the server offers", async () => {
       const { page, errors } = await openPage();
       await page.waitForSelector("#model");

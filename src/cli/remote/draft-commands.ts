@@ -3,7 +3,8 @@ import type { Config } from "../../config.js";
 import { AppError } from "../../errors.js";
 import { readFeature } from "../../feature/read-feature.js";
 import { DraftAccepted } from "../../server/schemas.js";
-import { assertWritable, revisionOf } from "../draft-command.js";
+import { revisionOf } from "../draft-command.js";
+import { checkOutputTarget } from "../output-target.js";
 import { loadTemplate } from "../../template/load.js";
 import type { CliIo, DraftOptions } from "../main.js";
 import { drawResult } from "../result.js";
@@ -34,7 +35,7 @@ export async function remoteDraft(
 ): Promise<number> {
   const template = options.template ? (await loadTemplate(options.template)).source : undefined;
   const feature = await readFeature(featurePath, config.maxFeatureBytes, io.stdin);
-  if (options.output) await assertWritable(options.output);
+  if (options.output) await checkOutputTarget(options.output);
   return drawResult(io, options, async (onEvent) => {
     const reader = createRunReader(onEvent);
     const response = await client.send("POST", "/v1/drafts", {
@@ -74,7 +75,7 @@ export async function remoteRevise(
   io: CliIo,
 ): Promise<number> {
   const change = revisionOf(options);
-  if (options.output) await assertWritable(options.output);
+  if (options.output) await checkOutputTarget(options.output);
   const draft = await findRemoteDraft(client, id);
   const finished = ["completed", "failed", "cancelled"].includes(draft.status);
   const after = finished ? await lastEventId(client, draft.id) : undefined;
@@ -108,7 +109,7 @@ export async function remoteResume(
   options: Output,
   io: CliIo,
 ): Promise<number> {
-  if (options.output) await assertWritable(options.output);
+  if (options.output) await checkOutputTarget(options.output);
   const draft = await findRemoteDraft(client, id);
   if (draft.status === "interrupted") {
     throw new AppError(

@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import { AppError, isAppError } from "../../errors.js";
 import { DraftList, DraftSummary as DraftSummaryBody } from "../../server/schemas.js";
-import { assertWritable } from "../draft-command.js";
 import type { CliIo } from "../main.js";
+import { checkOutputTarget } from "../output-target.js";
 import { writeDraftList, writeRemoved, writeShown, type DraftSummary } from "../store-commands.js";
 import { parseAnswer, type ApiClient } from "./client.js";
 
@@ -33,7 +33,7 @@ export async function remoteShow(
   options: { version?: number; output?: string; json?: boolean },
   io: CliIo,
 ): Promise<number> {
-  if (options.output) await assertWritable(options.output);
+  if (options.output) await checkOutputTarget(options.output);
   const draft = await findRemoteDraft(client, id);
   const query = options.version !== undefined ? `?version=${options.version}` : "";
   let version: { version: number; markdown: string } | undefined;
