@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCli, type CliRun } from "../support/cli.js";
 import { spawnCli } from "../support/cli-process.js";
 import { fixturePath } from "../support/drafting.js";
-import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import { startScriptedLlm, type ScriptedLlm, scriptedModelEnv } from "../support/scripted-llm.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
@@ -121,9 +121,7 @@ describe("draft, revise and show -o: the target is checked before any model call
 
   const env = () => ({
     ...store.env,
-    PLANDRAFT_MODEL: "openai:scripted",
-    OPENAI_BASE_URL: llm.baseURL,
-    OPENAI_API_KEY: "test",
+    ...scriptedModelEnv(llm),
   });
   const drafts = async () =>
     (JSON.parse((await runCli(["list", "--json"], { env: env() })).stdout) as unknown[]).length;

@@ -10,7 +10,7 @@ import { buildServer } from "../../src/server/app.js";
 import { runCli, type CliRun } from "../support/cli.js";
 import { spawnCli, waitFor } from "../support/cli-process.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
-import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import { startScriptedLlm, type ScriptedLlm, scriptedModelEnv } from "../support/scripted-llm.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 
@@ -286,9 +286,7 @@ describe("following a draft on a server across a restart", () => {
   const config = () =>
     loadConfig({
       ...store.env,
-      PLANDRAFT_MODEL: "openai:scripted",
-      OPENAI_BASE_URL: llm.baseURL,
-      OPENAI_API_KEY: "test",
+      ...scriptedModelEnv(llm),
     });
 
   /** A server that, like `plandraft serve`, resumes the drafts it was running when it stopped. */

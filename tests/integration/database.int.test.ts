@@ -16,7 +16,7 @@ import {
   pgClusterUnavailableReason,
   type PgCluster,
 } from "../support/pg-cluster.js";
-import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import { startScriptedLlm, type ScriptedLlm, scriptedModelEnv } from "../support/scripted-llm.js";
 import { createTestStore, testDatabaseUrl, type TestStore } from "../support/store.js";
 
 const FEATURE = fixturePath("watchlist-feature.md");
@@ -51,9 +51,7 @@ const SECOND_WAVE = ["testing", "phases", "summary", "successCriteria"];
 
 function scriptedEnv(llm: ScriptedLlm): Record<string, string> {
   return {
-    PLANDRAFT_MODEL: "openai:scripted",
-    OPENAI_BASE_URL: llm.baseURL,
-    OPENAI_API_KEY: "test",
+    ...scriptedModelEnv(llm),
     PLANDRAFT_LEASE_MS: String(LEASE_MS),
   };
 }

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { fixturePath } from "../support/drafting.js";
 import { draftAgainst, faultOn } from "../support/faults.js";
-import { startScriptedLlm, type ScriptedLlm, type ScriptedReply } from "../support/scripted-llm.js";
+import {
+  startScriptedLlm,
+  type ScriptedLlm,
+  type ScriptedReply,
+  scriptedModelEnv,
+} from "../support/scripted-llm.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
@@ -35,9 +40,7 @@ describe("refused before any model call, nothing saved", () => {
     store = createTestStore();
     env = {
       ...store.env,
-      PLANDRAFT_MODEL: "openai:scripted",
-      OPENAI_BASE_URL: llm.baseURL,
-      OPENAI_API_KEY: "test",
+      ...scriptedModelEnv(llm),
     };
   });
   afterAll(async () => {

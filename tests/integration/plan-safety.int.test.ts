@@ -6,7 +6,7 @@ import { runCli } from "../support/cli.js";
 import { fixturePath } from "../support/drafting.js";
 import { followedScheme, rawHtmlIn, renderedHtml, targetsIn } from "../support/rendered-links.js";
 import type { ScriptedLlmOptions } from "../support/scripted-llm.js";
-import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import { startScriptedLlm, type ScriptedLlm, scriptedModelEnv } from "../support/scripted-llm.js";
 import { readEvents } from "../support/sse.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
@@ -67,9 +67,7 @@ describe("through the CLI", () => {
   });
   const env = () => ({
     ...store.env,
-    PLANDRAFT_MODEL: "openai:scripted",
-    OPENAI_BASE_URL: llm.baseURL,
-    OPENAI_API_KEY: "test",
+    ...scriptedModelEnv(llm),
   });
 
   it("drafts a plan safe in any renderer, and keeps the title and file name as given", async () => {

@@ -4,7 +4,7 @@ import { checkPlan } from "../../src/check/index.js";
 import { runCli } from "../support/cli.js";
 import { spawnCli, waitFor } from "../support/cli-process.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
-import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import { startScriptedLlm, type ScriptedLlm, scriptedModelEnv } from "../support/scripted-llm.js";
 import { createTestStore, testDatabaseUrl, type TestStore } from "../support/store.js";
 
 const FEATURE = fixturePath("watchlist-feature.md");
@@ -20,9 +20,7 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
     store = createTestStore(kind);
     env = {
       ...store.env,
-      PLANDRAFT_MODEL: "openai:scripted",
-      OPENAI_BASE_URL: llm.baseURL,
-      OPENAI_API_KEY: "test",
+      ...scriptedModelEnv(llm),
       PLANDRAFT_LEASE_MS: "1000",
     };
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPlan } from "../../src/check/index.js";
 import { runCli } from "../support/cli.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
-import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import { startScriptedLlm, type ScriptedLlm, scriptedModelEnv } from "../support/scripted-llm.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 
 const FEATURE = fixturePath("watchlist-feature.md");
@@ -22,9 +22,7 @@ describe("plandraft revise", () => {
     store = createTestStore();
     env = {
       ...store.env,
-      PLANDRAFT_MODEL: "openai:scripted",
-      OPENAI_BASE_URL: llm.baseURL,
-      OPENAI_API_KEY: "test",
+      ...scriptedModelEnv(llm),
     };
   });
   afterAll(async () => {

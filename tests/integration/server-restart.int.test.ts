@@ -5,7 +5,7 @@ import { startServer, type RunningServer } from "../../src/server/main.js";
 import { buildLayout } from "../../src/template/layout.js";
 import { slugify } from "../../src/template/text.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
-import { startScriptedLlm } from "../support/scripted-llm.js";
+import { startScriptedLlm, scriptedModelEnv } from "../support/scripted-llm.js";
 import { idsIncrease, sectionTexts, watchEvents } from "../support/sse.js";
 import { createTestStore } from "../support/store.js";
 
@@ -27,9 +27,7 @@ describe("a server stopped with SIGTERM in the middle of a draft", () => {
     const llm = await startScriptedLlm({ latencyMs: 250, chunkDelayMs: 2 });
     const env = {
       ...store.env,
-      PLANDRAFT_MODEL: "openai:scripted",
-      OPENAI_BASE_URL: llm.baseURL,
-      OPENAI_API_KEY: "test",
+      ...scriptedModelEnv(llm),
       PLANDRAFT_SERVER_ID: "restart-test",
       PLANDRAFT_PORT: "0",
     };

@@ -7,7 +7,7 @@ import { createDeps, type Deps } from "../../src/deps.js";
 import { buildApp } from "../../src/server/app.js";
 import { spawnCli, waitFor } from "../support/cli-process.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
-import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
+import { startScriptedLlm, type ScriptedLlm, scriptedModelEnv } from "../support/scripted-llm.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 
 const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
@@ -220,9 +220,7 @@ describe("plandraft serve", () => {
     const env = {
       ...store.env,
       PLANDRAFT_SERVER_ID: "test-server",
-      PLANDRAFT_MODEL: "openai:scripted",
-      OPENAI_BASE_URL: llm.baseURL,
-      OPENAI_API_KEY: "test",
+      ...scriptedModelEnv(llm),
       PLANDRAFT_LEASE_MS: "1000",
     };
     const listening = (server: ReturnType<typeof spawnCli>) =>

@@ -403,3 +403,12 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
 
   return { baseURL: `http://127.0.0.1:${port}/v1`, requests, close };
 }
+
+/** The environment that makes plandraft draft with this scripted model, as `openai:scripted`. */
+export function scriptedModelEnv(llm: ScriptedLlm): Record<string, string> {
+  return {
+    PLANDRAFT_MODEL: "openai:scripted",
+    OPENAI_BASE_URL: llm.baseURL,
+    OPENAI_API_KEY: "test",
+  };
+}

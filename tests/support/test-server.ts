@@ -4,7 +4,12 @@ import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config.js";
 import { createDeps, type Deps } from "../../src/deps.js";
 import { buildServer } from "../../src/server/app.js";
-import { startScriptedLlm, type ScriptedLlm, type ScriptedLlmOptions } from "./scripted-llm.js";
+import {
+  scriptedModelEnv,
+  startScriptedLlm,
+  type ScriptedLlm,
+  type ScriptedLlmOptions,
+} from "./scripted-llm.js";
 import { createTestStore } from "./store.js";
 
 export interface TestServer {
@@ -30,9 +35,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const store = createTestStore();
   const llm = model ? await startScriptedLlm(model) : undefined;
-  const modelEnv = llm
-    ? { PLANDRAFT_MODEL: "openai:scripted", OPENAI_BASE_URL: llm.baseURL, OPENAI_API_KEY: "test" }
-    : {};
+  const modelEnv = llm ? scriptedModelEnv(llm) : {};
   const deps = await createDeps(loadConfig({ ...store.env, ...modelEnv, ...env }));
   const logs: string[] = [];
   const stream = new Writable({
