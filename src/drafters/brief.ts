@@ -28,6 +28,10 @@ export const Brief = z.object({
       z.object({
         question: z.string(),
         assumption: z.string().describe("the assumption the plan makes until it is answered"),
+        sections: z
+          .array(z.string())
+          .describe("titles of the plan's sections whose content depends on the answer"),
+        blocking: z.boolean().describe("whether implementation cannot start until it is answered"),
       }),
     )
     .describe("what the doc leaves open"),

@@ -15,6 +15,7 @@ export function ruleBrief(facts: DocFacts, layout: DraftLayout): Brief {
     repos: evidence.map((e) => ({ repo: e.repo, touched: e.touched, why: e.why })),
     integrations: facts.integrations,
     non_functional: facts.nonFunctional,
-    open_questions: facts.questions,
+    // Rules cannot tell which sections hang on a question, nor whether it blocks: none claimed.
+    open_questions: facts.questions.map((q) => ({ ...q, sections: [], blocking: false })),
   };
 }

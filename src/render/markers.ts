@@ -1,0 +1,12 @@
+/**
+ * The two ways a plan says a line is open. `TODO` is a gap for a person to fill (the rule
+ * drafter's); `[NEEDS CLARIFICATION: question]` is a decision the doc leaves open, the marker
+ * spec-kit users know. `check --strict` counts both, and `eval` reports both.
+ */
+export const CLARIFICATION_MARKER = /\[NEEDS CLARIFICATION:\s*([^\]\n]+?)\s*\]/g;
+export const TODO_MARKER = /\bTODO\b/g;
+
+/** `[NEEDS CLARIFICATION: question]`, with the question on one line and no closing bracket in it. */
+export function needsClarification(question: string): string {
+  return `[NEEDS CLARIFICATION: ${question.replace(/\s+/g, " ").replace(/[[\]]/g, "").trim()}]`;
+}
