@@ -31,6 +31,11 @@ export const DraftState = Annotation.Root({
   revision: Annotation<Revision | undefined>,
   /** For each unit, the number of the revision that last re-drafted it. */
   revised: Annotation<Record<string, number>>({ reducer: mergeRecords, default: () => ({}) }),
+  /**
+   * For each unit a revision re-drafted, its markdown just before: what a cascade's dependents
+   * are shown changed. Read only for the units of the current revision.
+   */
+  replaced: Annotation<Record<string, string>>({ reducer: mergeRecords, default: () => ({}) }),
   /** What the last check found and nobody repaired. */
   findings: Annotation<DraftFinding[]>,
   markdown: Annotation<string>,

@@ -166,3 +166,9 @@ export function sectionTitles(layout: DraftLayout): string[] {
   ]);
   return [...new Set(titles)];
 }
+
+/** A unit's title as a reader finds it: a repository's sub-section under its section's title. */
+export function unitTitle(layout: DraftLayout, unit: WorkUnit): string {
+  const parent = layout.nodes.find((n) => n.name === unit.node);
+  return unit.repo ? `${parent?.section.title ?? ""} › ${unit.section.title}` : unit.section.title;
+}

@@ -127,7 +127,7 @@ function sectionMessages(request: SectionRequest) {
   ];
   if (request.revision && request.previous) {
     messages.push(
-      reviseMessage(request.revision.feedback, renderUnit(request.unit.section, request.previous)),
+      reviseMessage(request.revision, renderUnit(request.unit.section, request.previous)),
     );
   }
   if (request.findings.length > 0 && request.previous) {

@@ -4,7 +4,7 @@ import type { DraftLayout } from "../../template/layout.js";
 import type { Section, Template } from "../../template/types.js";
 import { splitLines } from "../../template/text.js";
 import type { Brief } from "../brief.js";
-import type { FeatureDoc, SectionRequest } from "../types.js";
+import type { FeatureDoc, RevisionRequest, SectionChange, SectionRequest } from "../types.js";
 
 /**
  * The shared prefix (system text with the template, then the feature doc) is byte-identical for
@@ -59,14 +59,36 @@ export function repairMessage(findings: string[], previous: string): BaseMessage
   );
 }
 
-/** A revision: the reviewer's feedback for the named section, or "catch up" for a dependent. */
-export function reviseMessage(feedback: string | undefined, previous: string): BaseMessage {
+/**
+ * A revision: the reviewer's feedback for the named section; for a dependent, the same feedback
+ * and what changed in the revised sections it builds on.
+ */
+export function reviseMessage(revision: RevisionRequest, previous: string): BaseMessage {
   const current = quoteData(previous, "current_section");
-  if (feedback === undefined)
-    return new HumanMessage(fillPrompt("revise-dependent", { previous: current }));
+  const feedback = quoteData(revision.feedback, "reviewer_feedback");
+  if (revision.changes === undefined)
+    return new HumanMessage(fillPrompt("revise", { feedback, previous: current }));
   return new HumanMessage(
-    fillPrompt("revise", { feedback: quoteData(feedback, "reviewer_feedback"), previous: current }),
+    fillPrompt("revise-dependent", {
+      section: revision.section,
+      feedback,
+      changes: quoteData(changesText(revision.changes), "changes"),
+      previous: current,
+    }),
   );
+}
+
+/** Each revised section's lines that went ("- ") and came ("+ "), as a diff reads. */
+function changesText(changes: SectionChange[]): string {
+  if (changes.length === 0) return "(no section this one builds on changed)";
+  return changes
+    .map((change) => {
+      const lines = [...change.removed.map((l) => `- ${l}`), ...change.added.map((l) => `+ ${l}`)];
+      return [`In "${change.title}":`, ...(lines.length > 0 ? lines : ["(no line changed)"])].join(
+        "\n",
+      );
+    })
+    .join("\n\n");
 }
 
 export function outputInvalidMessage(problems: string): BaseMessage {

@@ -44,11 +44,13 @@ export function draftSection(request: SectionRequest): SectionDraft {
 }
 
 /**
- * Rules cannot act on a reviewer's feedback, so the re-drafted section carries it as a TODO in
- * its first prose or text field, where the next reader (or an LLM run) will see it.
+ * Rules cannot act on a reviewer's feedback, so the section it names carries it as a TODO in
+ * its first prose or text field, where the next reader (or an LLM run) will see it. A dependent
+ * re-drafted by a cascade is drafted as before: it carries no copy of the note.
  */
 function withFeedback(draft: SectionDraft, request: SectionRequest): SectionDraft {
-  const feedback = request.revision?.feedback?.trim();
+  const revision = request.revision;
+  const feedback = revision && !revision.changes ? revision.feedback.trim() : "";
   if (draft.status !== "drafted" || !feedback) return draft;
   const note = `TODO (reviewer feedback, not applied by the rule-based drafter): ${feedback}`;
   const content = structuredClone(draft.content);
