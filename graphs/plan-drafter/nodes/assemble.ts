@@ -1,10 +1,14 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { openQuestions } from "../../../src/drafters/brief.js";
 import { AppError } from "../../../src/errors.js";
 import { renderPlan } from "../../../src/render/plan.js";
 import { report, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
 
-/** No LLM: the plan's markdown, every section rendered by code in template order. */
+/**
+ * No LLM: the plan's markdown, every section rendered by code in template order, then the
+ * appendix of open questions and assumptions.
+ */
 export function assembleNode(ctx: GraphContext) {
   return (state: DraftStateType, config: LangGraphRunnableConfig): DraftUpdate => {
     report(config, { type: "step", step: "assemble", state: "started" });
@@ -24,5 +28,9 @@ export function planOf(ctx: GraphContext, state: DraftStateType): string {
     },
     drafts: state.drafts,
     notice: ctx.drafter.notice,
+    appendix: {
+      questions: state.brief ? openQuestions(state.brief) : [],
+      ignoredLines: state.facts?.addressedToAi.map((c) => c.line) ?? [],
+    },
   });
 }
