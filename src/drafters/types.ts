@@ -4,6 +4,7 @@ import type { CallBudget } from "../models/call-budget.js";
 import type { ModelRetry } from "../models/retry-policy.js";
 import type { SectionDraft } from "../render/types.js";
 import type { DraftLayout, SectionNode, WorkUnit } from "../template/layout.js";
+import type { FeatureFacts } from "../feature/facts.js";
 import type { Brief } from "./brief.js";
 
 /** A feature doc that passed the input checks. */
@@ -67,6 +68,10 @@ export interface CallWatch {
 export interface BriefRequest extends CallWatch {
   feature: FeatureDoc;
   layout: DraftLayout;
+  /** What the doc states explicitly; the brief may not contradict it. Absent in older drafts. */
+  facts?: FeatureFacts | undefined;
+  /** Set on the one repair turn: the earlier brief and where it contradicted the facts. */
+  repair?: { previous: Brief; contradictions: string[] } | undefined;
 }
 
 export interface SectionRequest extends CallWatch {

@@ -11,6 +11,7 @@ import type { Drafter, SectionRequest } from "../types.js";
 import {
   analyzeMessage,
   briefMessage,
+  briefRepairMessage,
   prefixMessages,
   repairMessage,
   reviseMessage,
@@ -45,8 +46,9 @@ export function createLlmDrafter(
   return {
     model: modelName,
     notice: undefined,
-    async brief({ feature, layout, modelCalls, onRetry }, config) {
-      const messages = [...prefixMessages(layout, feature), analyzeMessage(layout)];
+    async brief({ feature, layout, facts, repair, modelCalls, onRetry }, config) {
+      const messages = [...prefixMessages(layout, feature), analyzeMessage(layout, facts)];
+      if (repair) messages.push(briefRepairMessage(repair.previous, repair.contradictions));
       const { value, usage } = await callForStructure(
         model,
         messages,

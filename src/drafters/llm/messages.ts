@@ -1,7 +1,9 @@
 import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { fillPrompt } from "../../prompts/load-prompt.js";
-import type { DraftLayout } from "../../template/layout.js";
+import type { FeatureFacts } from "../../feature/facts.js";
+import { templateRepos, type DraftLayout } from "../../template/layout.js";
 import type { Section, Template } from "../../template/types.js";
+import { factsText } from "./facts-text.js";
 import { splitLines } from "../../template/text.js";
 import type { Brief } from "../brief.js";
 import type { FeatureDoc, RevisionRequest, SectionChange, SectionRequest } from "../types.js";
@@ -29,12 +31,23 @@ export function briefMessage(brief: Brief): BaseMessage {
   );
 }
 
-export function analyzeMessage(layout: DraftLayout): BaseMessage {
-  const repos = layout.units.flatMap((u) => (u.repo ? [u.repo] : []));
+export function analyzeMessage(layout: DraftLayout, facts: FeatureFacts | undefined): BaseMessage {
+  const repos = templateRepos(layout);
   return new HumanMessage(
     fillPrompt("analyze", {
       repos:
         repos.length > 0 ? repos.join(", ") : "(the template names none; return an empty list)",
+      facts: quoteData(facts ? factsText(facts) : "(not read for this draft)", "doc_facts"),
+    }),
+  );
+}
+
+/** The repair turn of the analysis: where the earlier brief contradicted the doc's facts. */
+export function briefRepairMessage(previous: Brief, contradictions: string[]): BaseMessage {
+  return new HumanMessage(
+    fillPrompt("brief-repair", {
+      contradictions: quoteData(contradictions.map((c) => `- ${c}`).join("\n"), "contradictions"),
+      previous: quoteData(JSON.stringify(previous, null, 2), "earlier_brief"),
     }),
   );
 }
