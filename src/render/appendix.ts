@@ -124,7 +124,7 @@ export function renderAppendix(parts: AppendixParts, clarifications: Clarificati
 }
 
 function questionLines(n: number, q: OpenQuestion, markedIn: string[]): string[] {
-  const sections = [...q.sections, ...markedIn.filter((s) => !q.sections.includes(s))];
+  const sections = [...new Set([...q.sections, ...markedIn])];
   return [
     `${n}. ${itemText(q.question)}`,
     `   - Assumption meanwhile: ${inlineText(q.assumption) || "none"}`,
