@@ -1,5 +1,5 @@
-import { closesFence, parseFence, parseHeading, splitLines } from "../../template/text.js";
-import { plainText } from "./text.js";
+import { closesFence, parseFence, parseHeading, splitLines } from "../template/text.js";
+import { plainText } from "./plain-text.js";
 
 /** One block of a feature doc, in document order. Text is already plain (see `plainText`). */
 export type DocBlock =
