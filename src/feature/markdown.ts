@@ -1,17 +1,33 @@
 import { closesFence, parseFence, parseHeading, splitLines } from "../template/text.js";
 import { plainText } from "./plain-text.js";
 
-/** One block of a feature doc, in document order. Text is already plain (see `plainText`). */
+/** One line of the doc as written (inline markdown kept, list and quote markers gone), and where. */
+export interface SourceLine {
+  /** 1-based, counted in the whole doc (front matter included). */
+  line: number;
+  text: string;
+}
+
+/**
+ * One block of a feature doc, in document order. `text` is already plain (see `plainText`);
+ * `source` keeps the doc's own lines, for whoever must cite them.
+ */
 export type DocBlock =
-  | { kind: "paragraph"; text: string; quote: boolean }
-  | { kind: "item"; text: string; depth: number; ordered: boolean }
-  | { kind: "table"; header: string[]; rows: string[][] }
-  | { kind: "code"; info: string; lines: string[] };
+  | { kind: "paragraph"; text: string; quote: boolean; source: SourceLine[] }
+  | { kind: "item"; text: string; depth: number; ordered: boolean; source: SourceLine[] }
+  /** A checklist item (`- [ ] ...`): a status, not a statement, except where a heading says what it checks. */
+  | { kind: "task"; text: string; depth: number; done: boolean; source: SourceLine[] }
+  /** `source` holds the header row, then one line per row, in the order of `rows`. */
+  | { kind: "table"; header: string[]; rows: string[][]; source: SourceLine[] }
+  /** `line` is the first line inside the fence. */
+  | { kind: "code"; info: string; lines: string[]; line: number };
 
 /** The text under one heading (not its sub-headings). The part before any heading has level 0. */
 export interface DocSection {
   title: string;
   level: number;
+  /** The heading's 1-based line; undefined for the part before any heading. */
+  line: number | undefined;
   /** Titles of the enclosing headings and this one, outermost first. */
   path: string[];
   blocks: DocBlock[];
@@ -19,15 +35,17 @@ export interface DocSection {
 
 const LIST_ITEM = /^(\s*)([-*+]|\d+[.)])\s+(.*)$/;
 const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
-/** A table-of-contents entry or a checklist box: navigation and status, not content. */
-const SKIPPED_ITEM = /^(\[[^\]]*\]\(#[^)]*\)\s*$|\[[ xX]\]\s)/;
+/** A table-of-contents entry: navigation, not content. */
+const TOC_ITEM = /^\[[^\]]*\]\(#[^)]*\)\s*$/;
+const TASK_BOX = /^\[([ xX])\]\s+/;
 
 /** Reads a feature doc into sections of blocks; code fences are kept apart from prose. */
 export function parseDoc(text: string): DocSection[] {
-  const lines = splitLines(stripFrontMatter(text));
+  const body = stripFrontMatter(text);
+  const lines = splitLines(body);
   const titleLine = soleTitle(lines);
-  const sections: DocSection[] = [{ title: "", level: 0, path: [], blocks: [] }];
-  const reader = new BlockReader(sections[0]!);
+  const sections: DocSection[] = [{ title: "", level: 0, line: undefined, path: [], blocks: [] }];
+  const reader = new BlockReader(sections[0]!, frontMatterLines(text, body));
   let index = 0;
   while (index < lines.length) {
     const line = lines[index] ?? "";
@@ -41,13 +59,14 @@ export function parseDoc(text: string): DocSection[] {
       reader.flush();
       const level = index === titleLine ? 0 : heading.level;
       const section = newSection(sections, level, plainText(heading.title));
+      section.line = reader.lineOf(index);
       sections.push(section);
       reader.section = section;
     } else if (line.trim().startsWith("|") && TABLE_SEPARATOR.test(lines[index + 1] ?? "")) {
       index = reader.table(lines, index);
       continue;
     } else {
-      reader.line(line);
+      reader.line(line, index);
     }
     index += 1;
   }
@@ -58,6 +77,19 @@ export function parseDoc(text: string): DocSection[] {
 function stripFrontMatter(text: string): string {
   const match = /^---\n[\s\S]*?\n---[ \t]*(\n|$)/.exec(text);
   return match && /^---\n[\w -]+:/.test(match[0]) ? text.slice(match[0].length) : text;
+}
+
+/** How many lines the front matter took: `body` is what is left of `text` without it. */
+export function frontMatterLines(text: string, body = stripFrontMatter(text)): number {
+  return splitLines(text.slice(0, text.length - body.length)).length - 1;
+}
+
+/** The cells of a table row as written: outer pipes gone, escaped pipes kept inside a cell. */
+export function tableCells(row: string): string[] {
+  return row
+    .trim()
+    .replace(/^\||\|$/g, "")
+    .split(/(?<!\\)\|/);
 }
 
 /** A doc with one H1 uses it as its title: it names the doc, it is not a part of it. */
@@ -77,40 +109,57 @@ function soleTitle(lines: string[]): number | undefined {
 
 function newSection(sections: DocSection[], level: number, title: string): DocSection {
   const clean = title.replace(/[:：]\s*$/, "");
-  if (level === 0) return { title: clean, level, path: [], blocks: [] };
+  if (level === 0) return { title: clean, level, line: undefined, path: [], blocks: [] };
   const parent = [...sections].reverse().find((s) => s.level > 0 && s.level < level);
-  return { title: clean, level, path: [...(parent?.path ?? []), clean], blocks: [] };
+  return {
+    title: clean,
+    level,
+    line: undefined,
+    path: [...(parent?.path ?? []), clean],
+    blocks: [],
+  };
 }
 
 /** Groups plain lines into paragraphs and list items for the current section. */
 class BlockReader {
-  private pending: string[] = [];
-  private item: { indent: number; ordered: boolean; lines: string[] } | undefined;
+  private pending: SourceLine[] = [];
+  private item: { indent: number; ordered: boolean; lines: SourceLine[] } | undefined;
   private quote = false;
 
-  constructor(public section: DocSection) {}
+  /** `offset`: lines of front matter before the first line the reader sees. */
+  constructor(
+    public section: DocSection,
+    private readonly offset: number,
+  ) {}
 
-  line(line: string): void {
+  /** The 1-based doc line of the reader's line `index`. */
+  lineOf(index: number): number {
+    return index + 1 + this.offset;
+  }
+
+  line(line: string, index: number): void {
     const trimmed = line.trim();
     const item = LIST_ITEM.exec(line);
     if (!trimmed || /^([-*_])(\s*\1){2,}$/.test(trimmed)) return this.flush();
     // Link definitions and stray task boxes are bookkeeping, not statements.
-    if (/^\[[^\]]+\]:\s*\S+/.test(trimmed) || (/^\[[ xX]\]\s/.test(trimmed) && !this.item))
+    if (/^\[[^\]]+\]:\s*\S+/.test(trimmed) || (TASK_BOX.test(trimmed) && !this.item))
       return this.flush();
     if (item && !/^([-*_])(\s*\1){2,}$/.test(trimmed)) {
       this.flush();
       const indent = (item[1] ?? "").replace(/\t/g, "    ").length;
-      this.item = { indent, ordered: /\d/.test(item[2] ?? ""), lines: [item[3] ?? ""] };
+      const first = { line: this.lineOf(index), text: item[3] ?? "" };
+      this.item = { indent, ordered: /\d/.test(item[2] ?? ""), lines: [first] };
       return;
     }
     if (this.item) {
-      this.item.lines.push(trimmed);
+      this.item.lines.push({ line: this.lineOf(index), text: trimmed });
       return;
     }
     const quote = trimmed.startsWith(">");
     if (this.pending.length > 0 && quote !== this.quote) this.flush();
     this.quote = quote;
-    this.pending.push(quote ? trimmed.replace(/^(>\s?)+/, "") : trimmed);
+    const text = quote ? trimmed.replace(/^(>\s?)+/, "") : trimmed;
+    this.pending.push({ line: this.lineOf(index), text });
   }
 
   code(lines: string[], start: number, marker: string, info: string): number {
@@ -121,44 +170,49 @@ class BlockReader {
       kind: "code",
       info: info.toLowerCase(),
       lines: lines.slice(start + 1, end),
+      line: this.lineOf(start + 1),
     });
     return end + 1;
   }
 
   table(lines: string[], start: number): number {
     this.flush();
-    const cells = (row: string) =>
-      row
-        .trim()
-        .replace(/^\||\|$/g, "")
-        .split(/(?<!\\)\|/)
-        .map((c) => plainText(c));
+    const source: SourceLine[] = [{ line: this.lineOf(start), text: lines[start] ?? "" }];
     let end = start + 2;
-    const rows: string[][] = [];
     for (; end < lines.length && (lines[end] ?? "").trim().startsWith("|"); end += 1) {
-      if (!TABLE_SEPARATOR.test(lines[end] ?? "")) rows.push(cells(lines[end] ?? ""));
+      if (!TABLE_SEPARATOR.test(lines[end] ?? ""))
+        source.push({ line: this.lineOf(end), text: lines[end] ?? "" });
     }
-    this.section.blocks.push({ kind: "table", header: cells(lines[start] ?? ""), rows });
+    const [header = [], ...rows] = source.map((row) => tableCells(row.text).map(plainText));
+    this.section.blocks.push({ kind: "table", header, rows, source });
     return end;
   }
 
   flush(): void {
     if (this.item) {
-      const raw = this.item.lines.join(" ").trim();
-      if (!SKIPPED_ITEM.test(raw)) {
-        const depth = Math.floor(this.item.indent / 2);
-        this.section.blocks.push({
-          kind: "item",
-          text: plainText(raw),
-          depth,
-          ordered: this.item.ordered,
-        });
+      const source = this.item.lines;
+      const raw = source
+        .map((l) => l.text)
+        .join(" ")
+        .trim();
+      const depth = Math.floor(this.item.indent / 2);
+      const task = TASK_BOX.exec(raw);
+      if (task) {
+        const text = plainText(raw.slice(task[0].length));
+        const done = task[1] !== " ";
+        this.section.blocks.push({ kind: "task", text, depth, done, source });
+      } else if (!TOC_ITEM.test(raw)) {
+        const ordered = this.item.ordered;
+        this.section.blocks.push({ kind: "item", text: plainText(raw), depth, ordered, source });
       }
       this.item = undefined;
     }
     if (this.pending.length > 0) {
-      const text = plainText(this.pending.join(" "));
-      if (text) this.section.blocks.push({ kind: "paragraph", text, quote: this.quote });
+      const text = plainText(this.pending.map((l) => l.text).join(" "));
+      if (text) {
+        const source = this.pending;
+        this.section.blocks.push({ kind: "paragraph", text, quote: this.quote, source });
+      }
       this.pending = [];
     }
   }
