@@ -19,16 +19,8 @@ function outsideCode(text: string, edit: (part: string) => string): string {
 
 /** Markdown and HTML of one line reduced to plain text; links keep their words, not URLs. */
 export function plainText(text: string): string {
-  // Links first, over the whole line: their text may itself be code ("[`SyncPod`](url)").
-  const unlinked = text
-    .replace(/!\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)/g, "")
-    .replace(/\[([^\]]+)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)/g, "$1")
-    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, "$1");
-  const cleaned = outsideCode(unlinked, (part) =>
+  const cleaned = outsideCode(unlinked(text), (part) =>
     part
-      .replace(/\[\^[^\]]*\]/g, "")
-      .replace(/<(https?:\/\/[^>\s]+)>/g, "$1")
-      .replace(/<\/?[A-Za-z][\w-]*(?:\s[^<>]*)?\/?>/g, " ")
       .replace(/\*\*(.+?)\*\*|__(.+?)__/g, "$1$2")
       .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=$|[\s).,;:!?])/g, "$1$2")
       .replace(/\*+/g, "")
@@ -41,6 +33,29 @@ export function plainText(text: string): string {
     )
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/**
+ * A line of the doc as a fact cites it: links keep their words, images, footnote marks and HTML
+ * tags go; emphasis and code spans stay as written, whatever their length.
+ */
+export function citedText(text: string): string {
+  return unlinked(text).replace(/\s+/g, " ").trim();
+}
+
+/** Links reduced to their words, images, footnote marks and HTML tags gone; the rest as written. */
+function unlinked(text: string): string {
+  // Links first, over the whole line: their text may itself be code ("[`SyncPod`](url)").
+  const words = text
+    .replace(/!\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)/g, "")
+    .replace(/\[([^\]]+)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)/g, "$1")
+    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, "$1");
+  return outsideCode(words, (part) =>
+    part
+      .replace(/\[\^[^\]]*\]/g, "")
+      .replace(/<(https?:\/\/[^>\s]+)>/g, "$1")
+      .replace(/<\/?[A-Za-z][\w-]*(?:\s[^<>]*)?\/?>/g, " "),
+  );
 }
 
 /** Inline code longer than this is a payload, not a name: the plan keeps only its start. */
