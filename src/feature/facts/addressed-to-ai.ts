@@ -1,4 +1,5 @@
 import type { Cited } from "../facts.js";
+import type { DocReading } from "./passages.js";
 
 /**
  * Text that speaks to an AI reading the doc, or tries to steer the drafter: orders to drop
@@ -23,20 +24,36 @@ const ADDRESSED = [
 const NEGATED =
   /\b(never|must not|mustn'?t|should not|shouldn'?t|do(es)? not|don'?t|won'?t|cannot|no)\b[^.\n]{0,25}$/i;
 
-/** Every line of the doc that holds such text, in prose, tables, code spans and code blocks. */
-export function readAddressedToAi(lines: string[]): Cited[] {
-  const found: Cited[] = [];
-  lines.forEach((line, index) => {
-    for (const pattern of ADDRESSED) {
-      const match = pattern.exec(line);
-      if (!match || NEGATED.test(line.slice(0, match.index))) continue;
-      const text = line
-        .trim()
-        .replace(/^([-*+>]|\d+[.)]|#+)\s+/, "")
-        .trim();
-      if (text) found.push({ text, line: index + 1 });
-      return;
-    }
+function addressesAi(text: string): boolean {
+  return ADDRESSED.some((pattern) => {
+    const match = pattern.exec(text);
+    return match !== null && !NEGATED.test(text.slice(0, match.index));
   });
-  return found;
+}
+
+/**
+ * Such text wherever it stands: a sentence, item or table row of the doc (cited whole, so a
+ * sentence that runs over two lines is one fact, at the line of the words that make it so),
+ * and each line of code blocks and front
+ * matter, where the doc's own words are lines.
+ */
+export function readAddressedToAi(doc: DocReading, frontMatter: number): Cited[] {
+  const found: Cited[] = [];
+  for (const passage of doc.passages) {
+    if (!addressesAi(passage.text)) continue;
+    // The line the words addressed to an AI stand on, when the sentence runs over several.
+    const next = doc.lines.slice(passage.line - 1, passage.line + 9).findIndex(addressesAi);
+    found.push({ text: passage.text, line: passage.line + Math.max(next, 0) });
+  }
+  const rawLines = [
+    ...Array.from({ length: frontMatter }, (_, i) => i + 1),
+    ...doc.sections.flatMap((s) =>
+      s.blocks.flatMap((b) => (b.kind === "code" ? b.lines.map((_, i) => b.line + i) : [])),
+    ),
+  ];
+  for (const line of rawLines) {
+    const text = (doc.lines[line - 1] ?? "").trim();
+    if (text && addressesAi(text)) found.push({ text, line });
+  }
+  return found.sort((a, b) => a.line - b.line);
 }

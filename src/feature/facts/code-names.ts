@@ -27,18 +27,23 @@ const TABLE_WORDS =
 /**
  * Endpoints, tables and files the doc names: in code spans (where names are written as
  * names), and endpoints in prose as a method and a path. Each is cited once, where it first
- * appears, as written; an endpoint is one path whatever method names it.
+ * appears, as written.
  */
 export function readCodeNames(doc: DocReading, skip: ReadonlySet<number>): FeatureFacts["names"] {
   const names: FeatureFacts["names"] = { endpoints: [], tables: [], files: [] };
   const add = (list: Cited[], text: string, line: number) => {
     if (!list.some((c) => c.text === text)) list.push({ text, line });
   };
+  // A bare path (`/api/x`) is the same endpoint as a method on it; the method says more.
   const endpoint = (text: string, line: number) => {
     const path = text.replace(new RegExp(`^(${METHOD})\\s+`), "");
-    if (!names.endpoints.some((c) => c.text === path || c.text.endsWith(` ${path}`)))
-      names.endpoints.push({ text, line });
+    const samePath = names.endpoints.some((c) => c.text === path || c.text.endsWith(` ${path}`));
+    const bare = names.endpoints.findIndex((c) => c.text === path);
+    if (text === path ? samePath : names.endpoints.some((c) => c.text === text)) return;
+    if (bare >= 0) names.endpoints.splice(bare, 1, { text, line });
+    else names.endpoints.push({ text, line });
   };
+
   for (const passage of doc.passages) {
     if (passage.reference || skip.has(passage.line)) continue;
     for (const match of passage.text.matchAll(PROSE_ENDPOINT))

@@ -25,7 +25,7 @@ const DEADLINE =
 
 /** A date is a plan's business where the doc schedules something by it, not where it recounts. */
 const SCHEDULED =
-  /\b(by|before|until|till|no later than|deadline|due|target\w*|ship\w*|launch\w*|releas\w*|deliver\w*|complet\w*|go[- ]live|freeze|GA|beta|alpha|milestones?|start\w*|begin\w*|kick[- ]?off|end\w*|sunset\w*|deprecat\w*|migrat\w*|cut-?over|planned|scheduled|expected|from|after|effective|phase|sprint|will|must)\b|截止|之前|上线|发布/i;
+  /\b(by|before|until|till|no later than|deadline|due|target\w*|ship\w*|launch\w*|releas\w*|deliver\w*|complet\w*|go[- ]live|freeze|GA|beta|alpha|milestones?|start\w*|begin\w*|kick[- ]?off|end\w*|sunset\w*|deprecat\w*|migrat\w*|cut-?over|planned|scheduled|expected|after|effective|phase|sprint|will|must)\b|截止|之前|上线|发布/i;
 const TIMELINE =
   /timeline|milestones?|schedule|roadmap|rollout|release plan|deadlines?|dates|时间/i;
 

@@ -28,7 +28,10 @@ const KINDS: [FactKind, RegExp][] = [
     "questions",
     /open questions?|unresolved|open issues|outstanding questions|^questions$|\btbd\b|待定|待讨论/i,
   ],
-  ["alternatives", /^(?!.*rationale).*(alternatives?|rejected|options considered|not chosen)/i],
+  [
+    "alternatives",
+    /^(?!.*rationale).*(alternatives?|options considered|^rejected (options|approaches|designs|ideas))/i,
+  ],
   [
     "repos",
     /repositor(y|ies)|\brepos?\b|affected (projects|systems|services|components)|(systems?|components?|services?) (touched|affected)|codebases?/i,

@@ -30,6 +30,15 @@ function isKey(key: string): boolean {
   return KEYS.test(plainText(key).replace(/[*_]/g, "").trim());
 }
 
+/** The fields of a line: one, or several separated by "·" or "|". */
+function fieldsOf(line: string): { key: string; value: string }[] {
+  const segments = line.split(SEGMENT).map(field);
+  if (segments.length >= 2 && segments.every(Boolean) && segments.some((s) => s && isKey(s.key)))
+    return segments.flatMap((s) => (s ? [s] : []));
+  const one = field(line);
+  return one ? [one] : [];
+}
+
 function field(line: string): { key: string; value: string } | undefined {
   const match = KEY_VALUE.exec(line.trim());
   if (!match?.[1] || !match[2] || match[1].trim().split(/\s+/).length > 4) return undefined;
@@ -61,20 +70,20 @@ export function readMetadata(doc: DocReading, text: string): Metadata {
   }
   const end = headerEnd(doc.lines, front);
   const header = proseLines(doc.lines, front, end);
-  const pairs = header.map((line) => ({ line, found: field(doc.lines[line - 1] ?? "") }));
-  const several = pairs.filter((p) => p.found).length >= 2;
+  const pairs = header.map((line) => ({ line, found: fieldsOf(doc.lines[line - 1] ?? "") }));
+  const several = pairs.flatMap((p) => p.found).length >= 2;
   for (const { line, found } of pairs) {
-    if (found && (isKey(found.key) || (several && found.value.length <= 120)))
-      add(line, found.key, found.value, "metadata");
+    const first = found[0];
+    if (first && (isKey(first.key) || (several && first.value.length <= 120)))
+      for (const f of found) add(line, f.key, f.value, "metadata");
   }
   for (const table of headerTables(doc, end)) {
     table.lines.forEach((line) => lines.add(line));
     table.fields.forEach((f) => add(f.line, f.key, f.value, "table"));
   }
   for (const line of proseLines(doc.lines, end - 1, doc.lines.length + 1)) {
-    const segments = (doc.lines[line - 1] ?? "").split(SEGMENT).map(field);
-    if (segments.length >= 2 && segments.every(Boolean) && segments.some((s) => s && isKey(s.key)))
-      for (const s of segments) if (s) add(line, s.key, s.value, "metadata");
+    const found = fieldsOf(doc.lines[line - 1] ?? "");
+    if (found.length >= 2) for (const f of found) add(line, f.key, f.value, "metadata");
   }
   return { lines: [...lines].sort((a, b) => a - b), fields };
 }

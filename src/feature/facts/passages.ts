@@ -31,6 +31,8 @@ export interface Passage {
    * It reads like one more heading.
    */
   label: string | undefined;
+  /** It is itself such a label ("**Non-goals**", "In scope:"): it introduces, it states nothing. */
+  lead: boolean;
   /** A table row's cells (plain) and its table's header; empty for other passages. */
   cells: string[];
   header: string[];
@@ -85,6 +87,7 @@ function labelled(passages: Passage[]): Passage[] {
     }
     if (passage.form === "sentence") {
       paragraph = labelOf(passage);
+      passage.lead = paragraph !== undefined;
       parents.length = 0;
       continue;
     }
@@ -92,6 +95,7 @@ function labelled(passages: Passage[]): Passage[] {
     passage.label = parents.at(-1)?.label ?? paragraph;
     const own = passage.form === "item" || passage.form === "task" ? labelOf(passage) : undefined;
     if (own) parents.push({ depth: passage.depth, label: own });
+    passage.lead = own !== undefined;
   }
   return passages;
 }
@@ -144,6 +148,7 @@ function passage(
     depth: 0,
     block,
     label: undefined,
+    lead: false,
     cells: [],
     header: [],
   };

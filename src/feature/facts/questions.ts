@@ -7,8 +7,9 @@ import { kindOf } from "./scope.js";
 const NUMBERED_QUESTION = /^(Q\d*|question\s*\d*)\s*[:.)：]\s*\S/i;
 
 /** Words that mark a line as undecided, where they stand as a marker rather than as prose. */
+const UNDECIDED_MARK = /\b(TBD|TBC|TBA)\b|待定|待讨论/;
 const UNDECIDED =
-  /\b(TBD|TBC|TBA)\b|\bto be (decided|determined|confirmed|defined|agreed)\b|\bnot (yet )?decided\b|\bundecided\b|\bopen question\b|\(unclear\)|\bunclear[:：]|\b(it is|it's|still|remains) unclear\b|^unclear\b|\bNEEDS CLARIFICATION\b|待定|待讨论/;
+  /\bto be (decided|determined|confirmed|defined|agreed)\b|\bnot (yet )?decided\b|\bundecided\b|\bopen question\b|\(unclear\)|\bunclear[:：]|\b(it is|it's|still|remains) unclear\b|^unclear\b|\bneeds clarification\b/i;
 
 /** An answer given on the same line: "Q: ... → A: ...", "Answer:", "Resolved:". */
 const ANSWERED =
@@ -36,8 +37,12 @@ export function readQuestions(doc: DocReading, skip: ReadonlySet<number>): Cited
     if (ANSWERED.test(passage.plain) || NOTHING.test(passage.plain)) continue;
     if (underQuestions(passage, listed) || NUMBERED_QUESTION.test(passage.plain)) {
       add(passage.text, passage.line);
-    } else if (UNDECIDED.test(passage.plain)) {
-      if (/\p{L}{2,}.*\p{L}{2,}/u.test(passage.plain.replace(UNDECIDED, "")))
+    } else if (UNDECIDED_MARK.test(passage.plain) || UNDECIDED.test(passage.plain)) {
+      if (
+        /\p{L}{2,}.*\p{L}{2,}/u.test(
+          passage.plain.replace(UNDECIDED_MARK, "").replace(UNDECIDED, ""),
+        )
+      )
         add(passage.text, passage.line);
       else bareMarker(doc, passage, add);
     }

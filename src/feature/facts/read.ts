@@ -1,5 +1,6 @@
 import type { FeatureDoc } from "../../drafters/types.js";
 import type { FeatureFacts } from "../facts.js";
+import { frontMatterLines } from "../markdown.js";
 import { readAddressedToAi } from "./addressed-to-ai.js";
 import { readCodeNames } from "./code-names.js";
 import { readDates } from "./dates.js";
@@ -20,7 +21,7 @@ export function readFeatureFacts(feature: FeatureDoc, templateRepos: string[]): 
   const doc = readDoc(feature.text);
   const metadata = readMetadata(doc, feature.text);
   const metadataLines = new Set(metadata.lines);
-  const addressedToAi = readAddressedToAi(doc.lines);
+  const addressedToAi = readAddressedToAi(doc, frontMatterLines(feature.text));
   // Metadata and text addressed to an AI are never content, whatever heading they stand under.
   const skip = new Set([...metadataLines, ...addressedToAi.map((c) => c.line)]);
   const scope = readScope(doc, skip);

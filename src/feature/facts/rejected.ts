@@ -5,7 +5,7 @@ import { kindOf } from "./scope.js";
 
 /** A heading or item marked where it stands: "Proposal 2 (not chosen)", "Option B — rejected". */
 const MARKED =
-  /\((not chosen|rejected|discarded|dropped|declined|not selected|not pursued)\b[^)]*\)|[—–:-]\s*(rejected|not chosen|discarded)\b|^rejected\b/i;
+  /\((not chosen|rejected|discarded|dropped|declined|not selected|not pursued)\b[^)]*\)|[—–:-]\s*(rejected|not chosen|discarded)\b|^rejected\s*[:：]/i;
 
 /** A sentence that rejects something; its match holds the names it rejects. */
 const REJECTS =

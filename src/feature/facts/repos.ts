@@ -91,14 +91,14 @@ function fromPassage(
     const first = passage.plain.split(/\s+[—–:-]\s+|[:(]/)[0] ?? "";
     const repos = reposIn(first, spellings, "listed");
     if (repos.length === 1)
-      return repos.map((repo) => [
-        repo,
-        !UNCHANGED.test(passage.plain.slice(first.length)),
-        "list",
-      ]);
+      return repos.map((repo) => [repo, !UNCHANGED.test(firstClause(passage.plain)), "list"]);
   }
   if (passage.form === "heading") return ownHeading(passage, spellings);
   return prose(passage, spellings, kind === "outOfScope", built.has(passage.line));
+}
+
+function firstClause(text: string): string {
+  return text.split(/[;.]\s/)[0] ?? text;
 }
 
 /** "/gain, /edh (no changes), /data (read-only)" under a touched or untouched label. */

@@ -45,6 +45,8 @@ export function readNumbered(
   const requirements: Requirement[] = [];
   const acceptance: Criterion[] = [];
   const passages = doc.passages.filter((p) => !p.reference && !skip.has(p.line));
+  /** The When/Then lines that a Given line took in: one criterion, cited once. */
+  const steps = new Set<Passage>();
   passages.forEach((passage, index) => {
     const kind = kindOf(passage);
     if (kind === "outOfScope") return;
@@ -56,13 +58,14 @@ export function readNumbered(
         line: passage.line,
         repo: repoOfId(id, templateRepos),
       });
-    if (passage.form === "heading") return;
+    if (passage.form === "heading" || steps.has(passage)) return;
     const scenario = givenWhenThen(passages, index);
+    scenario?.steps.forEach((step) => steps.add(step));
     const listed =
       kind === "acceptance" && passage.form !== "sentence" && !/[:：]\s*$/.test(passage.plain);
     if ((id && CRITERION_ID.test(id)) || scenario || listed) {
       if (!acceptance.some((c) => c.line === passage.line))
-        acceptance.push({ text: scenario ?? passage.text, line: passage.line, id });
+        acceptance.push({ text: scenario?.text ?? passage.text, line: passage.line, id });
     }
   });
   return { requirements, acceptance };
@@ -82,12 +85,15 @@ const STEP = /^(when|then|and|but)\b/i;
  * A Given/When/Then scenario that starts at `index`: one line that holds all three, or a
  * "Given" item or sentence followed by its When/Then steps (joined into one line).
  */
-function givenWhenThen(passages: Passage[], index: number): string | undefined {
+function givenWhenThen(
+  passages: Passage[],
+  index: number,
+): { text: string; steps: Passage[] } | undefined {
   const passage = passages[index];
   if (!passage) return undefined;
   const plain = passage.plain.replace(/^\d+[.)]\s*/, "");
   if (/\bgiven\b.*\bwhen\b.*\bthen\b/i.test(plain) || /^given\b.*\bthen\b/i.test(plain))
-    return passage.text;
+    return { text: passage.text, steps: [] };
   if (!GIVEN.test(plain)) return undefined;
   const steps: Passage[] = [];
   for (const next of passages.slice(index + 1)) {
@@ -95,5 +101,5 @@ function givenWhenThen(passages: Passage[], index: number): string | undefined {
     steps.push(next);
   }
   if (!steps.some((s) => /^then\b/i.test(s.plain))) return undefined;
-  return [passage, ...steps].map((p) => p.text).join(" ");
+  return { text: [passage, ...steps].map((p) => p.text).join(" "), steps };
 }

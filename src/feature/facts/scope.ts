@@ -23,9 +23,7 @@ export function readScope(doc: DocReading, skip: ReadonlySet<number>): Scope {
   const usable = doc.passages.filter(
     (p) => p.form !== "heading" && !p.reference && !skip.has(p.line),
   );
-  const listed = new Set(
-    usable.filter((p) => p.form !== "sentence").map((p) => `${p.path.join("\n")}\n${p.label}`),
-  );
+  const listed = new Set(usable.filter((p) => p.form !== "sentence").map((p) => p.path.join("\n")));
   for (const passage of usable) {
     const labelled = scopeLabel(passage.plain);
     if (labelled) {
@@ -52,9 +50,8 @@ export function readScope(doc: DocReading, skip: ReadonlySet<number>): Scope {
  * list, and never a lead-in that ends with a colon.
  */
 function isListed(passage: Passage, listed: Set<string>): boolean {
-  if (/[:：]\s*$/.test(passage.plain)) return false;
-  if (passage.form === "sentence")
-    return !listed.has(`${passage.path.join("\n")}\n${passage.label}`);
+  if (passage.lead || /[:：]\s*$/.test(passage.plain)) return false;
+  if (passage.form === "sentence") return !listed.has(passage.path.join("\n"));
   return listedItem(passage);
 }
 
@@ -76,12 +73,16 @@ function restAsWritten(text: string, rest: string): string {
   return after || rest;
 }
 
+/** A sentence that says it is the goal, wherever it stands. */
+const STATED_GOAL =
+  /^(the|our) (main |primary )?(goal|aim|objective|purpose) of this (change|feature|work|proposal|project|rfc|spec) is\b/i;
+
 /** Headings whose first paragraph says what the feature achieves, best first. */
 const GOAL_KINDS: FactKind[] = ["goal", "summary"];
 
 /** Sentences that state the aim rather than the background. */
 const AIM =
-  /^(this (feature|rfc|kep|bep|proposal|change|design|project|work|spec|document) (proposes|adds|introduces|lets|allows|enables|makes|will|provides|aims)\b|this is a (design|proposal) to\b|we (propose|want|will|aim|plan)\b|the (goal|aim|purpose|proposal|objective) (is|of)\b|our goal\b|to (make|enable|allow|let|give|provide)\b)/i;
+  /^(this (feature|rfc|kep|bep|proposal|change|design|project|work) (?!(is|was|has|goes|describes|covers|documents|discusses|outlines|explains)\b)\w+s\b|this (spec|document) (proposes|adds|introduces)\b|this is a (design|proposal) to\b|we (propose|want|will|aim|plan)\b|the (goal|aim|purpose|proposal|objective) (is|of)\b|our goal\b|to (make|enable|allow|let|give|provide)\b)/i;
 
 /**
  * What the feature achieves: a "Goal:" line, else the first paragraph under a goal heading,
@@ -94,6 +95,8 @@ export function readGoal(doc: DocReading, skip: ReadonlySet<number>): Cited | un
   );
   const labelled = sentences.find((p) => /^(goal|objective|purpose)\s*[:：]\s*\S/i.test(p.plain));
   if (labelled) return { text: restAsWritten(labelled.text, labelled.plain), line: labelled.line };
+  const stated = sentences.find((p) => STATED_GOAL.test(p.plain));
+  if (stated) return { text: stated.text, line: stated.line };
   for (const kind of GOAL_KINDS) {
     const own = sentences.filter((p) => factKind(p.path.at(-1) ?? "") === kind && !p.label);
     const first = own.find(
