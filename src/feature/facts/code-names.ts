@@ -1,5 +1,5 @@
 import type { Cited, FeatureFacts } from "../facts.js";
-import type { DocReading } from "./passages.js";
+import { type DocReading, lineOfFragment } from "./passages.js";
 
 const CODE_SPAN = /(`+)([^`]+?)\1/g;
 const METHOD = "GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS";
@@ -46,19 +46,21 @@ export function readCodeNames(doc: DocReading, skip: ReadonlySet<number>): Featu
 
   for (const passage of doc.passages) {
     if (passage.reference || skip.has(passage.line)) continue;
+    // A sentence may run over lines: a name is cited on the line it stands on.
+    const at = (fragment: string) => lineOfFragment(doc, passage, fragment);
     for (const match of passage.text.matchAll(PROSE_ENDPOINT))
-      endpoint(`${match[1]} ${match[2]}`, passage.line);
+      endpoint(`${match[1]} ${match[2]}`, at(match[2] ?? ""));
     for (const match of passage.text.matchAll(CODE_SPAN)) {
       const code = (match[2] ?? "").trim();
-      if (ENDPOINT.test(code)) endpoint(code.replace(/\s+/g, " "), passage.line);
+      if (ENDPOINT.test(code)) endpoint(code.replace(/\s+/g, " "), at(code));
       else if (/\s/.test(code) || /^\w+:\/\//.test(code)) continue;
       else if (FILE_EXTENSION.test(code) || FILE_NAME.test(code) || DIRECTORY.test(code))
-        add(names.files, code, passage.line);
+        add(names.files, code, at(code));
       else if (
         TABLE_NAME.test(code) &&
         (WAREHOUSE_SCHEMA.test(code) || TABLE_WORDS.test(passage.plain))
       )
-        add(names.tables, code, passage.line);
+        add(names.tables, code, at(code));
     }
   }
   return names;

@@ -2,6 +2,7 @@ import { closesFence, parseFence, parseHeading } from "../../template/text.js";
 import { frontMatterLines, tableCells } from "../markdown.js";
 import { plainText } from "../plain-text.js";
 import type { DocReading } from "./passages.js";
+import { isRepoTable } from "./repos.js";
 
 /** One `key: value` of the doc's metadata and its line. */
 export interface MetadataField {
@@ -137,7 +138,8 @@ function headerTables(
       const lines = Array.from({ length: last - first + 1 }, (_, i) => first + i);
       const [head, ...body] = rows;
       const keys = head?.cells ?? [];
-      if (body.length === 1 && keys.filter(isKey).length * 2 >= keys.length && keys.length >= 2) {
+      const horizontal = keys.length >= 2 && keys.filter(isKey).length * 2 >= keys.length;
+      if (body.length === 1 && horizontal && !isRepoTable(keys)) {
         const values = body[0]?.cells ?? [];
         const line = body[0]?.line ?? first;
         tables.push({

@@ -166,9 +166,23 @@ function paragraphSentences(source: SourceLine[]): SourceLine[] {
   return sentences(joined).map((sentence) => {
     const at = Math.max(joined.indexOf(sentence, cursor), cursor);
     cursor = at + sentence.length;
-    const index = starts.findLastIndex((start) => start <= at);
-    return { line: source[Math.max(index, 0)]?.line ?? 0, text: sentence };
+    let index = Math.max(
+      starts.findLastIndex((start) => start <= at),
+      0,
+    );
+    // A sentence that starts with a word or two at the end of a line is cited where it is read.
+    const next = starts[index + 1];
+    if (next !== undefined && next - at < 12 && at + sentence.length > next) index += 1;
+    return { line: source[index]?.line ?? 0, text: sentence };
   });
+}
+
+/** The line at or after a passage's first where `fragment` stands, as written; else its first. */
+export function lineOfFragment(doc: DocReading, passage: Passage, fragment: string): number {
+  const found = doc.lines
+    .slice(passage.line - 1, passage.line + 19)
+    .findIndex((line) => line.includes(fragment));
+  return passage.line + Math.max(found, 0);
 }
 
 /** The passages under a section whose nearest classified heading is of `kind`. */

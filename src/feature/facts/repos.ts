@@ -20,6 +20,12 @@ const CHANGED =
 const REPO_COLUMN = /repo|repository|system|component|codebase|project|service/i;
 const STATUS_COLUMN = /touched|chang|affected|impact|in scope|modified|work/i;
 
+/** A table with a column of repositories and one that says whether each is touched. */
+export function isRepoTable(header: string[]): boolean {
+  const repo = header.findIndex((h) => REPO_COLUMN.test(h));
+  return repo >= 0 && header.some((h, i) => i !== repo && STATUS_COLUMN.test(h));
+}
+
 /** Lower is more explicit; the most explicit statement of a repository wins, then the first. */
 const RANK: Record<StatedRepo["how"], number> = { table: 0, metadata: 0, list: 1, ids: 2, text: 3 };
 
@@ -51,7 +57,9 @@ export function readRepos(sources: RepoSources): StatedRepo[] {
       state(repo, touched, f.how, evidence);
   }
   for (const passage of sources.doc.passages) {
-    if (passage.reference || sources.metadataLines.has(passage.line)) continue;
+    // A repository table in the doc's header is metadata, and still says what it says.
+    const metadata = sources.metadataLines.has(passage.line) && passage.form !== "row";
+    if (passage.reference || metadata) continue;
     for (const [repo, touched, how] of fromPassage(passage, spellings, sources.builtLines))
       state(repo, touched, how, { text: passage.text, line: passage.line });
   }
