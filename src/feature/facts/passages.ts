@@ -184,12 +184,3 @@ export function lineOfFragment(doc: DocReading, passage: Passage, fragment: stri
     .findIndex((line) => line.includes(fragment));
   return passage.line + Math.max(found, 0);
 }
-
-/** The passages under a section whose nearest classified heading is of `kind`. */
-export function under<K extends string>(
-  passages: Passage[],
-  kindOf: (path: string[]) => K | undefined,
-  kind: K,
-): Passage[] {
-  return passages.filter((p) => p.form !== "heading" && kindOf(p.path) === kind);
-}
