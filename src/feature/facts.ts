@@ -6,12 +6,16 @@
  * here wins over any keyword heuristic.
  *
  * Every fact carries the 1-based line of the doc it was read from, so a finding or an appendix
- * entry can point at it.
+ * entry can point at it. Lines are the user's file's lines: the doc's HTML comments are dropped
+ * but keep their line breaks. Read them with `readFeatureFacts` (`./facts/read.ts`).
  */
 
 /** A piece of the doc's own text and where it stands. */
 export interface Cited {
-  /** The doc's words, as one line of plain text (markdown emphasis kept, code spans intact). */
+  /**
+   * The doc's words, as one line of plain text (markdown emphasis kept, code spans intact; links
+   * keep their words, HTML tags go).
+   */
   text: string;
   line: number;
 }
@@ -46,15 +50,20 @@ export interface FeatureFacts {
   inScope: Cited[];
   /** Out of scope and non-goals, whatever the heading ("Non-goals", "Not in v1", "do not build"). */
   outOfScope: Cited[];
-  /** Only repositories the doc states (touched or not); a repository it is silent on is absent. */
+  /**
+   * Only repositories the doc states (touched or not); a repository it is silent on is absent.
+   * At most one entry per repository, in template order: its most explicit statement (a table
+   * or metadata line, then a list, then requirement IDs, then prose).
+   */
   repos: StatedRepo[];
+  /** Each numbered ID where the doc defines it (opening an item, a table row or a heading), once. */
   requirements: Requirement[];
   acceptance: Criterion[];
   /** Questions the doc leaves open: an open-questions heading, `Q1:`, lines marked TBD or unclear. */
   openQuestions: Cited[];
   /** Alternatives the doc rejects ("Proposal 2 (not chosen)", "Rejected:", "Alternatives considered"). */
   rejected: Cited[];
-  /** Names the doc gives in code spans. */
+  /** Names the doc gives in code spans; endpoints also in prose as a method and a path. */
   names: { endpoints: Cited[]; tables: Cited[]; files: Cited[] };
   /** Dates and deadlines ("by 2027-03-01", "Q3 2026", "before the EU launch"). */
   dates: Cited[];

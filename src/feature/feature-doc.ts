@@ -1,7 +1,6 @@
 import { basename, extname } from "node:path";
 import type { FeatureDoc } from "../drafters/types.js";
 import { AppError } from "../errors.js";
-import { stripHtmlComments } from "../render/text.js";
 import { oneLine } from "./names.js";
 
 export const DEFAULT_MAX_FEATURE_BYTES = 512 * 1024;
@@ -31,13 +30,21 @@ export function toFeatureDoc(bytes: Uint8Array, source: string, maxBytes: number
       hint: "save the doc as UTF-8 (e.g. `iconv -t UTF-8`)",
     });
   }
-  const cleaned = stripHtmlComments(text.replace(/\r\n?/g, "\n"));
+  const cleaned = withoutComments(text.replace(/\r\n?/g, "\n"));
   if (cleaned.trim() === "") {
     throw new AppError("FEATURE_EMPTY", `${source} is empty`, {
       hint: "write the feature down first: what it does, for whom, and what is in scope",
     });
   }
   return { name: featureName(cleaned, source), link: featureLink(source), text: cleaned };
+}
+
+/**
+ * HTML comments are notes to the doc's authors, never read; their line breaks stay, so that a
+ * line of the doc's text is the same line in the user's file (facts and findings cite lines).
+ */
+function withoutComments(text: string): string {
+  return text.replace(/<!--[\s\S]*?(?:-->|$)/g, (comment) => comment.replace(/[^\n]+/g, ""));
 }
 
 /** NUL bytes, or many control characters, mean binary; UTF-16 text counts as binary too. */

@@ -27,9 +27,9 @@ describe("toFeatureDoc", () => {
     expect(doc("just text", "-").name).toBe("Feature");
   });
 
-  it("drops HTML comments and accepts CRLF", () => {
+  it("drops HTML comments but keeps their line breaks, and accepts CRLF", () => {
     const feature = doc("# Title\r\n<!-- hidden\r\nnote -->\r\nBody\r\n");
-    expect(feature.text).toBe("# Title\n\nBody\n");
+    expect(feature.text).toBe("# Title\n\n\nBody\n");
   });
 
   it("refuses empty, binary, non-UTF-8 and oversized docs with the fix", () => {

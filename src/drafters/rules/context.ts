@@ -2,7 +2,7 @@ import type { DraftLayout, WorkUnit } from "../../template/layout.js";
 import type { Brief } from "../brief.js";
 import { withItems } from "./design.js";
 import type { DocFacts } from "./facts.js";
-import type { HeadingKind } from "./headings.js";
+import type { HeadingKind } from "../../feature/headings.js";
 import {
   type RepoEvidence,
   type RepoProfile,
@@ -11,7 +11,8 @@ import {
   reposFor,
 } from "./repos.js";
 import type { Statement } from "./statements.js";
-import { shorten, wordCount } from "./text.js";
+import { wordCount } from "../../feature/plain-text.js";
+import { shorten } from "./text.js";
 
 /** What filling one unit needs: the doc's facts, the brief, and where the unit sits. */
 export interface DraftContext {

@@ -1,6 +1,7 @@
-import type { DocSection } from "./markdown.js";
+import type { DocSection } from "../../feature/markdown.js";
 import type { Statement } from "./statements.js";
-import { shorten, unique, wordCount } from "./text.js";
+import { wordCount } from "../../feature/plain-text.js";
+import { shorten, unique } from "./text.js";
 
 export interface Decision {
   decision: string;

@@ -7,7 +7,7 @@ import {
   findTests,
   type TestFacts,
 } from "./design.js";
-import { type DocSection, parseDoc } from "./markdown.js";
+import { type DocSection, parseDoc } from "../../feature/markdown.js";
 import { type EnvVar, findCommands, findEnvVars, findTypeNames } from "./identifiers.js";
 import {
   type DataObject,

@@ -1,5 +1,5 @@
-import { isReference } from "./headings.js";
-import type { DocSection } from "./markdown.js";
+import { isReference } from "../../feature/headings.js";
+import type { DocSection } from "../../feature/markdown.js";
 import type { Statement } from "./statements.js";
 import { shorten, unique } from "./text.js";
 

@@ -1,7 +1,8 @@
-import { isReference, pathKind } from "./headings.js";
-import type { DocSection } from "./markdown.js";
+import { isReference, pathKind } from "../../feature/headings.js";
+import type { DocSection } from "../../feature/markdown.js";
 import { REQUIREMENT_ID, type Statement } from "./statements.js";
-import { firstSentence, shorten, unique, wordCount } from "./text.js";
+import { wordCount } from "../../feature/plain-text.js";
+import { firstSentence, shorten, unique } from "./text.js";
 
 /** Named things a doc states outright: the plan lists them as they are written. */
 export interface Endpoint {

@@ -1,8 +1,9 @@
-import type { HeadingKind } from "./headings.js";
-import type { DocSection } from "./markdown.js";
+import type { HeadingKind } from "../../feature/headings.js";
+import type { DocSection } from "../../feature/markdown.js";
 import { REQUIREMENT_ID, type Statement } from "./statements.js";
 import { firstOfBlocks, withItems } from "./design.js";
-import { firstSentence, lowerFirst, sentences, shorten, unique, wordCount } from "./text.js";
+import { sentences, wordCount } from "../../feature/plain-text.js";
+import { firstSentence, lowerFirst, shorten, unique } from "./text.js";
 
 /** At most this many items in one list of the plan. */
 export const MAX_ITEMS = 8;

@@ -1,6 +1,6 @@
-import { type HeadingKind, isReference, pathKind } from "./headings.js";
-import type { DocSection } from "./markdown.js";
-import { sentences, wordCount } from "./text.js";
+import { type HeadingKind, isReference, pathKind } from "../../feature/headings.js";
+import type { DocSection } from "../../feature/markdown.js";
+import { sentences, wordCount } from "../../feature/plain-text.js";
 
 /** One thing the doc states: a list item, or one sentence of a paragraph. */
 export interface Statement {

@@ -1,53 +1,13 @@
+import { sentences } from "../../feature/plain-text.js";
+
 /**
  * Text helpers for the rule-based drafter. Feature docs are untrusted: everything taken from
- * them goes through `plainText`, so a plan value is one line of plain text with, at most,
- * inline code spans.
+ * them goes through `plainText` (in the feature's room), so a plan value is one line of plain
+ * text with, at most, inline code spans.
  */
 
 /** Longest value the drafter writes into one line of the plan. */
 export const MAX_VALUE = 200;
-
-const CODE_SPAN = /(`+)([^`]*?)\1/g;
-
-/** Applies `edit` to the parts of `text` outside inline code spans. */
-function outsideCode(text: string, edit: (part: string) => string): string {
-  let out = "";
-  let last = 0;
-  for (const match of text.matchAll(CODE_SPAN)) {
-    out += edit(text.slice(last, match.index)) + match[0];
-    last = match.index + match[0].length;
-  }
-  return out + edit(text.slice(last));
-}
-
-/** Markdown and HTML of one line reduced to plain text; links keep their words, not URLs. */
-export function plainText(text: string): string {
-  // Links first, over the whole line: their text may itself be code ("[`SyncPod`](url)").
-  const unlinked = text
-    .replace(/!\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)/g, "")
-    .replace(/\[([^\]]+)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)/g, "$1")
-    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, "$1");
-  const cleaned = outsideCode(unlinked, (part) =>
-    part
-      .replace(/\[\^[^\]]*\]/g, "")
-      .replace(/<(https?:\/\/[^>\s]+)>/g, "$1")
-      .replace(/<\/?[A-Za-z][\w-]*(?:\s[^<>]*)?\/?>/g, " ")
-      .replace(/\*\*(.+?)\*\*|__(.+?)__/g, "$1$2")
-      .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=$|[\s).,;:!?])/g, "$1$2")
-      .replace(/\*+/g, "")
-      .replace(/\[/g, "(")
-      .replace(/\]/g, ")"),
-  );
-  return cleaned
-    .replace(CODE_SPAN, (span, ticks: string, code: string) =>
-      code.length > LONG_CODE ? `${ticks}${code.slice(0, LONG_CODE - 1).trimEnd()}…${ticks}` : span,
-    )
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-/** Inline code longer than this is a payload, not a name: the plan keeps only its start. */
-const LONG_CODE = 48;
 
 /** Cuts `text` to `max` characters at a word boundary. */
 export function shorten(text: string, max = MAX_VALUE): string {
@@ -61,22 +21,9 @@ export function shorten(text: string, max = MAX_VALUE): string {
   return `${head.replace(/[\s,;:(—–-]+$/, "").replace(/…$/, "")}…`;
 }
 
-/** Splits prose into sentences; abbreviations such as "e.g. foo" stay whole. */
-export function sentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+(?=[A-Z0-9`"(])|(?<=[。！？])/u)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 /** The first sentence of `text`, or all of it. */
 export function firstSentence(text: string): string {
   return sentences(text)[0] ?? text;
-}
-
-export function wordCount(text: string): number {
-  const cjk = text.match(/\p{Script=Han}/gu)?.length ?? 0;
-  return (text.match(/[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu)?.length ?? 0) + Math.floor(cjk / 2);
 }
 
 /** Keeps the first of each item, compared without case and punctuation. */
