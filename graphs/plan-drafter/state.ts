@@ -23,7 +23,7 @@ export const DraftState = Annotation.Root({
   /**
    * What the doc states explicitly, read once per draft at ingest (kept in the checkpoint, so a
    * resume or a revision reads the same): the brief may not contradict it, the appendix notes
-   * the doc's text addressed to an AI. Absent in drafts made before it existed.
+   * the doc's text addressed to an AI. Absent in drafts made before it existed (`factsOf`).
    */
   facts: Annotation<FeatureFacts | undefined>,
   brief: Annotation<Brief | undefined>,

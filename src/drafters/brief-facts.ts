@@ -1,5 +1,5 @@
 import type { Cited, FeatureFacts } from "../feature/facts.js";
-import type { Brief } from "./brief.js";
+import { questionKey, type Brief } from "./brief.js";
 
 /** Where a brief says other than the doc states explicitly. */
 export interface Contradiction {
@@ -122,4 +122,40 @@ function stem(word: string): string {
 function quote(text: string): string {
   const line = text.replace(/\s+/g, " ").trim();
   return `"${line.length > 160 ? `${line.slice(0, 159)}…` : line}"`;
+}
+
+/**
+ * The brief brought in line with the facts, for a drafter that cannot be asked again (the rule
+ * drafter): a repository the doc states is touched or not as the doc says, with the doc's words
+ * as the reason; an in-scope item that plans a non-goal is dropped; and an open question of the
+ * doc that the brief does not ask is added, as a TODO to decide. The result has no contradiction
+ * `briefContradictions` finds.
+ */
+export function obeyFacts(brief: Brief, facts: FeatureFacts): Brief {
+  const repos = brief.repos.map((entry) => {
+    const stated = facts.repos.find((r) => r.repo === entry.repo);
+    if (!stated || stated.touched === entry.touched) return entry;
+    const why = `The doc states it (line ${stated.evidence.line}): ${quote(stated.evidence.text)}`;
+    return { ...entry, touched: stated.touched, why };
+  });
+  const inScope = brief.in_scope.filter(
+    (item) => !facts.outOfScope.some((goal) => inScopeNonGoal(item, goal.text)),
+  );
+  const asked = brief.open_questions.map((q) => questionKey(q.question));
+  const missing = facts.openQuestions.filter((q) => {
+    const key = questionKey(q.text);
+    return key && !asked.some((known) => known.includes(key) || key.includes(known));
+  });
+  const questions = missing.map((q) => ({
+    question: q.text,
+    assumption: `TODO: decide; the doc leaves it open (line ${q.line})`,
+    sections: [],
+    blocking: false,
+  }));
+  return {
+    ...brief,
+    repos,
+    in_scope: inScope,
+    open_questions: [...brief.open_questions, ...questions],
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { briefContradictions, inScopeNonGoal } from "../../src/drafters/brief-facts.js";
+import { briefContradictions, inScopeNonGoal, obeyFacts } from "../../src/drafters/brief-facts.js";
 import type { Brief } from "../../src/drafters/brief.js";
 import { factsWith } from "../support/facts.js";
 
@@ -56,6 +56,54 @@ describe("a brief against the doc's facts", () => {
       message:
         'the brief puts "Email notifications for watchlist alerts" in scope, but line 22 of the feature doc puts it out of scope: "Email or Slack notifications (a later feature)."',
     });
+  });
+
+  it("brings a brief in line for a drafter that cannot be asked again", () => {
+    const brief = briefWith({
+      repos: [
+        { repo: "/gain", touched: false, why: "no Gain terms in the doc" },
+        { repo: "/edh", touched: false, why: "untouched" },
+      ],
+      in_scope: ["Watchlist page", "Slack notifications for alerts"],
+    });
+    const obeyed = obeyFacts(brief, facts);
+    expect(obeyed.repos).toEqual([
+      {
+        repo: "/gain",
+        touched: true,
+        why: 'The doc states it (line 3): "Repos: /gain, /data (touched); /edh, /infra: no changes"',
+      },
+      { repo: "/edh", touched: false, why: "untouched" },
+    ]);
+    expect(obeyed.in_scope).toEqual(["Watchlist page"]);
+    expect(briefContradictions(obeyed, facts)).toEqual([]);
+  });
+
+  it("adds the doc's open questions that the brief does not ask", () => {
+    const asked = {
+      question: "Should the threshold be configurable?",
+      assumption: "no",
+      sections: [],
+      blocking: false,
+    };
+    const obeyed = obeyFacts(
+      briefWith({ open_questions: [asked] }),
+      factsWith({
+        openQuestions: [
+          { text: "should the threshold be configurable", line: 30 },
+          { text: "Q2: How long are read alerts kept?", line: 31 },
+        ],
+      }),
+    );
+    expect(obeyed.open_questions).toEqual([
+      asked,
+      {
+        question: "Q2: How long are read alerts kept?",
+        assumption: "TODO: decide; the doc leaves it open (line 31)",
+        sections: [],
+        blocking: false,
+      },
+    ]);
   });
 
   it("finds nothing in a brief that agrees", () => {

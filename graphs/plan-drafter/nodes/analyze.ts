@@ -6,6 +6,7 @@ import { AppError } from "../../../src/errors.js";
 import type { FeatureFacts } from "../../../src/feature/facts.js";
 import { callWatch, report, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
+import { factsOf } from "./ingest.js";
 
 /**
  * The brief every section reads. Without it no section can be drafted well, so a failure here
@@ -18,19 +19,20 @@ export function analyzeNode(ctx: GraphContext) {
   return async (state: DraftStateType, config: LangGraphRunnableConfig): Promise<DraftUpdate> => {
     if (!state.feature) throw new AppError("INTERNAL", "analyze ran before ingest");
     report(config, { type: "step", step: "analyze", state: "started" });
+    const facts = factsOf(ctx, state);
     const request: BriefRequest = {
       feature: state.feature,
       layout: ctx.layout,
-      facts: state.facts,
+      facts,
       repair: undefined,
       ...callWatch(config),
     };
     const first = await ctx.drafter.brief(request, config);
-    const found = contradictionsOf(first.brief, state.facts);
+    const found = contradictionsOf(first.brief, facts);
     if (found.length === 0) return done(config, first);
     const repair = { previous: first.brief, contradictions: found };
     const second = await ctx.drafter.brief({ ...request, repair }, config);
-    const left = contradictionsOf(second.brief, state.facts);
+    const left = contradictionsOf(second.brief, facts);
     if (left.length > 0) {
       throw new AppError(
         "BRIEF_CONTRADICTS_DOC",
@@ -42,8 +44,8 @@ export function analyzeNode(ctx: GraphContext) {
   };
 }
 
-function contradictionsOf(brief: Brief, facts: FeatureFacts | undefined): string[] {
-  return facts ? briefContradictions(brief, facts).map((c) => c.message) : [];
+function contradictionsOf(brief: Brief, facts: FeatureFacts): string[] {
+  return briefContradictions(brief, facts).map((c) => c.message);
 }
 
 function done(config: LangGraphRunnableConfig, update: Pick<DraftUpdate, "brief" | "usage">) {

@@ -4,6 +4,7 @@ import { AppError } from "../../../src/errors.js";
 import { renderPlan } from "../../../src/render/plan.js";
 import { report, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
+import { factsOf } from "./ingest.js";
 
 /**
  * No LLM: the plan's markdown, every section rendered by code in template order, then the
@@ -30,7 +31,7 @@ export function planOf(ctx: GraphContext, state: DraftStateType): string {
     notice: ctx.drafter.notice,
     appendix: {
       questions: state.brief ? openQuestions(state.brief) : [],
-      ignoredLines: state.facts?.addressedToAi.map((c) => c.line) ?? [],
+      ignoredLines: factsOf(ctx, state).addressedToAi.map((c) => c.line),
     },
   });
 }

@@ -30,14 +30,8 @@ export function factsText(facts: FeatureFacts): string {
     ...repoLine("Repositories stated as not touched", untouched),
     ...list("In scope", facts.inScope),
     ...list("Out of scope and non-goals (never in in_scope, never planned)", facts.outOfScope),
-    ...list(
-      "Requirements",
-      facts.requirements.map((r) => ({ ...r, text: `${r.id}: ${r.text}` })),
-    ),
-    ...list(
-      "Acceptance criteria",
-      facts.acceptance.map((c) => ({ ...c, text: c.id ? `${c.id}: ${c.text}` : c.text })),
-    ),
+    ...list("Requirements", facts.requirements.map(withId)),
+    ...list("Acceptance criteria", facts.acceptance.map(withId)),
     ...list("Open questions", facts.openQuestions),
     ...list("Rejected alternatives (never the decision)", facts.rejected),
     ...(named.length > 0 ? [`Named in code spans: ${named.join("; ")}`] : []),
@@ -48,6 +42,12 @@ export function factsText(facts: FeatureFacts): string {
         ]
       : []),
   ].join("\n");
+}
+
+/** The item with its ID in front, unless the doc's words already start with it. */
+function withId(item: Cited & { id?: string | undefined }): Cited {
+  if (!item.id || item.text.startsWith(item.id)) return item;
+  return { ...item, text: `${item.id}: ${item.text}` };
 }
 
 function list(label: string, items: Cited[]): string[] {

@@ -2,6 +2,7 @@ import type { SectionDraft } from "../../render/types.js";
 import { AppError } from "../../errors.js";
 import { contentKeys } from "../../template/schema.js";
 import type { Section } from "../../template/types.js";
+import { obeyFacts } from "../brief-facts.js";
 import { NO_USAGE, type Drafter, type SectionRequest } from "../types.js";
 import { ruleBrief } from "./brief.js";
 import { draftContext } from "./context.js";
@@ -20,9 +21,11 @@ export function createRuleDrafter(): Drafter {
   return {
     model: "none",
     notice: RULE_DRAFTER_NOTICE,
-    brief({ feature, layout }) {
+    brief({ feature, layout, facts }) {
+      const brief = ruleBrief(docFacts(feature), layout);
+      // Rules cannot be asked again: where the doc states it explicitly, the statement wins.
       return Promise.resolve({
-        brief: ruleBrief(docFacts(feature), layout),
+        brief: facts ? obeyFacts(brief, facts) : brief,
         usage: { ...NO_USAGE },
       });
     },
