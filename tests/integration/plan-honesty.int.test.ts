@@ -11,7 +11,7 @@ import {
   type ScriptedLlmOptions,
   type ScriptedRequest,
 } from "../support/scripted-llm.js";
-import { watchEvents } from "../support/sse.js";
+import { draftEvents } from "../support/sse.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const WATCHLIST = { path: fixturePath("watchlist-feature.md") };
@@ -310,13 +310,7 @@ describe("the appendix, wherever the plan goes", () => {
 
   it("is in the streamed events' final markdown and in plan.md alike", async () => {
     server = await startTestServer();
-    const response = await fetch(`${server.base}/v1/drafts`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ feature: readFileSync(WATCHLIST.path, "utf8") }),
-    });
-    const { id } = (await response.json()) as { id: string };
-    const events = await watchEvents(`${server.base}/v1/drafts/${id}/events`).done;
+    const { id, events } = await draftEvents(server.base, readFileSync(WATCHLIST.path, "utf8"));
     const last = events.at(-1);
     expect(last?.type).toBe("draft.completed");
     const markdown = last?.data.markdown as string;
@@ -423,13 +417,7 @@ describe("the brief against what the doc states", () => {
   it("fails the draft with BRIEF_CONTRADICTS_DOC, naming the contradictions, when the repair contradicts too", async () => {
     const server = await startTestServer({}, { respond: briefs(CONTRADICTING) });
     try {
-      const response = await fetch(`${server.base}/v1/drafts`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ feature: DIGEST }),
-      });
-      const { id } = (await response.json()) as { id: string };
-      const events = await watchEvents(`${server.base}/v1/drafts/${id}/events`).done;
+      const { events } = await draftEvents(server.base, DIGEST);
       expect(events.at(-1)).toMatchObject({
         type: "draft.failed",
         data: {
