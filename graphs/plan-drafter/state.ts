@@ -1,5 +1,6 @@
 import { Annotation } from "@langchain/langgraph";
 import type { Brief } from "../../src/drafters/brief.js";
+import type { FeatureFacts } from "../../src/feature/facts.js";
 import { NO_USAGE, addUsage, type FeatureDoc, type Usage } from "../../src/drafters/types.js";
 import type { ModelRetry } from "../../src/models/retry-policy.js";
 import type { SectionDraft } from "../../src/render/types.js";
@@ -19,6 +20,12 @@ export const DraftState = Annotation.Root({
   /** Input, optional: the plan's date (YYYY-MM-DD); today when absent. */
   date: Annotation<string>,
   feature: Annotation<FeatureDoc | undefined>,
+  /**
+   * What the doc states explicitly, read once per draft at ingest (kept in the checkpoint, so a
+   * resume or a revision reads the same): the brief may not contradict it, the appendix notes
+   * the doc's text addressed to an AI. Absent in drafts made before it existed (`factsOf`).
+   */
+  facts: Annotation<FeatureFacts | undefined>,
   brief: Annotation<Brief | undefined>,
   /** Drafts by unit id; parallel section nodes each write their own units. */
   drafts: Annotation<Record<string, SectionDraft>>({ reducer: mergeRecords, default: () => ({}) }),
@@ -31,6 +38,11 @@ export const DraftState = Annotation.Root({
   revision: Annotation<Revision | undefined>,
   /** For each unit, the number of the revision that last re-drafted it. */
   revised: Annotation<Record<string, number>>({ reducer: mergeRecords, default: () => ({}) }),
+  /**
+   * For each unit a revision re-drafted, its markdown just before: what a cascade's dependents
+   * are shown changed. Read only for the units of the current revision.
+   */
+  replaced: Annotation<Record<string, string>>({ reducer: mergeRecords, default: () => ({}) }),
   /** What the last check found and nobody repaired. */
   findings: Annotation<DraftFinding[]>,
   markdown: Annotation<string>,

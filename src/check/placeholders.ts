@@ -1,3 +1,4 @@
+import { CLARIFICATION_MARKER } from "../render/markers.js";
 import { closesFence, parseFence, parseHeading, splitLines } from "../template/text.js";
 import type { Block, Section, Template } from "../template/types.js";
 import { bracketSpans, isLink, isTaskBox, onlyBracketed } from "./brackets.js";
@@ -54,7 +55,8 @@ function placeholderMessage(
   scan: ScannedPlan,
   text: TemplateText,
 ): string | undefined {
-  const line = maskInlineCode(raw);
+  // A clarification marker is the drafter asking, not template text left in.
+  const line = maskInlineCode(raw).replace(CLARIFICATION_MARKER, (m) => " ".repeat(m.length));
   const found = new Set([
     ...slotsIn(line, text.slots, scan.references),
     ...bracketedValues(line, table, scan.references),

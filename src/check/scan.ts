@@ -1,3 +1,4 @@
+import { APPENDIX_HEADING } from "../render/appendix.js";
 import { closesFence, parseFence, parseHeading, splitLines } from "../template/text.js";
 
 /** A fenced code block of the plan. `line` is the opening fence's line. */
@@ -33,10 +34,28 @@ export interface ScannedPlan {
   lastLine: number;
 }
 
+/**
+ * The plan up to plandraft's own appendix: the template decides everything before it, and code
+ * writes the appendix after the template's last section.
+ */
+function ownLines(texts: string[]): string[] {
+  let fence: string | undefined;
+  for (const [index, text] of texts.entries()) {
+    if (fence) {
+      if (closesFence(text, fence)) fence = undefined;
+    } else if (text.trimEnd() === APPENDIX_HEADING) {
+      return texts.slice(0, index);
+    } else {
+      fence = parseFence(text)?.marker;
+    }
+  }
+  return texts;
+}
+
 const REFERENCE_DEFINITION = /^ {0,3}\[([^\]]+)\]:\s*\S/;
 
 export function scanPlan(plan: string): ScannedPlan {
-  const texts = splitLines(plan);
+  const texts = ownLines(splitLines(plan));
   if (texts.length > 1 && texts.at(-1) === "") texts.pop();
   const scanned: ScannedPlan = {
     lines: [],

@@ -4,6 +4,7 @@ import type { CallBudget } from "../models/call-budget.js";
 import type { ModelRetry } from "../models/retry-policy.js";
 import type { SectionDraft } from "../render/types.js";
 import type { DraftLayout, SectionNode, WorkUnit } from "../template/layout.js";
+import type { FeatureFacts } from "../feature/facts.js";
 import type { Brief } from "./brief.js";
 
 /** A feature doc that passed the input checks. */
@@ -67,6 +68,10 @@ export interface CallWatch {
 export interface BriefRequest extends CallWatch {
   feature: FeatureDoc;
   layout: DraftLayout;
+  /** What the doc states explicitly; the brief may not contradict it. Absent in older drafts. */
+  facts?: FeatureFacts | undefined;
+  /** Set on the one repair turn: the earlier brief and where it contradicted the facts. */
+  repair?: { previous: Brief; contradictions: string[] } | undefined;
 }
 
 export interface SectionRequest extends CallWatch {
@@ -81,17 +86,34 @@ export interface SectionRequest extends CallWatch {
   findings: string[];
   /** The earlier draft, when re-drafting. */
   previous: SectionDraft | undefined;
-  /**
-   * Set when a revision re-drafts this unit: the reviewer's feedback for the section it names,
-   * none for a section re-drafted because one it builds on changed.
-   */
-  revision: { feedback: string | undefined } | undefined;
+  /** Set when a revision re-drafts this unit. */
+  revision: RevisionRequest | undefined;
   /**
    * Sees the unit's content while the model writes it: the partial content so far, and the
    * attempt it belongs to (a retried request or a repair turn starts again from nothing).
    * Drafters that do not stream never call it.
    */
   onPartial?: ((content: Record<string, unknown>, attempt: number) => void) | undefined;
+}
+
+/**
+ * A revision of one section with a reviewer's feedback. The section it names gets the feedback;
+ * a section re-drafted because sections it builds on were (a cascade) gets the same feedback and
+ * what changed in those sections.
+ */
+export interface RevisionRequest {
+  feedback: string;
+  /** The title of the section the feedback is for. */
+  section: string;
+  /** For a dependent: what changed in each revised section it builds on; absent for the section named. */
+  changes: SectionChange[] | undefined;
+}
+
+/** What a revision changed in one section: its lines that went, and those that came. */
+export interface SectionChange {
+  title: string;
+  removed: string[];
+  added: string[];
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Drafter, FeatureDoc, Usage } from "../drafters/types.js";
 import { createCallBudget } from "../models/call-budget.js";
 import { NO_USAGE } from "../drafters/types.js";
 import type { SectionDraft } from "../render/types.js";
-import { buildLayout, type DraftLayout } from "../template/layout.js";
+import { buildLayout, unitTitle, type DraftLayout } from "../template/layout.js";
 import type { Template } from "../template/types.js";
 
 export interface SectionOutline {
@@ -65,9 +65,7 @@ export interface RevisionSummary {
 export function outlineOf(layout: DraftLayout): SectionOutline[] {
   return layout.units.map((unit) => {
     const parent = layout.nodes.find((n) => n.name === unit.node);
-    const title = unit.repo
-      ? `${parent?.section.title ?? ""} › ${unit.section.title}`
-      : unit.section.title;
+    const title = unitTitle(layout, unit);
     const dependsOn = layout.units
       .filter((u) => parent?.dependsOn.includes(u.node))
       .map((u) => u.id);

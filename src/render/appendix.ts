@@ -1,3 +1,11 @@
+import { questionKey, type OpenQuestion } from "../drafters/brief.js";
+import { unitTitle, type DraftLayout } from "../template/layout.js";
+import { contentKeys } from "../template/schema.js";
+import type { Section } from "../template/types.js";
+import { CLARIFICATION_MARKER } from "./markers.js";
+import { inlineText, itemText } from "./text.js";
+import type { SectionDraft } from "./types.js";
+
 /**
  * plandraft's own last section, after the template's: every open question with the assumption
  * the plan makes meanwhile, the sections that depend on it and whether it blocks, and a note of
@@ -6,3 +14,129 @@
  */
 export const APPENDIX_HEADING = "## Open Questions and Assumptions";
 export const APPENDIX_TITLE = "Open Questions and Assumptions";
+
+/** What the appendix reads besides the drafted sections. */
+export interface AppendixParts {
+  /** The brief's open questions, each once: `openQuestions(brief)`, the list a summary counts. */
+  questions: OpenQuestion[];
+  /** Lines of the feature doc that address an AI (`facts.addressedToAi`): ignored, never quoted. */
+  ignoredLines: number[];
+}
+
+/** A question a section asks with `[NEEDS CLARIFICATION: ...]`, and where it is asked. */
+export interface Clarification {
+  question: string;
+  /** Titles of the (sub-)sections that carry it, in plan order. */
+  sections: string[];
+}
+
+/** Every clarification marker the drafted sections carry, once per question, in plan order. */
+export function collectClarifications(
+  layout: DraftLayout,
+  drafts: Record<string, SectionDraft | undefined>,
+): Clarification[] {
+  const found = new Map<string, Clarification>();
+  const add = (question: string, section: string) => {
+    const key = questionKey(question);
+    const known = found.get(key) ?? { question, sections: [] };
+    if (!known.sections.includes(section)) known.sections.push(section);
+    found.set(key, known);
+  };
+  for (const unit of layout.units) {
+    const draft = drafts[unit.id];
+    const title = unitTitle(layout, unit);
+    if (draft?.status === "drafted") walkSection(unit.section, draft.content, title, add);
+    else if (draft?.status === "no_changes") markersIn(draft.reason, (q) => add(q, title));
+  }
+  return [...found.values()];
+}
+
+function walkSection(
+  section: Section,
+  content: Record<string, unknown>,
+  title: string,
+  add: (question: string, section: string) => void,
+): void {
+  for (const { key, child } of contentKeys(section)) {
+    const value = content[key];
+    if (child && isRecord(value)) walkSection(child, value, `${title} › ${child.title}`, add);
+    else for (const text of stringsIn(value)) markersIn(text, (q) => add(q, title));
+  }
+}
+
+function markersIn(text: string, found: (question: string) => void): void {
+  for (const match of text.matchAll(CLARIFICATION_MARKER)) if (match[1]) found(match[1]);
+}
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (isRecord(value)) return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+/**
+ * The appendix's lines. A marker that asks one of the brief's questions is shown with that
+ * question (where it is marked), so the open questions are counted once and the number a
+ * summary gives is the length of this list. Every text in it is the doc's or the model's, so it
+ * is escaped; doc text addressed to an AI is never quoted, only its line.
+ */
+export function renderAppendix(parts: AppendixParts, clarifications: Clarification[]): string[] {
+  const markedFor = new Map(clarifications.map((c) => [questionKey(c.question), c]));
+  const questions = parts.questions.flatMap((q, i) => {
+    const marked = markedFor.get(questionKey(q.question));
+    markedFor.delete(questionKey(q.question));
+    return questionLines(i + 1, q, marked?.sections ?? []);
+  });
+  const others = [...markedFor.values()];
+  const lines = [
+    APPENDIX_HEADING,
+    "",
+    "Added by plandraft after the template's sections: what the feature doc leaves open, what this plan assumes until it is answered, and what in the doc was not followed.",
+    "",
+    `**Open questions (${parts.questions.length})**`,
+    "",
+    ...(parts.questions.length > 0
+      ? questions
+      : ["The brief found no question that the feature doc leaves open."]),
+  ];
+  if (others.length > 0) {
+    lines.push(
+      "",
+      `**Marked NEEDS CLARIFICATION in the plan (${others.length})**`,
+      "",
+      ...others.map((c) => `- ${itemText(c.question)} (in ${titles(c.sections)})`),
+    );
+  }
+  if (parts.ignoredLines.length > 0) {
+    const one = parts.ignoredLines.length === 1;
+    const where = `${one ? "Line" : "Lines"} ${parts.ignoredLines.join(", ")} of the feature doc`;
+    lines.push(
+      "",
+      "**Text addressed to an AI**",
+      "",
+      one
+        ? `${where} addresses an AI or tries to redirect the drafter. It was ignored: not followed, and nothing in this plan comes from it.`
+        : `${where} address an AI or try to redirect the drafter. They were ignored: not followed, and nothing in this plan comes from them.`,
+    );
+  }
+  return lines;
+}
+
+function questionLines(n: number, q: OpenQuestion, markedIn: string[]): string[] {
+  const sections = [...new Set([...q.sections, ...markedIn])];
+  return [
+    `${n}. ${itemText(q.question)}`,
+    `   - Assumption meanwhile: ${inlineText(q.assumption) || "none"}`,
+    `   - Sections that depend on it: ${sections.length > 0 ? titles(sections) : "none named"}`,
+    `   - Blocks implementation: ${q.blocking ? "yes" : "no"}`,
+  ];
+}
+
+function titles(sections: string[]): string {
+  return sections.map(inlineText).join("; ");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,5 +1,6 @@
 import type { DraftLayout } from "../template/layout.js";
 import type { Block, FieldBlock, Section } from "../template/types.js";
+import { collectClarifications, renderAppendix, type AppendixParts } from "./appendix.js";
 import { renderSection, renderUndrafted } from "./section.js";
 import { inlineText } from "./text.js";
 import type { DocumentControlValues, SectionDraft } from "./types.js";
@@ -10,9 +11,17 @@ export interface PlanParts {
   drafts: Record<string, SectionDraft | undefined>;
   /** A note under the title, e.g. that no LLM wrote this plan. */
   notice?: string | undefined;
+  /**
+   * What plandraft's own last section (after the template's) lists besides the clarification
+   * markers of the drafts; the graph always gives it, a plan without it ends with the template.
+   */
+  appendix?: AppendixParts | undefined;
 }
 
-/** Renders the whole plan in template order; every heading of the template is in it. */
+/**
+ * Renders the whole plan in template order; every heading of the template is in it. Then the
+ * appendix of open questions and assumptions, with every clarification marker the drafts carry.
+ */
 export function renderPlan(layout: DraftLayout, parts: PlanParts): string {
   const { template } = layout;
   const title = `${template.titleLine}: ${inlineText(parts.documentControl.featureName)}`;
@@ -23,6 +32,10 @@ export function renderPlan(layout: DraftLayout, parts: PlanParts): string {
     ...preamble,
   ];
   for (const section of template.sections) lines.push(...renderTopSection(layout, section, parts));
+  if (parts.appendix) {
+    const clarifications = collectClarifications(layout, parts.drafts);
+    lines.push("", ...renderAppendix(parts.appendix, clarifications));
+  }
   return `${collapseBlankLines(lines).join("\n").trimEnd()}\n`;
 }
 

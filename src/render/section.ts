@@ -1,4 +1,4 @@
-import { contentKeys } from "../template/schema.js";
+import { CHECKLIST_STATES, contentKeys, type ChecklistState } from "../template/schema.js";
 import type { FlowchartContent, SequenceContent } from "../template/schema.js";
 import type { Block, FieldBlock, Section } from "../template/types.js";
 import { renderFlowchart, renderSequence } from "./mermaid.js";
@@ -72,9 +72,10 @@ export function renderBlock(block: Exclude<Block, { kind: "literal" }>, value: u
     case "checklist":
       return block.items.map((item) => {
         const entry = isRecord(value) ? value[item.key] : undefined;
-        const met = isRecord(entry) && entry.met === true;
+        const state = checklistState(entry);
         const note = isRecord(entry) ? inlineText(asText(entry.note)) : "";
-        return `${item.prefix}[${met ? "x" : " "}] ${item.label}${note ? ` — ${note}` : ""}`;
+        const shown = state === "unknown" ? `(unknown) ${note}`.trim() : note;
+        return `${item.prefix}[${state === "met" ? "x" : " "}] ${item.label}${shown ? ` — ${shown}` : ""}`;
       });
     case "table": {
       const rows = Array.isArray(value) ? value.filter(isRecord) : [];
@@ -111,6 +112,14 @@ export function fieldList(block: FieldBlock, items: string[]): string[] {
   const label = block.bold ? `**${block.label}:**` : `${block.label}:`;
   const indent = " ".repeat(block.prefix.length || 0);
   return [`${block.prefix}${label}`, ...items.map((item) => `${indent}- ${item}`)];
+}
+
+/** Drafts saved before checklist states existed said `met: true | false`. */
+function checklistState(entry: unknown): ChecklistState {
+  if (!isRecord(entry)) return "unknown";
+  if (CHECKLIST_STATES.includes(entry.state as ChecklistState))
+    return entry.state as ChecklistState;
+  return entry.met === true ? "met" : entry.met === false ? "not_met" : "unknown";
 }
 
 function asText(value: unknown): string {

@@ -52,6 +52,16 @@ function closingRun(line: string, from: number, length: number): number | undefi
   return undefined;
 }
 
+/**
+ * Inline text that starts a list item: markdown reads a heading, a quote, a fence or another
+ * list at the start of an item's text, so such a start is escaped.
+ */
+export function itemText(text: string): string {
+  return inlineText(text)
+    .replace(/^(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|`{3,}|~{3,})/, "\\$1")
+    .replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+}
+
 /** A table cell: inline text with pipes escaped. */
 export function cellText(text: string): string {
   return inlineText(text).replace(/\\?\|/g, "\\|");

@@ -149,3 +149,26 @@ export function dependentsOf(layout: DraftLayout, name: string): string[] {
   visit(name);
   return layout.nodes.filter((n) => found.has(n.name)).map((n) => n.name);
 }
+
+/** The repositories the template plans for, as it names them (e.g. `/data`), in template order. */
+export function templateRepos(layout: DraftLayout): string[] {
+  return layout.units.flatMap((u) => (u.repo ? [u.repo] : []));
+}
+
+/**
+ * The titles a plan's content can be said to hang on: every drafted section and, for a section
+ * drafted once per repository, each repository's sub-section too.
+ */
+export function sectionTitles(layout: DraftLayout): string[] {
+  const titles = layout.nodes.flatMap((node) => [
+    node.section.title,
+    ...layout.units.filter((u) => u.node === node.name && u.repo).map((u) => u.section.title),
+  ]);
+  return [...new Set(titles)];
+}
+
+/** A unit's title as a reader finds it: a repository's sub-section under its section's title. */
+export function unitTitle(layout: DraftLayout, unit: WorkUnit): string {
+  const parent = layout.nodes.find((n) => n.name === unit.node);
+  return unit.repo ? `${parent?.section.title ?? ""} › ${unit.section.title}` : unit.section.title;
+}

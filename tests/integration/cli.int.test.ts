@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPlan } from "../../src/check/index.js";
+import { APPENDIX_HEADING } from "../../src/render/appendix.js";
 import { runCli } from "../support/cli.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
 import { startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
@@ -58,6 +59,7 @@ describe("plandraft draft", () => {
       "# Design Doc: Supplier Risk Watchlist",
       "## Context",
       "## Rollout",
+      APPENDIX_HEADING,
     ]);
     expect(run.stdout).toMatch(/\*\*Size:\*\* (S|M|L)\n/);
   });

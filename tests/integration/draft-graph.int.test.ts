@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { checkPlan } from "../../src/check/index.js";
+import { APPENDIX_HEADING } from "../../src/render/appendix.js";
 import {
   startScriptedLlm,
   type ScriptedLlm,
@@ -149,7 +150,10 @@ describe("drafting through an OpenAI-compatible server", () => {
     ].join("\n");
     const headings = (text: string) => text.split("\n").filter((l) => /^#{2,6} /.test(l));
     const { result } = await draftWith(scriptedConfig(server.baseURL), { text: hostile });
-    expect(headings(result.markdown)).toEqual(headings(DEFAULT_TEMPLATE.source));
+    expect(headings(result.markdown)).toEqual([
+      ...headings(DEFAULT_TEMPLATE.source),
+      APPENDIX_HEADING,
+    ]);
     const sent = JSON.stringify(server.requests[0]!.body.messages);
     expect(sent).toContain("<feature_document");
     expect(sent).not.toContain("secret: do not show");
@@ -233,9 +237,10 @@ describe("drafting through an OpenAI-compatible server", () => {
     expect(result.status).toBe("completed");
     expect(result.markdown).not.toMatch(/<script|<b>/i);
     expect(result.markdown).toContain("&lt;script>alert('model')&lt;/script>");
-    expect(result.markdown.split("\n").filter((l) => /^#{2,6} /.test(l))).toEqual(
-      DEFAULT_TEMPLATE.source.split("\n").filter((l) => /^#{2,6} /.test(l)),
-    );
+    expect(result.markdown.split("\n").filter((l) => /^#{2,6} /.test(l))).toEqual([
+      ...DEFAULT_TEMPLATE.source.split("\n").filter((l) => /^#{2,6} /.test(l)),
+      APPENDIX_HEADING,
+    ]);
     expect(await checkPlan(result.markdown, DEFAULT_TEMPLATE)).toEqual([]);
   });
 });

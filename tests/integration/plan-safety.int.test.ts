@@ -20,7 +20,10 @@ const DOC = readFileSync(fixturePath("watchlist-feature.md"), "utf8").replace(
   "# Supplier Risk Watchlist",
   `# ${TITLE}`,
 );
-/** What the model writes into every text field: links a renderer would run, and markup. */
+/**
+ * What the model writes into every text field: links a renderer would run, and markup (cut to the
+ * field's maxLength, as a model that follows the schema would).
+ */
 const HOSTILE =
   "See [the docs](javascript:alert(1)), [mixed](JaVaScRiPt:alert(2)), " +
   "[encoded](&#x6a;avascript:alert(3)), [escaped](javascript\\:alert(4)), " +
@@ -29,7 +32,9 @@ const HOSTILE =
   "[ref]: vbscript:msgbox(8)\n\n[by reference][ref]";
 const MODEL: ScriptedLlmOptions = {
   fill: (_path, schema) =>
-    schema.type === "string" && !schema.enum && schema.const === undefined ? HOSTILE : undefined,
+    schema.type === "string" && !schema.enum && schema.const === undefined
+      ? HOSTILE.slice(0, typeof schema.maxLength === "number" ? schema.maxLength : undefined)
+      : undefined,
 };
 /** The link Document Control makes to the doc: one relative path, percent-encoded. */
 const DOC_LINK = "](./x%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.md)";

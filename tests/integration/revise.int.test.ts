@@ -15,9 +15,14 @@ describe("plandraft revise", () => {
 
   beforeAll(async () => {
     // Each answer names its version, so the test can tell old text from new.
+    let decision = 0;
     llm = await startScriptedLlm({
       fill: (path) =>
-        path.at(-1) === "unit_testing" ? [`unit tests, take ${++version}`] : undefined,
+        path.at(-1) === "unit_testing"
+          ? [`unit tests, take ${++version}`]
+          : path.at(-1) === "decision"
+            ? `decision ${++decision}`
+            : undefined,
     });
     store = createTestStore();
     env = {
@@ -97,12 +102,27 @@ describe("plandraft revise", () => {
     expect(startOf("testing")).toBeGreaterThanOrEqual(endOf("architecture"));
     expect(startOf("summary")).toBeGreaterThanOrEqual(Math.max(endOf("testing"), endOf("phases")));
     expect(startOf("successCriteria")).toBeGreaterThanOrEqual(endOf("summary"));
-    // a dependent is told what changed above it, not given the feedback
-    const dependentPrompt = JSON.stringify(
-      requests.find((r) => r.toolName === "testing")!.body.messages.at(-1),
+    // a dependent is given the reviewer's feedback, and what changed in the sections above it
+    const promptOf = (tool: string) =>
+      (requests.find((r) => r.toolName === tool)!.body.messages.at(-1) as { content: string })
+        .content;
+    const testing = promptOf("testing");
+    expect(testing).toContain('change to the section "Architecture Alignment"');
+    expect(testing).toContain(
+      "<reviewer_feedback>\nUse the existing alerts service\n</reviewer_feedback>",
     );
-    expect(dependentPrompt).toContain("were revised");
-    expect(dependentPrompt).not.toContain("Use the existing alerts service");
+    const changes = /<changes>\n([\s\S]*?)\n<\/changes>/.exec(testing)?.[1] ?? "";
+    expect(changes.split("\n")[0]).toBe('In "Architecture Alignment":');
+    expect(changes).toMatch(/^- \| decision \d+ \|/m);
+    expect(changes).toMatch(/^\+ \| decision \d+ \|/m);
+    expect(changes).not.toContain("Local-first"); // an unchanged line is not listed
+    // the summary sees the changes of every revised section it builds on
+    const summary = promptOf("summary");
+    expect(summary).toContain("Use the existing alerts service");
+    for (const title of ["Architecture Alignment", "Testing Strategy", "Implementation Phases"])
+      expect(summary).toContain(`In "${title}":`);
+    // the target section alone gets the feedback as a request on itself
+    expect(promptOf("architecture")).toContain("A reviewer asked for a change to this section");
     expect(await checkPlan(run.stdout, DEFAULT_TEMPLATE)).toEqual([]);
   });
 

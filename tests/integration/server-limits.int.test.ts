@@ -280,7 +280,8 @@ describe("who may call, and what the logs keep", () => {
     const { base, logs } = await serve(
       {},
       {
-        fill: (_path, schema) => (schema.type === "string" ? "MODEL-OUTPUT-MARKER-77" : undefined),
+        fill: (_path, schema) =>
+          schema.type === "string" && !schema.enum ? "MODEL-OUTPUT-MARKER-77" : undefined,
       },
     );
     const posted = await postDraft(base, { feature: `${FEATURE}\n\nFEATURE-TEXT-MARKER-42\n` });

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APPENDIX_HEADING } from "../../src/render/appendix.js";
 import { runCli } from "../support/cli.js";
 import { fixturePath } from "../support/drafting.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
@@ -60,14 +61,24 @@ describe("templates a server offers", () => {
       body: JSON.stringify({ feature: FEATURE, templateId: "spike" }),
     });
     expect(plan).toMatch(/^# Spike Plan: /);
-    expect(plan.match(/^## .*$/gm)).toEqual(["## Question", "## Approach", "## Outcome"]);
+    expect(plan.match(/^## .*$/gm)).toEqual([
+      "## Question",
+      "## Approach",
+      "## Outcome",
+      APPENDIX_HEADING,
+    ]);
     // A markdown body picks it with the query.
     const markdown = await planOf({
       url: "/v1/drafts?templateId=spike",
       type: "text/markdown",
       body: FEATURE,
     });
-    expect(markdown.match(/^## .*$/gm)).toEqual(["## Question", "## Approach", "## Outcome"]);
+    expect(markdown.match(/^## .*$/gm)).toEqual([
+      "## Question",
+      "## Approach",
+      "## Outcome",
+      APPENDIX_HEADING,
+    ]);
     const bundled = await planOf({
       type: "application/json",
       body: JSON.stringify({ feature: FEATURE, templateId: "default" }),
@@ -163,7 +174,12 @@ describe("the CLI picks an offered template by id (--template-id), here and on a
     });
     expect(local.code).toBe(0);
     expect(local.stdout).toMatch(/^# Spike Plan: /);
-    expect(headings(local.stdout)).toEqual(["## Question", "## Approach", "## Outcome"]);
+    expect(headings(local.stdout)).toEqual([
+      "## Question",
+      "## Approach",
+      "## Outcome",
+      APPENDIX_HEADING,
+    ]);
     // `check` takes the same id: the plan follows the spike template, not the bundled one.
     const planFile = join(mkdtempSync(join(tmpdir(), "plandraft-spike-")), "plan.md");
     writeFileSync(planFile, local.stdout);
@@ -176,7 +192,12 @@ describe("the CLI picks an offered template by id (--template-id), here and on a
     const remote = await onServer(["draft", feature, "--template-id", "spike"]);
     expect(remote.stderr).not.toMatch(/INTERNAL|Error/);
     expect(remote.code).toBe(0);
-    expect(headings(remote.stdout)).toEqual(["## Question", "## Approach", "## Outcome"]);
+    expect(headings(remote.stdout)).toEqual([
+      "## Question",
+      "## Approach",
+      "## Outcome",
+      APPENDIX_HEADING,
+    ]);
   });
 
   it("refuses an unknown id with the choices, and an id with a template file, drafting nothing", async () => {

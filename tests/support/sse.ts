@@ -57,6 +57,20 @@ export function watchEvents(
   return { events, done, source };
 }
 
+/** Posts a feature doc to a server (JSON) and follows its draft's events to the last one. */
+export async function draftEvents(
+  base: string,
+  feature: string,
+): Promise<{ id: string; events: Received[] }> {
+  const posted = await fetch(`${base}/v1/drafts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ feature }),
+  });
+  const { id } = (await posted.json()) as { id: string };
+  return { id, events: await watchEvents(`${base}/v1/drafts/${id}/events`).done };
+}
+
 /** Reads a stream with fetch until `stop` says so (or it ends), then drops the connection. */
 export async function readEvents(
   url: string,

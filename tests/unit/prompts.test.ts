@@ -42,9 +42,12 @@ describe("fillPrompt", () => {
       "feature",
       "brief",
       "analyze",
+      "brief-repair",
       "section",
       "repair",
       "output-invalid",
+      "revise",
+      "revise-dependent",
     ]) {
       expect(files).toContain(name);
     }

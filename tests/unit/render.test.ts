@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { renderFlowchart, renderSequence, mermaidLabel } from "../../src/render/mermaid.js";
 import { renderPlan } from "../../src/render/plan.js";
+import { renderBlock } from "../../src/render/section.js";
 import { blockText, cellText, inlineText } from "../../src/render/text.js";
 import type { SectionDraft } from "../../src/render/types.js";
 import { buildLayout } from "../../src/template/layout.js";
@@ -82,6 +83,39 @@ describe("renderPlan", () => {
       "# Implementation Plan: Watchlist",
       "",
       "> No LLM wrote this plan.",
+    ]);
+  });
+});
+
+describe("checklists", () => {
+  const arch = layout.units.find((u) => u.node === "architecture")!;
+  const principles = arch.section.children.find((c) => c.title === "Design Principles Applied")!;
+  const block = principles.blocks.find((b) => b.kind === "checklist")!;
+
+  it("ticks a met item, leaves the others unchecked, and says so of an unknown one", () => {
+    const [local, failFast, tech] = block.kind === "checklist" ? block.items : [];
+    const lines = renderBlock(block, {
+      [local!.key]: { state: "met", note: "one Compose file" },
+      [failFast!.key]: { state: "not_met", note: "retries hide a failure" },
+      [tech!.key]: { state: "unknown", note: "the doc names no library" },
+    });
+    expect(lines).toEqual([
+      "- [x] Local-first development (Docker Compose) — one Compose file",
+      "- [ ] Fail-fast approach (no silent failures) — retries hide a failure",
+      "- [ ] Any new technologies/libraries/frameworks clearly explained in Architectural Decisions — (unknown) the doc names no library",
+      "- [ ] High Level Design is Clear and Simple, not over complicated or adding features not requested by the Feature document — (unknown)",
+    ]);
+  });
+
+  it("still renders a draft saved before states existed (met: true | false)", () => {
+    const [local, failFast] = block.kind === "checklist" ? block.items : [];
+    const lines = renderBlock(block, {
+      [local!.key]: { met: true, note: "yes" },
+      [failFast!.key]: { met: false, note: "no" },
+    });
+    expect(lines.slice(0, 2)).toEqual([
+      "- [x] Local-first development (Docker Compose) — yes",
+      "- [ ] Fail-fast approach (no silent failures) — no",
     ]);
   });
 });

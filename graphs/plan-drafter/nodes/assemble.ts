@@ -1,10 +1,15 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { openQuestions } from "../../../src/drafters/brief.js";
 import { AppError } from "../../../src/errors.js";
 import { renderPlan } from "../../../src/render/plan.js";
 import { report, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
+import { factsOf } from "./ingest.js";
 
-/** No LLM: the plan's markdown, every section rendered by code in template order. */
+/**
+ * No LLM: the plan's markdown, every section rendered by code in template order, then the
+ * appendix of open questions and assumptions.
+ */
 export function assembleNode(ctx: GraphContext) {
   return (state: DraftStateType, config: LangGraphRunnableConfig): DraftUpdate => {
     report(config, { type: "step", step: "assemble", state: "started" });
@@ -24,5 +29,9 @@ export function planOf(ctx: GraphContext, state: DraftStateType): string {
     },
     drafts: state.drafts,
     notice: ctx.drafter.notice,
+    appendix: {
+      questions: state.brief ? openQuestions(state.brief) : [],
+      ignoredLines: factsOf(ctx, state).addressedToAi.map((c) => c.line),
+    },
   });
 }

@@ -3,14 +3,15 @@ import type { AttemptDeadlines } from "../../models/deadlines.js";
 import type { RetryPolicy } from "../../models/retry-policy.js";
 import { renderUnit } from "../../render/plan.js";
 import type { SectionDraft } from "../../render/types.js";
-import type { WorkUnit } from "../../template/layout.js";
+import type { DraftLayout, WorkUnit } from "../../template/layout.js";
 import { unitSchema } from "../../template/schema.js";
 import { slugify } from "../../template/text.js";
-import { Brief } from "../brief.js";
+import { briefSchema } from "../brief.js";
 import type { Drafter, SectionRequest } from "../types.js";
 import {
   analyzeMessage,
   briefMessage,
+  briefRepairMessage,
   prefixMessages,
   repairMessage,
   reviseMessage,
@@ -29,6 +30,7 @@ export interface LlmDrafterOptions {
 }
 
 type SectionTool = StructuredTool<ReturnType<typeof unitSchema>>;
+type BriefTool = StructuredTool<ReturnType<typeof briefSchema>>;
 
 /** A drafter that writes every section with a chat model, one tool call per unit. */
 export function createLlmDrafter(
@@ -36,26 +38,28 @@ export function createLlmDrafter(
   modelName: string,
   options: LlmDrafterOptions,
 ): Drafter {
-  const briefTool = structuredTool("brief", "Record the analysis of the feature", Brief);
-  // Schemas depend only on the template: build and convert each unit's tool once, not per call.
-  const sectionTools = new WeakMap<WorkUnit, SectionTool>();
-  const toolFor = (unit: WorkUnit): SectionTool => {
-    const known = sectionTools.get(unit);
-    if (known) return known;
-    const tool = sectionTool(unit);
-    sectionTools.set(unit, tool);
-    return tool;
-  };
+  // Schemas depend only on the template: build and convert each tool once, not per call.
+  const toolFor = once((unit: WorkUnit): SectionTool => sectionTool(unit));
+  const briefToolFor = once((layout: DraftLayout): BriefTool =>
+    structuredTool("brief", "Record the analysis of the feature", briefSchema(layout)),
+  );
   return {
     model: modelName,
     notice: undefined,
-    async brief({ feature, layout, modelCalls, onRetry }, config) {
-      const messages = [...prefixMessages(layout, feature), analyzeMessage(layout)];
-      const { value, usage } = await callForStructure(model, messages, briefTool, config, {
-        ...options,
-        modelCalls,
-        onRetry,
-      });
+    async brief({ feature, layout, facts, repair, modelCalls, onRetry }, config) {
+      const messages = [...prefixMessages(layout, feature), analyzeMessage(layout, facts)];
+      if (repair) messages.push(briefRepairMessage(repair.previous, repair.contradictions));
+      const { value, usage } = await callForStructure(
+        model,
+        messages,
+        briefToolFor(layout),
+        config,
+        {
+          ...options,
+          modelCalls,
+          onRetry,
+        },
+      );
       return { brief: value, usage };
     },
     async section(request, config) {
@@ -79,6 +83,18 @@ export function createLlmDrafter(
       );
       return { draft: toDraft(request.unit, value), usage };
     },
+  };
+}
+
+/** `make`, remembered per key for as long as the key lives. */
+function once<K extends object, V>(make: (key: K) => V): (key: K) => V {
+  const made = new WeakMap<K, V>();
+  return (key) => {
+    const known = made.get(key);
+    if (known !== undefined) return known;
+    const value = make(key);
+    made.set(key, value);
+    return value;
   };
 }
 
@@ -113,7 +129,7 @@ function sectionMessages(request: SectionRequest) {
   ];
   if (request.revision && request.previous) {
     messages.push(
-      reviseMessage(request.revision.feedback, renderUnit(request.unit.section, request.previous)),
+      reviseMessage(request.revision, renderUnit(request.unit.section, request.previous)),
     );
   }
   if (request.findings.length > 0 && request.previous) {

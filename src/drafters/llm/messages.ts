@@ -1,10 +1,12 @@
 import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { fillPrompt } from "../../prompts/load-prompt.js";
-import type { DraftLayout } from "../../template/layout.js";
+import type { FeatureFacts } from "../../feature/facts.js";
+import { templateRepos, type DraftLayout } from "../../template/layout.js";
 import type { Section, Template } from "../../template/types.js";
+import { factsText } from "./facts-text.js";
 import { splitLines } from "../../template/text.js";
 import type { Brief } from "../brief.js";
-import type { FeatureDoc, SectionRequest } from "../types.js";
+import type { FeatureDoc, RevisionRequest, SectionChange, SectionRequest } from "../types.js";
 
 /**
  * The shared prefix (system text with the template, then the feature doc) is byte-identical for
@@ -29,12 +31,23 @@ export function briefMessage(brief: Brief): BaseMessage {
   );
 }
 
-export function analyzeMessage(layout: DraftLayout): BaseMessage {
-  const repos = layout.units.flatMap((u) => (u.repo ? [u.repo] : []));
+export function analyzeMessage(layout: DraftLayout, facts: FeatureFacts | undefined): BaseMessage {
+  const repos = templateRepos(layout);
   return new HumanMessage(
     fillPrompt("analyze", {
       repos:
         repos.length > 0 ? repos.join(", ") : "(the template names none; return an empty list)",
+      facts: quoteData(facts ? factsText(facts) : "(not read for this draft)", "doc_facts"),
+    }),
+  );
+}
+
+/** The repair turn of the analysis: where the earlier brief contradicted the doc's facts. */
+export function briefRepairMessage(previous: Brief, contradictions: string[]): BaseMessage {
+  return new HumanMessage(
+    fillPrompt("brief-repair", {
+      contradictions: quoteData(contradictions.map((c) => `- ${c}`).join("\n"), "contradictions"),
+      previous: quoteData(JSON.stringify(previous, null, 2), "earlier_brief"),
     }),
   );
 }
@@ -59,14 +72,36 @@ export function repairMessage(findings: string[], previous: string): BaseMessage
   );
 }
 
-/** A revision: the reviewer's feedback for the named section, or "catch up" for a dependent. */
-export function reviseMessage(feedback: string | undefined, previous: string): BaseMessage {
+/**
+ * A revision: the reviewer's feedback for the named section; for a dependent, the same feedback
+ * and what changed in the revised sections it builds on.
+ */
+export function reviseMessage(revision: RevisionRequest, previous: string): BaseMessage {
   const current = quoteData(previous, "current_section");
-  if (feedback === undefined)
-    return new HumanMessage(fillPrompt("revise-dependent", { previous: current }));
+  const feedback = quoteData(revision.feedback, "reviewer_feedback");
+  if (revision.changes === undefined)
+    return new HumanMessage(fillPrompt("revise", { feedback, previous: current }));
   return new HumanMessage(
-    fillPrompt("revise", { feedback: quoteData(feedback, "reviewer_feedback"), previous: current }),
+    fillPrompt("revise-dependent", {
+      section: revision.section,
+      feedback,
+      changes: quoteData(changesText(revision.changes), "changes"),
+      previous: current,
+    }),
   );
+}
+
+/** Each revised section's lines that went ("- ") and came ("+ "), as a diff reads. */
+function changesText(changes: SectionChange[]): string {
+  if (changes.length === 0) return "(no section this one builds on changed)";
+  return changes
+    .map((change) => {
+      const lines = [...change.removed.map((l) => `- ${l}`), ...change.added.map((l) => `+ ${l}`)];
+      return [`In "${change.title}":`, ...(lines.length > 0 ? lines : ["(no line changed)"])].join(
+        "\n",
+      );
+    })
+    .join("\n\n");
 }
 
 export function outputInvalidMessage(problems: string): BaseMessage {

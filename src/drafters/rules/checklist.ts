@@ -1,25 +1,24 @@
+import type { ChecklistEntry } from "../../template/schema.js";
 import type { ChecklistBlock } from "../../template/types.js";
 import type { DraftContext } from "./context.js";
 import { shorten, termSource } from "./text.js";
 import { todoConfirm } from "./todo.js";
 
-interface Check {
-  met: boolean;
-  note: string;
-}
-
 /**
  * A checklist item is met only when the doc says so in the item's own distinctive words
- * ("fail-fast", "Docker Compose"); everything else is a TODO for a person to confirm.
+ * ("fail-fast", "Docker Compose"); everything else is unknown, with a TODO for a person to confirm.
  */
-export function checklist(ctx: DraftContext, block: ChecklistBlock): Record<string, Check> {
+export function checklist(
+  ctx: DraftContext,
+  block: ChecklistBlock,
+): Record<string, ChecklistEntry> {
   return Object.fromEntries(block.items.map((item) => [item.key, check(ctx, item.label)]));
 }
 
-function check(ctx: DraftContext, label: string): Check {
+function check(ctx: DraftContext, label: string): ChecklistEntry {
   const stated = statedIn(ctx, distinctiveTerms(label));
-  if (stated) return { met: true, note: shorten(`The doc states: ${stated}`, 180) };
-  return { met: false, note: todoConfirm(evidence(ctx, label)) };
+  if (stated) return { state: "met", note: shorten(`The doc states: ${stated}`, 180) };
+  return { state: "unknown", note: todoConfirm(evidence(ctx, label)) };
 }
 
 /** Hyphenated terms and names in parentheses: the words a doc would use if it meant the item. */

@@ -2,6 +2,7 @@ import type { SectionDraft } from "../../render/types.js";
 import { AppError } from "../../errors.js";
 import { contentKeys } from "../../template/schema.js";
 import type { Section } from "../../template/types.js";
+import { obeyFacts } from "../brief-facts.js";
 import { NO_USAGE, type Drafter, type SectionRequest } from "../types.js";
 import { ruleBrief } from "./brief.js";
 import { draftContext } from "./context.js";
@@ -20,9 +21,11 @@ export function createRuleDrafter(): Drafter {
   return {
     model: "none",
     notice: RULE_DRAFTER_NOTICE,
-    brief({ feature, layout }) {
+    brief({ feature, layout, facts }) {
+      const brief = ruleBrief(docFacts(feature), layout);
+      // Rules cannot be asked again: where the doc states it explicitly, the statement wins.
       return Promise.resolve({
-        brief: ruleBrief(docFacts(feature), layout),
+        brief: facts ? obeyFacts(brief, facts) : brief,
         usage: { ...NO_USAGE },
       });
     },
@@ -44,11 +47,13 @@ export function draftSection(request: SectionRequest): SectionDraft {
 }
 
 /**
- * Rules cannot act on a reviewer's feedback, so the re-drafted section carries it as a TODO in
- * its first prose or text field, where the next reader (or an LLM run) will see it.
+ * Rules cannot act on a reviewer's feedback, so the section it names carries it as a TODO in
+ * its first prose or text field, where the next reader (or an LLM run) will see it. A dependent
+ * re-drafted by a cascade is drafted as before: it carries no copy of the note.
  */
 function withFeedback(draft: SectionDraft, request: SectionRequest): SectionDraft {
-  const feedback = request.revision?.feedback?.trim();
+  const revision = request.revision;
+  const feedback = revision && !revision.changes ? revision.feedback.trim() : "";
   if (draft.status !== "drafted" || !feedback) return draft;
   const note = `TODO (reviewer feedback, not applied by the rule-based drafter): ${feedback}`;
   const content = structuredClone(draft.content);

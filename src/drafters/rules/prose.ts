@@ -1,3 +1,5 @@
+import { APPENDIX_TITLE } from "../../render/appendix.js";
+import { openQuestions } from "../brief.js";
 import { type DraftContext, findStatements, touchedRepos } from "./context.js";
 import { ownedEndpoints, ownedObjects } from "./owned.js";
 import { joinWords, keywords, shorten, termSource } from "./text.js";
@@ -36,9 +38,11 @@ function summaryParagraph(ctx: DraftContext): string {
   );
   if (decision)
     parts.push(`Key decision from the doc: ${sentence(shorten(decision.decision, 160))}`);
-  if (brief.open_questions.length > 0) {
+  // The appendix lists the same questions: both count `openQuestions`, so the numbers agree.
+  const questions = openQuestions(brief).length;
+  if (questions > 0) {
     parts.push(
-      `${brief.open_questions.length} open question${brief.open_questions.length > 1 ? "s" : ""} and every TODO below need a decision before implementation.`,
+      `${questions} open question${questions > 1 ? "s" : ""} (listed under ${APPENDIX_TITLE}) and every TODO below need a decision before implementation.`,
     );
   }
   return parts.filter(Boolean).join(" ");
