@@ -1,6 +1,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Finding } from "../../src/check/index.js";
 import type { CallWatch, Drafter } from "../../src/drafters/types.js";
+import type { FeatureFacts } from "../../src/feature/facts.js";
 import type { CallBudget } from "../../src/models/call-budget.js";
 import type { DraftLayout } from "../../src/template/layout.js";
 import type { ProgressEvent } from "./state.js";
@@ -9,7 +10,8 @@ import type { ProgressEvent } from "./state.js";
 export interface GraphContext {
   layout: DraftLayout;
   drafter: Drafter;
-  checkPlan: (markdown: string) => Promise<Finding[]>;
+  /** `plandraft check`, with the doc's facts as `--feature` (never `--strict`: a draft may ask). */
+  checkPlan: (markdown: string, facts: FeatureFacts) => Promise<Finding[]>;
   /** Starts the slow part of a check (diagram parsing) for a section that is drafted. */
   prepareCheck: (markdown: string) => void;
   maxFeatureBytes: number;

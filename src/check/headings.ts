@@ -23,6 +23,8 @@ export interface Outline {
   findings: RawFinding[];
   /** The innermost template section id whose heading range contains a plan line. */
   sectionAt: (line: number) => string | undefined;
+  /** The plan line of each template section's heading that the plan has, by section id. */
+  headingLines: Map<string, number>;
 }
 
 /** Checks the H1 title and the H2..H6 heading tree, and maps plan lines to sections. */
@@ -34,7 +36,8 @@ export function checkOutline(scan: ScannedPlan, template: Template): Outline {
     ...checkTitle(scan.headings, template.title),
     ...compareHeadings(expected, actual, ids, scan.lastLine),
   ];
-  return { findings, sectionAt: sectionMap(scan, ids) };
+  const headingLines = new Map([...ids].map(([line, id]) => [id, line]));
+  return { findings, sectionAt: sectionMap(scan, ids), headingLines };
 }
 
 const keyOf = (level: number, title: string) => `${level}|${collapse(title)}`;

@@ -54,8 +54,9 @@ function ownLines(texts: string[]): string[] {
 
 const REFERENCE_DEFINITION = /^ {0,3}\[([^\]]+)\]:\s*\S/;
 
-export function scanPlan(plan: string): ScannedPlan {
-  const texts = ownLines(splitLines(plan));
+/** The plan up to its appendix, or with `withAppendix` the whole plan. */
+export function scanPlan(plan: string, options: { withAppendix?: boolean } = {}): ScannedPlan {
+  const texts = options.withAppendix ? splitLines(plan) : ownLines(splitLines(plan));
   if (texts.length > 1 && texts.at(-1) === "") texts.pop();
   const scanned: ScannedPlan = {
     lines: [],

@@ -7,7 +7,19 @@ export type FindingCode =
   | "GUIDANCE_LEFT"
   | "MERMAID_INVALID"
   | "TABLE_MALFORMED"
-  | "CHOICE_INVALID";
+  | "CHOICE_INVALID"
+  | "PLAN_EMPTY"
+  | "SECTION_EMPTY"
+  | "FIELD_MISSING"
+  | "FIELD_EMPTY"
+  | "TODO_LEFT"
+  | "CLARIFICATION_LEFT"
+  | "NON_GOAL_PLANNED"
+  | "REPO_TOUCHED_NO_CHANGES"
+  | "REPO_UNTOUCHED_CHANGED"
+  | "REQUIREMENT_MISSING"
+  | "CRITERION_UNTESTED"
+  | "AI_TEXT_COPIED";
 
 /** Every code, in the order findings on the same line are listed. */
 export const FINDING_CODES: readonly FindingCode[] = [
@@ -20,6 +32,18 @@ export const FINDING_CODES: readonly FindingCode[] = [
   "CHOICE_INVALID",
   "TABLE_MALFORMED",
   "MERMAID_INVALID",
+  "PLAN_EMPTY",
+  "SECTION_EMPTY",
+  "FIELD_MISSING",
+  "FIELD_EMPTY",
+  "TODO_LEFT",
+  "CLARIFICATION_LEFT",
+  "AI_TEXT_COPIED",
+  "NON_GOAL_PLANNED",
+  "REPO_TOUCHED_NO_CHANGES",
+  "REPO_UNTOUCHED_CHANGED",
+  "REQUIREMENT_MISSING",
+  "CRITERION_UNTESTED",
 ];
 
 /** One problem in a plan. */

@@ -1,17 +1,31 @@
 import { readFile } from "node:fs/promises";
-import { checkPlan, formatFinding } from "../check/index.js";
+import { checkPlan, featureFacts, formatFinding } from "../check/index.js";
 import { AppError } from "../errors.js";
 import type { Config } from "../config.js";
+import { readFeature } from "../feature/read-feature.js";
 import { chooseTemplate } from "../template/offered.js";
 import { EXIT, type CliIo } from "./main.js";
+
+export interface CheckOptions {
+  template?: string;
+  templateId?: string;
+  /** The feature doc the plan is checked against. */
+  feature?: string;
+  strict?: boolean;
+  json?: boolean;
+}
 
 export async function checkCommand(
   config: Config,
   planPath: string,
-  options: { template?: string; templateId?: string },
+  options: CheckOptions,
   io: CliIo,
 ): Promise<number> {
   const { template } = await chooseTemplate(config.templatesDir, options);
+  // The doc is read and checked as `draft` reads it: the same errors for the same bad input.
+  const feature = options.feature
+    ? await readFeature(options.feature, config.maxFeatureBytes, io.stdin)
+    : undefined;
   let plan: string;
   try {
     plan = await readFile(planPath, "utf8");
@@ -21,11 +35,16 @@ export async function checkCommand(
       cause: error,
     });
   }
-  const findings = await checkPlan(plan, template);
-  for (const finding of findings) io.stdout.write(`${formatFinding(finding, planPath)}\n`);
+  const findings = await checkPlan(plan, template, {
+    strict: options.strict ?? false,
+    ...(feature ? { facts: featureFacts(feature, template) } : {}),
+  });
+  if (options.json) io.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+  else for (const finding of findings) io.stdout.write(`${formatFinding(finding, planPath)}\n`);
+  const against = feature ? ` and ${options.feature}` : "";
   io.stderr.write(
     findings.length === 0
-      ? `plandraft: ${planPath} follows the template\n`
+      ? `plandraft: ${planPath} follows the template${against}\n`
       : `plandraft: ${planPath}: ${findings.length} finding${findings.length === 1 ? "" : "s"}\n`,
   );
   return findings.length === 0 ? EXIT.ok : EXIT.failed;

@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadConfig, type Config } from "../config.js";
 import { isAppError } from "../errors.js";
-import { checkCommand } from "./check-command.js";
+import { checkCommand, type CheckOptions } from "./check-command.js";
 import { draftCommand, resumeCommand, reviseCommand } from "./draft-command.js";
 import { listCommand, removeCommand, showCommand } from "./store-commands.js";
 import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client.js";
@@ -199,7 +199,16 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       "plan template (default: the bundled implementation-plan template)",
     )
     .addOption(templateIdOption())
-    .action(async (plan: string, options: { template?: string; templateId?: string }) => {
+    .option(
+      "-f, --feature <file>",
+      "the feature doc the plan was drafted from: also check the plan against what it states",
+    )
+    .option(
+      "--strict",
+      "TODO and NEEDS CLARIFICATION markers are findings (a plan meant to be final)",
+    )
+    .option("--json", "print the findings as a JSON array of { line, code, message, sectionId }")
+    .action(async (plan: string, options: CheckOptions) => {
       exitCode = await checkCommand(loadConfig(io.env), plan, options, io);
     });
 

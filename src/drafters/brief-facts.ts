@@ -62,6 +62,11 @@ export function inScopeNonGoal(item: string, nonGoal: string): boolean {
   return parts.every((alternatives) => alternatives.some((w) => words.has(w)));
 }
 
+/** The content words of `text`, as `inScopeNonGoal` reads them (stop words dropped, endings folded). */
+export function contentWords(text: string): string[] {
+  return [...new Set(contentParts(text).flat())];
+}
+
 const NEGATED =
   /\b(not|no|never|without|except|excluding|excluded|nor|later|future|deferred)\b|n't\b|out of scope|non-goal/i;
 

@@ -112,7 +112,7 @@ export function graphFor(
       {
         layout,
         drafter,
-        checkPlan: (markdown) => checkPlan(markdown, template),
+        checkPlan: (markdown, facts) => checkPlan(markdown, template, { facts }),
         prepareCheck,
         maxFeatureBytes: deps.config.maxFeatureBytes,
         today: () => new Date().toISOString().slice(0, 10),

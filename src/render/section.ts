@@ -23,6 +23,11 @@ export function renderSection(section: Section, content: Content): string[] {
   return lines;
 }
 
+/** How an undrafted unit's body opens, so `check` can tell it from a section whose body is gone. */
+export const NO_CHANGES_NOTE = "**No changes.**";
+export const NOT_DRAFTED_NOTE = "> **Not drafted.**";
+export const NOT_APPLICABLE_NOTE = "Not applicable: see above.";
+
 /** A unit that is not drafted keeps every heading, so the plan still has the template's shape. */
 export function renderUndrafted(
   section: Section,
@@ -30,8 +35,8 @@ export function renderUndrafted(
 ): string[] {
   const note =
     draft.status === "no_changes"
-      ? `**No changes.** ${inlineText(draft.reason)}`
-      : `> **Not drafted.** ${inlineText(`${draft.code}: ${draft.message}`)}`;
+      ? `${NO_CHANGES_NOTE} ${inlineText(draft.reason)}`
+      : `${NOT_DRAFTED_NOTE} ${inlineText(`${draft.code}: ${draft.message}`)}`;
   return [
     section.headingLine,
     "",
@@ -46,7 +51,7 @@ function notApplicable(section: Section): string[] {
   return [
     section.headingLine,
     "",
-    "Not applicable: see above.",
+    NOT_APPLICABLE_NOTE,
     "",
     ...section.children.flatMap(notApplicable),
   ];

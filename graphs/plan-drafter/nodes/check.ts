@@ -2,7 +2,9 @@ import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { renderUnit } from "../../../src/render/plan.js";
 import type { DraftLayout } from "../../../src/template/layout.js";
 import { report, type GraphContext } from "../context.js";
+import type { SectionDraft } from "../../../src/render/types.js";
 import { planOf } from "./assemble.js";
+import { factsOf } from "./ingest.js";
 import type { DraftFinding, DraftStateType, DraftUpdate } from "../state.js";
 
 /** Nodes whose text must only name repositories that have changes (DESIGN: the check step). */
@@ -10,23 +12,32 @@ const NAMES_REPOS = new Set(["phases", "dataFlow"]);
 /** How many times the check may send sections back. */
 const REPAIR_ROUNDS = 1;
 
-/** No LLM: checks the whole plan as `plandraft check` would, plus the repositories it names. */
+/**
+ * No LLM: checks the whole plan as `plandraft check --feature` would (against the doc's facts),
+ * plus the repositories it names. A drafted section with findings is sent back once; so is a
+ * repository marked "No changes" that the doc states is touched.
+ */
 export function checkNode(ctx: GraphContext) {
   return async (state: DraftStateType, config: LangGraphRunnableConfig): Promise<DraftUpdate> => {
     report(config, { type: "step", step: "check", state: "started" });
     const findings = [
-      ...(await ctx.checkPlan(planOf(ctx, state))),
+      ...(await ctx.checkPlan(planOf(ctx, state), factsOf(ctx, state))),
       ...repoFindings(ctx.layout, state),
     ];
     const repairs: Record<string, string[]> = {};
     for (const finding of findings) {
       const unit = unitOf(ctx.layout, finding);
-      if (unit && state.drafts[unit]?.status === "drafted")
+      if (unit && repairable(state.drafts[unit], finding))
         (repairs[unit] ??= []).push(finding.message);
     }
     report(config, { type: "step", step: "check", state: "completed" });
     return { findings, checks: (state.checks ?? 0) + 1, repairs };
   };
+}
+
+function repairable(draft: SectionDraft | undefined, finding: DraftFinding): boolean {
+  if (draft?.status === "drafted") return true;
+  return draft?.status === "no_changes" && finding.code === "REPO_TOUCHED_NO_CHANGES";
 }
 
 /** After the first check, failing sections go back to be re-drafted once; then the plan is assembled. */
