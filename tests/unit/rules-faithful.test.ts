@@ -5,7 +5,8 @@ import type { FeatureFacts } from "../../src/feature/facts.js";
 import { readFeatureFacts } from "../../src/feature/facts/read.js";
 import { toFeatureDoc } from "../../src/feature/feature-doc.js";
 import { APPENDIX_HEADING } from "../../src/render/appendix.js";
-import { draftWith, fixturePath } from "../support/drafting.js";
+import { checkPlan, formatFinding } from "../../src/check/index.js";
+import { DEFAULT_TEMPLATE, draftWith, fixturePath } from "../support/drafting.js";
 import {
   factFindings,
   placementFindings,
@@ -23,6 +24,8 @@ interface Drafted {
   doc: string;
   /** The plan before the appendix. */
   plan: string;
+  /** What the graph's own check found, with the doc's facts. */
+  findings: unknown[];
 }
 
 async function draft(file: string): Promise<Drafted> {
@@ -33,7 +36,7 @@ async function draft(file: string): Promise<Drafted> {
   expect(result.status).toBe("completed");
   const markdown = result.markdown;
   const plan = markdown.split(`\n${APPENDIX_HEADING}\n`)[0] ?? markdown;
-  return { markdown, facts, doc: bytes.toString("utf8"), plan };
+  return { markdown, facts, doc: bytes.toString("utf8"), plan, findings: result.findings };
 }
 
 function own(prefix: string): string {
@@ -65,7 +68,10 @@ describe("the rule drafter obeys the doc's facts", () => {
   it.each(DOCS)(
     "%s: no non-goal planned, stated repositories kept, every ID traced and every criterion tested, nothing addressed to an AI copied",
     async (file) => {
-      const { markdown, facts, doc } = await draft(file);
+      const { markdown, facts, doc, findings } = await draft(file);
+      expect(findings).toEqual([]);
+      const checked = await checkPlan(markdown, DEFAULT_TEMPLATE, { facts });
+      expect(checked.map((f) => formatFinding(f))).toEqual([]);
       expect(factFindings(markdown, facts)).toEqual([]);
       expect(placementFindings(markdown, facts, doc)).toEqual([]);
     },
