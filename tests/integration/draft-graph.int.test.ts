@@ -223,6 +223,26 @@ describe("drafting through an OpenAI-compatible server", () => {
     );
   });
 
+  it("sends the testing section back once with a --feature finding: a criterion it does not cover", async () => {
+    let testingCalls = 0;
+    llm = await startScriptedLlm({
+      fill: (path, _schema, req) => {
+        if (req.toolName !== "testing" || path.at(-1) !== "e2e_testing") return undefined;
+        testingCalls += 1;
+        return testingCalls === 1 ? ["A journey through the settings page"] : undefined;
+      },
+    });
+    const { result } = await draftWith(scriptedConfig(llm.baseURL), FEATURE);
+    const testing = llm.requests.filter((r) => r.toolName === "testing");
+    expect(testing).toHaveLength(2);
+    const repairPrompt = JSON.stringify(testing[1]!.body.messages.at(-1));
+    expect(repairPrompt).toContain(
+      "does not cover the acceptance criterion line 31 of the feature doc",
+    );
+    expect(result.status).toBe("completed");
+    expect(result.findings).toEqual([]);
+  });
+
   it("renders model output as text: HTML and markdown structure in it stay inert", async () => {
     llm = await startScriptedLlm({
       fill: (path) => {
