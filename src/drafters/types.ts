@@ -79,6 +79,8 @@ export interface SectionRequest extends CallWatch {
   node: SectionNode;
   layout: DraftLayout;
   feature: FeatureDoc;
+  /** What the doc states explicitly (read once at ingest); the draft may not contradict it. */
+  facts: FeatureFacts;
   brief: Brief;
   /** The drafted markdown of the sections this one depends on. */
   dependencies: { title: string; markdown: string }[];

@@ -284,11 +284,11 @@ describe("the appendix of the rule drafter", () => {
       **Open questions (2)**
 
       1. Should the 10-point threshold be configurable per analyst?
-         - Assumption meanwhile: TODO: decide whether the 10-point threshold should be configurable per analyst
+         - Assumption meanwhile: TODO: decide whether the 10-point threshold should be configurable per analyst (the doc leaves it open, line 50)
          - Sections that depend on it: none named
          - Blocks implementation: no
       2. How long do we keep alerts once read?
-         - Assumption meanwhile: TODO: decide how long do we keep alerts once read
+         - Assumption meanwhile: TODO: decide how long do we keep alerts once read (the doc leaves it open, line 51)
          - Sections that depend on it: none named
          - Blocks implementation: no
       "

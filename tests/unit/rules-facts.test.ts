@@ -6,9 +6,10 @@ import type { Brief } from "../../src/drafters/brief.js";
 import { createRuleDrafter } from "../../src/drafters/rules/index.js";
 import type { FeatureDoc } from "../../src/drafters/types.js";
 import { toFeatureDoc } from "../../src/feature/feature-doc.js";
+import { readFeatureFacts } from "../../src/feature/facts/read.js";
 import { renderPlan } from "../../src/render/plan.js";
 import type { SectionDraft } from "../../src/render/types.js";
-import { buildLayout, type DraftLayout } from "../../src/template/layout.js";
+import { buildLayout, type DraftLayout, templateRepos } from "../../src/template/layout.js";
 import { parseTemplate } from "../../src/template/parse.js";
 import { contentKeys, sectionSchema } from "../../src/template/schema.js";
 import type { Section } from "../../src/template/types.js";
@@ -49,7 +50,8 @@ interface Drafted {
 
 async function draft(doc: FeatureDoc, layout: DraftLayout = DEFAULT): Promise<Drafted> {
   const drafter = createRuleDrafter();
-  const { brief } = await drafter.brief({ feature: doc, layout }, {});
+  const facts = readFeatureFacts(doc, templateRepos(layout));
+  const { brief } = await drafter.brief({ feature: doc, layout, facts }, {});
   const drafts: Record<string, SectionDraft> = {};
   for (const unit of layout.units) {
     const node = layout.nodes.find((n) => n.name === unit.node);
@@ -59,6 +61,7 @@ async function draft(doc: FeatureDoc, layout: DraftLayout = DEFAULT): Promise<Dr
       node,
       layout,
       feature: doc,
+      facts,
       brief,
       dependencies: [],
       findings: [],
@@ -134,11 +137,11 @@ describe("rule-based drafter: facts land where they belong", () => {
     for (const id of ["FR-001", "FR-005", "FR-009", "FR-013", "FR-017", "FR-021", "FR-023"])
       expect(scope).toContain(id);
     expect(result.brief.out_of_scope).toHaveLength(7);
-    expect(result.brief.out_of_scope[1]).toMatch(/^Memory TTL \/ expiration/);
+    expect(result.brief.out_of_scope[1]).toMatch(/^\*\*Memory TTL \/ expiration\*\* — no auto/);
     expect(result.brief.non_functional.join("\n")).toContain("NFR-001");
     const summary = unitContent(result, "Executive Summary");
     expect(textOf(valueOf(summary.section, summary.content, "In Scope"))).toContain(
-      "FR-013–FR-016",
+      "API surface: FR-013, FR-014, FR-015, FR-016",
     );
     expect(textOf(valueOf(summary.section, summary.content, "Out of Scope"))).toContain(
       "Semantic search",

@@ -5,9 +5,15 @@ import { checkPlan, formatFinding } from "../../src/check/index.js";
 import { createRuleDrafter } from "../../src/drafters/rules/index.js";
 import type { Drafter, FeatureDoc } from "../../src/drafters/types.js";
 import { toFeatureDoc } from "../../src/feature/feature-doc.js";
+import { readFeatureFacts } from "../../src/feature/facts/read.js";
 import { renderPlan } from "../../src/render/plan.js";
 import type { SectionDraft } from "../../src/render/types.js";
-import { buildLayout, type DraftLayout, type WorkUnit } from "../../src/template/layout.js";
+import {
+  buildLayout,
+  type DraftLayout,
+  templateRepos,
+  type WorkUnit,
+} from "../../src/template/layout.js";
 import { parseTemplate } from "../../src/template/parse.js";
 import { unitSchema } from "../../src/template/schema.js";
 import type { Section } from "../../src/template/types.js";
@@ -25,7 +31,8 @@ function feature(file: string): FeatureDoc {
 }
 
 async function draftAll(drafter: Drafter, doc: FeatureDoc, plan: DraftLayout = layout) {
-  const { brief, usage } = await drafter.brief({ feature: doc, layout: plan }, {});
+  const facts = readFeatureFacts(doc, templateRepos(plan));
+  const { brief, usage } = await drafter.brief({ feature: doc, layout: plan, facts }, {});
   const drafts: Record<string, SectionDraft> = {};
   for (const unit of plan.units) {
     const node = plan.nodes.find((n) => n.name === unit.node);
@@ -35,6 +42,7 @@ async function draftAll(drafter: Drafter, doc: FeatureDoc, plan: DraftLayout = l
       node,
       layout: plan,
       feature: doc,
+      facts,
       brief,
       dependencies: [],
       findings: [],

@@ -8,6 +8,7 @@ import type { SectionDraft } from "../../../src/render/types.js";
 import type { SectionNode, WorkUnit } from "../../../src/template/layout.js";
 import { callWatch, report, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
+import { factsOf } from "./ingest.js";
 
 /**
  * A section node: drafts its unit (or, for a fan-out node, the unit named in the `Send`).
@@ -106,6 +107,7 @@ function requestFor(
     node,
     layout: ctx.layout,
     feature: state.feature,
+    facts: factsOf(ctx, state),
     brief: state.brief,
     dependencies,
     findings,

@@ -12,7 +12,7 @@ import {
 } from "./repos.js";
 import type { Statement } from "./statements.js";
 import { wordCount } from "../../feature/plain-text.js";
-import { shorten } from "./text.js";
+import { shorten, termSource } from "./text.js";
 
 /** What filling one unit needs: the doc's facts, the brief, and where the unit sits. */
 export interface DraftContext {
@@ -33,9 +33,10 @@ export function draftContext(
   unit: WorkUnit,
 ): DraftContext {
   const profiles = repoProfiles(layout);
+  // The brief decides which repositories are touched, and why (the doc's words, where it says).
   const evidence = repoEvidence(profiles, facts.statements).map((e) => {
     const stated = brief.repos.find((r) => r.repo === e.repo);
-    return stated ? { ...e, touched: stated.touched } : e;
+    return stated ? { ...e, touched: stated.touched, why: stated.why } : e;
   });
   return { facts, brief, layout, unit, profiles, evidence, used: new Set() };
 }
@@ -68,8 +69,18 @@ const OFF_PLAN = new Set<HeadingKind | undefined>([
   "alternatives",
   "questions",
 ]);
-/** Rollout, test plans and drawbacks have slots of their own; elsewhere their words mislead. */
-const OWN_SLOTS = new Set<HeadingKind | undefined>(["rollout", "testing", "drawbacks"]);
+/**
+ * Rollout, test plans and drawbacks have slots of their own; elsewhere their words mislead. A
+ * summary or the background says what is wrong today, not what to build: its words would fill
+ * a slot of work by keyword only.
+ */
+const OWN_SLOTS = new Set<HeadingKind | undefined>([
+  "rollout",
+  "testing",
+  "drawbacks",
+  "summary",
+  "background",
+]);
 
 export interface FindOptions {
   limit?: number;
@@ -121,10 +132,26 @@ function eligible(ctx: DraftContext, statement: Statement, options: FindOptions)
   ) {
     return false;
   }
-  if (!options.scenarios && SCENARIO.test(statement.text)) return false;
+  if (
+    !options.scenarios &&
+    (SCENARIO.test(unnumbered(statement.text)) || criterion(ctx, statement))
+  )
+    return false;
   const bareLeadIn =
     statement.leadIn && withItems(ctx.facts.statements, statement) === statement.text;
   return wordCount(statement.text) >= 5 && !bareLeadIn;
+}
+
+/** "AC-1: Given ..." -> "Given ...". */
+function unnumbered(text: string): string {
+  return text.replace(/^[*_]*[A-Z][A-Z0-9]*-\d+[a-z]?[*_]*[:.)]?\s*/, "");
+}
+
+/** One of the doc's acceptance criteria: it is tested, not built. */
+function criterion(ctx: DraftContext, statement: Statement): boolean {
+  return ctx.facts.stated.acceptance.some(
+    (c) => statement.lines.includes(c.line) && statement.text.length <= c.text.length + 8,
+  );
 }
 
 /** Given/When/Then, "Independent Test:", "As a user, I want": tests and stories, not design. */
@@ -148,6 +175,8 @@ function rankOf(statement: Statement): number {
 }
 
 export function inRepo(ctx: DraftContext, statement: Statement, repo: string): boolean {
+  const owner = statedRepo(ctx, statement);
+  if (owner) return owner === repo;
   return reposFor(
     `${statement.path.at(-1) ?? ""}\n${statement.text}`,
     ctx.profiles,
@@ -159,4 +188,36 @@ export function inRepo(ctx: DraftContext, statement: Statement, repo: string): b
 export function fresh(ctx: DraftContext, texts: string[]): string[] {
   const taken = new Set([...ctx.used].map((s) => shorten(s.text)));
   return texts.filter((t) => !taken.has(t));
+}
+
+/**
+ * The touched repository whose requirement the statement is, by the ID's prefix (`EDH-3`):
+ * the doc says where it goes, so no keyword decides.
+ */
+export function statedRepo(ctx: DraftContext, statement: Statement): string | undefined {
+  const requirement = ctx.facts.stated.requirements.find(
+    (r) => r.repo && statement.lines.includes(r.line) && statement.text.includes(r.id),
+  );
+  const touched = touchedRepos(ctx).map((e) => e.repo);
+  const repo = requirement?.repo;
+  if (repo) return touched.includes(repo) ? repo : undefined;
+  // "The export job in /data reads ...": a statement that names one repository is about it.
+  const named = touched.filter((r) =>
+    new RegExp(`(^|[\\s(])${termSource(r)}\\b`).test(statement.text),
+  );
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** The statements of the requirements the doc prefixes with the unit's repository, in order. */
+export function repoRequirements(ctx: DraftContext): string[] {
+  const repo = ctx.unit.repo;
+  if (!repo) return [];
+  const own = ctx.facts.statements.filter((s) => statedRepo(ctx, s) === repo);
+  own.forEach((s) => ctx.used.add(s));
+  const placed = new Set(own.map((s) => s.text));
+  // A requirement the heuristics could not read as a statement is still the doc's own line.
+  const unread = ctx.facts.stated.requirements
+    .filter((r) => r.repo === repo && ![...placed].some((t) => t.includes(r.id)))
+    .map((r) => r.text);
+  return [...own.map((s) => shorten(s.text, 600)), ...unread.map((t) => shorten(t, 600))];
 }

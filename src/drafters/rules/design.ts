@@ -42,7 +42,10 @@ export function withItems(statements: Statement[], statement: Statement): string
   return text;
 }
 
-/** Decisions the doc makes: its conclusion, each part of its proposal, and what it ruled out. */
+/**
+ * Decisions the doc makes: its conclusion and each part of its proposal. What it ruled out is
+ * never a decision of the plan: the alternatives it weighed are not read as one.
+ */
 export function findDecisions(statements: Statement[]): Decision[] {
   const decided = statements.filter(
     (s) => DECIDED.test(s.text) && s.kind !== "alternatives" && s.kind !== "decision",
@@ -54,22 +57,13 @@ export function findDecisions(statements: Statement[]): Decision[] {
     ...decided.map((s) => decide(statements, s, false)),
     ...clarified(statements),
   ];
-  const designed = designDecisions(statements);
+  const all = [...concluded, ...designDecisions(statements)];
   const rationale = statements.find(
     (s) => s.kind === "alternatives" && /rationale/i.test(s.path.at(-1) ?? ""),
   );
-  const all = [...concluded, ...designed];
   const first = all[0];
   if (first && !first.rationale && rationale) first.rationale = shorten(rationale.text, 160);
-  const rejected = firstOfBlocks(
-    statements.filter((s) => s.kind === "alternatives" && !/rationale/i.test(s.path.at(-1) ?? "")),
-  )
-    .slice(0, 2)
-    .map((s) => ({
-      ...decide(statements, s, false),
-      decision: shorten(`Not chosen: ${s.text}`, 160),
-    }));
-  return [...all.slice(0, 6 - rejected.length), ...rejected];
+  return all.slice(0, 6);
 }
 
 /** Spec clarifications, "Q: ... → A: ...": each answer is a decision, its question the reason. */

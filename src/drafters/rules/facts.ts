@@ -1,3 +1,4 @@
+import type { FeatureFacts } from "../../feature/facts.js";
 import type { FeatureDoc } from "../types.js";
 import {
   type Decision,
@@ -27,12 +28,18 @@ import {
   findStories,
   MAX_ITEMS,
 } from "./scope.js";
+import { placeable, placeableSections, unplaceable } from "./stated.js";
 import { collectStatements, type Statement } from "./statements.js";
 import { unique } from "./text.js";
 
-/** Everything the rule-based drafter takes from a feature doc: only what the doc states. */
+/**
+ * Everything the rule-based drafter takes from a feature doc: only what the doc states, read by
+ * its heading heuristics from the text the doc facts (`stated`) let it place.
+ */
 export interface DocFacts {
   name: string;
+  /** What the doc states explicitly: where it speaks, it wins over the heuristics below. */
+  stated: FeatureFacts;
   sections: DocSection[];
   statements: Statement[];
   goal: string;
@@ -57,27 +64,22 @@ export interface DocFacts {
   typeNames: string[];
 }
 
-/** The same doc always gives the same facts; a draft asks for them once per section. */
-const cache = new Map<string, DocFacts>();
-
-export function docFacts(feature: FeatureDoc): DocFacts {
-  const key = `${feature.name}\u0000${feature.text}`;
-  const known = cache.get(key);
-  if (known) return known;
-  const facts = readFacts(feature);
-  if (cache.size >= 8) cache.delete(cache.keys().next().value ?? "");
-  cache.set(key, facts);
-  return facts;
-}
-
-function readFacts(feature: FeatureDoc): DocFacts {
-  const sections = parseDoc(feature.text);
-  const statements = collectStatements(sections);
+/**
+ * The doc read for the rule drafter. Nothing the facts forbid is read: metadata lines, text
+ * addressed to an AI, rejected alternatives, non-goals and open questions never reach a slot.
+ */
+export function readDocFacts(feature: FeatureDoc, stated: FeatureFacts): DocFacts {
+  const off = unplaceable(stated);
+  const sections = placeableSections(parseDoc(feature.text), off);
+  const statements = collectStatements(sections)
+    .filter((s) => placeable(s, off))
+    .map((s, order) => ({ ...s, order }));
   const endpoints = findEndpoints(statements);
   const dataObjects = findDataObjects(sections);
   const typeNames = findTypeNames(sections, statements);
   return {
     name: feature.name,
+    stated,
     sections,
     statements,
     goal: findGoal(sections, feature.name),

@@ -1,4 +1,4 @@
-import { contentKeys } from "../../template/schema.js";
+import { contentKeys, LIMITS } from "../../template/schema.js";
 import type { FieldBlock, FillableBlock, Section, TopicBlock } from "../../template/types.js";
 import { checklist } from "./checklist.js";
 import type { DraftContext } from "./context.js";
@@ -57,7 +57,7 @@ function fieldValues(ctx: DraftContext, block: FieldBlock, titles: string[]): st
     titles,
     short: false,
   };
-  const values = unique(slotValues(ctx, slot).map((v) => shorten(v)));
+  const values = unique(slotValues(ctx, slot).map((v) => shorten(v, LIMITS.line)));
   if (values.length > 0) return values;
   // "New:" under "Tables/Views" means new tables/views: the group names what the label is about.
   const group = block.context.at(-1);
@@ -76,7 +76,8 @@ function topicText(ctx: DraftContext, block: TopicBlock, titles: string[]): stri
   const values = unique(slotValues(ctx, slot)).slice(0, 2);
   const where = block.context.at(-1);
   if (values.length === 0) return todo(block.label, where ? `in the ${where.toLowerCase()}` : "");
-  return shorten(values.map((v) => shorten(v, values.length > 1 ? 98 : MAX_VALUE)).join("; "));
+  const parts = values.map((v) => shorten(v, values.length > 1 ? 98 : MAX_VALUE));
+  return shorten(parts.map((v, i) => (i < parts.length - 1 ? v.replace(/\.$/, "") : v)).join("; "));
 }
 
 /** "Objective: [What will be achieved]" above a list of topics, as in a phase of work. */

@@ -3,11 +3,16 @@ import { AppError } from "../../errors.js";
 import { contentKeys } from "../../template/schema.js";
 import type { Section } from "../../template/types.js";
 import { obeyFacts } from "../brief-facts.js";
-import { NO_USAGE, type Drafter, type SectionRequest } from "../types.js";
+import { isDeepStrictEqual } from "node:util";
+import type { FeatureFacts } from "../../feature/facts.js";
+import { readFeatureFacts } from "../../feature/facts/read.js";
+import { templateRepos } from "../../template/layout.js";
+import { NO_USAGE, type Drafter, type FeatureDoc, type SectionRequest } from "../types.js";
 import { ruleBrief } from "./brief.js";
 import { draftContext } from "./context.js";
-import { docFacts } from "./facts.js";
+import { type DocFacts, readDocFacts } from "./facts.js";
 import { fillSection } from "./fill.js";
+import { keepFaithful } from "./stated.js";
 
 export const RULE_DRAFTER_NOTICE =
   "No LLM wrote this plan: plandraft's rule-based drafter filled it from what the feature doc states, and every TODO marks a gap for a person or an LLM to fill.";
@@ -18,32 +23,51 @@ export const RULE_DRAFTER_NOTICE =
  * same plan, and it marks every gap TODO instead of guessing.
  */
 export function createRuleDrafter(): Drafter {
+  const reading = createReading();
   return {
     model: "none",
     notice: RULE_DRAFTER_NOTICE,
     brief({ feature, layout, facts }) {
-      const brief = ruleBrief(docFacts(feature), layout);
+      const stated = facts ?? readFeatureFacts(feature, templateRepos(layout));
       // Rules cannot be asked again: where the doc states it explicitly, the statement wins.
-      return Promise.resolve({
-        brief: facts ? obeyFacts(brief, facts) : brief,
-        usage: { ...NO_USAGE },
-      });
+      const brief = obeyFacts(ruleBrief(reading(feature, stated), layout), stated);
+      return Promise.resolve({ brief, usage: { ...NO_USAGE } });
     },
     section(request) {
-      const draft = withFeedback(draftSection(request), request);
+      const facts = reading(request.feature, request.facts);
+      const draft = withFeedback(draftSection(request, facts), request);
       return Promise.resolve({ draft, usage: { ...NO_USAGE } });
     },
   };
 }
 
+/**
+ * The doc read once for all the sections of a draft: this drafter's own memory of the last few
+ * docs (the same doc and facts always read the same), gone with the drafter.
+ */
+function createReading(): (feature: FeatureDoc, facts: FeatureFacts) => DocFacts {
+  const known = new Map<string, DocFacts>();
+  return (feature, facts) => {
+    const key = `${feature.name}\u0000${feature.text}`;
+    const found = known.get(key);
+    if (found && isDeepStrictEqual(found.stated, facts)) return found;
+    const read = readDocFacts(feature, facts);
+    if (known.size >= 4) known.delete(known.keys().next().value ?? "");
+    known.set(key, read);
+    return read;
+  };
+}
+
 /** One unit: a repository the brief calls untouched says why; anything else is filled. */
-export function draftSection(request: SectionRequest): SectionDraft {
-  const { unit, brief, layout, feature } = request;
+export function draftSection(request: SectionRequest, facts: DocFacts): SectionDraft {
+  const { unit, brief, layout } = request;
   const stated = unit.repo ? brief.repos.find((r) => r.repo === unit.repo) : undefined;
   if (stated && !stated.touched)
     return { status: "no_changes", reason: noChangeReason(unit.repo ?? "", stated.why) };
-  const ctx = draftContext(docFacts(feature), brief, layout, unit);
-  return { status: "drafted", content: fillSection(ctx, unit.section, [unit.section.title]) };
+  const ctx = draftContext(facts, brief, layout, unit);
+  const content = fillSection(ctx, unit.section, [unit.section.title]);
+  keepFaithful(unit.section, content, request.facts);
+  return { status: "drafted", content };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isReference, pathKind } from "../../feature/headings.js";
 import type { DocSection } from "../../feature/markdown.js";
-import { REQUIREMENT_ID, type Statement } from "./statements.js";
+import type { Statement } from "./statements.js";
 import { wordCount } from "../../feature/plain-text.js";
 import { firstSentence, shorten, unique } from "./text.js";
 
@@ -69,15 +69,22 @@ function endpoint(
   matched: string,
   lead: string | undefined,
 ): Endpoint {
-  const rest = statement.text
-    .replace(matched, " ")
-    .replace(/`\s*`/g, " ")
-    .replace(REQUIREMENT_ID, "")
-    .replace(/^[\s`—–:;,.(-]+|[\s`—–:;,(-]+$/g, "")
-    .replace(/[\s,]+(?:on|at|under|via|rooted on|to|is|by)\s*\.?$/i, "")
-    .trim();
-  const purpose = wordCount(rest) >= 3 ? shorten(firstSentence(rest), 140) : lead;
-  const prose = rest.replace(/`[^`]*`/g, "");
+  // Only what follows an endpoint that opens the statement says what it does; cutting it out of
+  // the middle of a sentence would leave a sentence the doc never wrote ("POST ... to , then").
+  const at = statement.text.indexOf(matched);
+  const before = statement.text.slice(0, at).replace(/[`*]/g, "");
+  const opens = at >= 0 && /^\s*(?:[\w.-]*\d[\w.-]*\s*[:—–-]?\s*)?$/.test(before);
+  const rest = opens
+    ? statement.text
+        .slice(at + matched.length)
+        .replace(/^[\s`*—–:;,.(-]+|[\s—–:;,(-]+$/g, "")
+        .trim()
+    : "";
+  const purpose =
+    wordCount(rest) >= 3 && !/^(on|at|to|by|in|of|is|for|from|with|and|or)\b/i.test(rest)
+      ? shorten(firstSentence(rest), 140)
+      : lead;
+  const prose = statement.text.replace(matched, " ").replace(/`[^`]*`/g, "");
   const change =
     /\b(existing|modif\w*|extend\w*)\b/i.test(prose) && !/\bnew\b/i.test(prose)
       ? "modified"

@@ -80,15 +80,36 @@ function repoParagraph(ctx: DraftContext): string {
   return `${evidence?.why ?? `The feature doc points at ${ctx.unit.repo}.`}${owned}`;
 }
 
-/** "Changes are expected in /gain and /infra; none in /data and /edh." */
+/** "The doc states changes in /gain and /edh; none in /infra. By the technologies it names: /data." */
 function repoSentence(ctx: DraftContext): string {
   if (ctx.evidence.length === 0) return "";
-  const touched = touchedRepos(ctx).map((e) => e.repo);
-  const untouched = ctx.evidence.filter((e) => !e.touched).map((e) => e.repo);
-  if (touched.length === 0)
-    return `The doc names none of the repositories' technologies, so no repository change is assumed yet (TODO: confirm).`;
-  const none = untouched.length > 0 ? `; none are expected in ${joinWords(untouched)}` : "";
-  return `By the technologies the doc names, changes are expected in ${joinWords(touched)}${none}.`;
+  const said = ctx.facts.stated.repos;
+  const stated = (touched: boolean) =>
+    ctx.evidence.filter((e) => e.touched === touched && said.some((r) => r.repo === e.repo));
+  const guessed = (touched: boolean) =>
+    ctx.evidence.filter((e) => e.touched === touched && !said.some((r) => r.repo === e.repo));
+  const names = (list: { repo: string }[]) => joinWords(list.map((e) => e.repo));
+  const parts: string[] = [];
+  const [yes, no] = [stated(true), stated(false)];
+  if (yes.length > 0 || no.length > 0) {
+    const touched = yes.length > 0 ? `changes in ${names(yes)}` : "";
+    const none = no.length > 0 ? `no change in ${names(no)}` : "";
+    parts.push(`The doc states ${[touched, none].filter(Boolean).join(" and ")}.`);
+  }
+  const [maybe, not] = [guessed(true), guessed(false)];
+  if (maybe.length > 0) {
+    const none = not.length > 0 ? `; none are expected in ${names(not)}` : "";
+    parts.push(
+      `By the technologies the doc names, changes are expected in ${names(maybe)}${none}.`,
+    );
+  } else if (not.length > 0 && touchedRepos(ctx).length > 0) {
+    parts.push(`No change is expected in ${names(not)}.`);
+  }
+  if (touchedRepos(ctx).length === 0)
+    parts.push(
+      "The doc names none of the repositories' technologies, so no repository change is assumed yet (TODO: confirm).",
+    );
+  return parts.join(" ");
 }
 
 function sentence(text: string): string {

@@ -211,8 +211,12 @@ export function findQuestions(
 const YES_NO =
   /^(should|must|can|will|could|would|do|does|is|are)\s+(.+?)\s+(be|have|get|use|allow|include|support|run|stay|remain|keep|need|want|require)\b(.*)$/i;
 
-function assume(question: string): string {
-  const plain = question.replace(/\?\s*$/, "").trim();
+/** What the plan assumes until a question is answered: that someone decides it, said as a task. */
+export function assume(question: string): string {
+  const plain = question
+    .replace(/^Q\d+[:.)]\s*/i, "")
+    .replace(/\?\s*$/, "")
+    .trim();
   const yesNo = YES_NO.exec(plain);
   if (yesNo) {
     const [, aux = "", subject = "", verb = "", rest = ""] = yesNo;

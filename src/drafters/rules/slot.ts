@@ -17,6 +17,8 @@ export type Change = "new" | "modified" | undefined;
 export interface Topic {
   name: string;
   slot: RegExp;
+  /** How many values a field may take; 8 unless the doc's own list must be given whole. */
+  max?: number;
   values: (ctx: DraftContext, slot: SlotInfo, change: Change) => string[];
 }
 

@@ -20,6 +20,8 @@ export interface Statement {
   leadIn: boolean;
   /** A list item that a lead-in statement introduced: it belongs to that statement. */
   underLeadIn: boolean;
+  /** The doc's lines it was read from (a sentence: its paragraph's), for matching it to the doc facts. */
+  lines: number[];
 }
 
 /** A requirement ID such as FR-001 or NFR-2 at the start of an item. */
@@ -31,6 +33,7 @@ export function collectStatements(sections: DocSection[]): Statement[] {
   for (const section of sections) {
     if (isReference(section.path)) continue;
     const kind = pathKind(section.path);
+    const place = { path: section.path, item: false, depth: 0, underLeadIn: false };
     /** Depth of the open lead-in: -1 for a paragraph, an item's depth for an item. */
     let leadDepth: number | undefined;
     for (const entry of section.blocks) {
@@ -38,20 +41,27 @@ export function collectStatements(sections: DocSection[]): Statement[] {
       if (entry.kind === "item") {
         const under = leadDepth !== undefined && entry.depth > leadDepth;
         if (!under) leadDepth = undefined;
-        const pushed = pushStatement(
-          statements,
-          entry.text,
-          section.path,
-          kindOf(entry.text, kind),
-          true,
-          entry.depth,
+        const pushed = pushStatement(statements, entry.text, {
+          path: section.path,
+          kind: kindOf(entry.text, kind),
+          item: true,
+          depth: entry.depth,
           block,
-          under,
-        );
+          underLeadIn: under,
+          lines: entry.source.map((l) => l.line),
+        });
         if (pushed?.leadIn && !under) leadDepth = entry.depth;
       } else if (entry.kind === "table" && kind && LISTED_IN_TABLES.has(kind)) {
-        for (const row of entry.rows)
-          pushStatement(statements, rowText(row), section.path, kind, true, 0, (block += 1), false);
+        entry.rows.forEach((row, i) => {
+          const line = entry.source[i + 1]?.line;
+          pushStatement(statements, rowText(row), {
+            ...place,
+            kind,
+            item: true,
+            block: (block += 1),
+            lines: line === undefined ? [] : [line],
+          });
+        });
         leadDepth = undefined;
       } else if (entry.kind === "paragraph" && !isPrompt(entry.text, entry.quote)) {
         let last: Statement | undefined;
@@ -60,8 +70,8 @@ export function collectStatements(sections: DocSection[]): Statement[] {
         for (const sentence of sentences(entry.text).map((t, i) =>
           i > 0 && label ? `${label}: ${t}` : t,
         )) {
-          last =
-            pushStatement(statements, sentence, section.path, kind, false, 0, block, false) ?? last;
+          const lines = entry.source.map((l) => l.line);
+          last = pushStatement(statements, sentence, { ...place, kind, block, lines }) ?? last;
         }
         leadDepth = last?.leadIn ? -1 : undefined;
       }
@@ -73,24 +83,14 @@ export function collectStatements(sections: DocSection[]): Statement[] {
 function pushStatement(
   statements: Statement[],
   text: string,
-  path: string[],
-  kind: HeadingKind | undefined,
-  item: boolean,
-  depth: number,
-  block: number,
-  underLeadIn: boolean,
+  where: Omit<Statement, "text" | "order" | "leadIn">,
 ): Statement | undefined {
   if (!isContent(text)) return undefined;
   const statement: Statement = {
     text,
-    path,
-    kind,
+    ...where,
     order: statements.length,
-    item,
-    depth,
-    block,
     leadIn: /[:：]$/.test(text),
-    underLeadIn,
   };
   statements.push(statement);
   return statement;

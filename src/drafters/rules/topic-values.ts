@@ -1,6 +1,7 @@
-import { type DraftContext, findStatements, fresh } from "./context.js";
+import { type DraftContext, findStatements, fresh, repoRequirements } from "./context.js";
 import { dataObjectValues, ownedEndpoints, ownedObjects } from "./owned.js";
 import type { Change, SlotInfo } from "./slot.js";
+import { LIMITS } from "../../template/schema.js";
 import { shorten, unique } from "./text.js";
 
 /** Tables first; a doc that names no table but lists its key entities gives those instead. */
@@ -48,19 +49,31 @@ export function dependencies(ctx: DraftContext): string[] {
 /** A repository's main work: its own endpoints and tables, then the proposal's statements about it. */
 export function primaryChanges(ctx: DraftContext): string[] {
   if (!ctx.unit.repo) return [shorten(ctx.brief.goal)];
+  const required = repoRequirements(ctx);
   const owned = [
     ...ownedEndpoints(ctx).map((e) => `${e.method ? `${e.method} ` : ""}${e.path}`),
     ...ownedObjects(ctx)
       .filter((o) => o.change !== "read")
       .map((o) => o.name),
   ];
-  const stated = findStatements(ctx, /./, {
-    kinds: ["design", "requirements", "goals", "decision", "summary"],
-    limit: 2,
-  });
+  // The doc's own requirements for the repository say its work best; heuristics only without them.
+  const stated =
+    required.length > 0
+      ? required
+      : findStatements(ctx, /./, {
+          kinds: ["design", "requirements", "goals", "decision", "summary"],
+          limit: 2,
+        });
   const unsaid = owned.filter((name) => !stated.some((s) => s.includes(name.replace(/^\w+ /, ""))));
   return unique([
     ...stated,
     ...(unsaid.length > 0 ? [shorten(`Named in the doc: ${unsaid.join(", ")}`)] : []),
   ]);
+}
+
+/** The doc's acceptance criteria, each with its ID when it has one, whole as far as a line allows. */
+export function criteriaToTest(ctx: DraftContext): string[] {
+  return ctx.facts.stated.acceptance.map((c) =>
+    shorten(c.id && !c.text.includes(c.id) ? `${c.id}: ${c.text}` : c.text, LIMITS.line),
+  );
 }

@@ -3,6 +3,7 @@ import { AUTH, find, type Topic } from "./slot.js";
 import { findStatements } from "./context.js";
 import { dataObjects, integrations, nonFunctional, primaryChanges } from "./topic-values.js";
 import { unique } from "./text.js";
+import { LIMITS } from "../../template/schema.js";
 
 /** Data, infrastructure, quality and delivery. */
 export const DELIVERY_TOPICS: Topic[] = [
@@ -184,6 +185,7 @@ export const DELIVERY_TOPICS: Topic[] = [
   {
     name: "primary",
     slot: /primary changes|high-level|overview|summary/,
+    max: LIMITS.items,
     values: (c) => primaryChanges(c),
   },
   { name: "features", slot: /features?|functionality|capabilit/, values: (c) => primaryChanges(c) },

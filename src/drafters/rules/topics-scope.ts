@@ -1,6 +1,7 @@
 import { endpointValues } from "./owned.js";
 import { AUTH, find, findWithin, type Topic, UI_WORDS } from "./slot.js";
-import { dependencies, tests } from "./topic-values.js";
+import { LIMITS } from "../../template/schema.js";
+import { criteriaToTest, dependencies, tests } from "./topic-values.js";
 import { shorten, unique } from "./text.js";
 
 /** Scope, tests, the API, the UI and the agents: checked before the delivery topics. */
@@ -35,8 +36,14 @@ export const SCOPE_TOPICS: Topic[] = [
   {
     name: "e2eTests",
     slot: /e2e|end-to-end|user journey|user stor/,
-    values: (c) =>
-      unique([...c.facts.tests.e2e, ...c.facts.stories, ...c.facts.acceptance]).slice(0, 6),
+    // Every acceptance criterion the doc states is tested here, by its ID, in the doc's words.
+    max: LIMITS.items,
+    values: (c) => {
+      const criteria = criteriaToTest(c);
+      const read = criteria.length > 0 ? [] : c.facts.acceptance;
+      const more = unique([...c.facts.tests.e2e, ...c.facts.stories, ...read]);
+      return unique([...criteria, ...more.slice(0, Math.max(0, 6 - criteria.length))]);
+    },
   },
   {
     name: "endpoints",

@@ -31,7 +31,11 @@ export function slotValues(ctx: DraftContext, slot: SlotInfo): string[] {
     : /modif|existing/i.test(slot.label)
       ? "modified"
       : undefined;
-  if (topic) return topic.values(ctx, slot, change).filter(Boolean).slice(0, 8);
+  if (topic)
+    return topic
+      .values(ctx, slot, change)
+      .filter(Boolean)
+      .slice(0, topic.max ?? 8);
   const words = keywords(`${slot.label} ${slot.instruction}`);
   if (words.length === 0) return [];
   const pattern = new RegExp(words.map((w) => `${termSource(w)}\\w*`).join("|"), "i");
