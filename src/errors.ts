@@ -19,6 +19,8 @@ export type ErrorCode =
   | "TEMPLATE_UNKNOWN"
   | "TEMPLATE_TOO_LARGE"
   | "PLAN_MISSING"
+  | "EVAL_DIR_MISSING"
+  | "EVAL_DIR_EMPTY"
   | "PROMPT_MISSING"
   | "PROMPT_INVALID"
   | "MODEL_UNKNOWN"
@@ -72,6 +74,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   TEMPLATE_TOO_LARGE: 400,
   MODEL_CALL_LIMIT: 400,
   PLAN_MISSING: 400,
+  EVAL_DIR_MISSING: 400,
+  EVAL_DIR_EMPTY: 400,
   MODEL_CONFIG: 400,
   CONFIG_INVALID: 400,
   OUTPUT_WRITE_FAILED: 400,
@@ -136,6 +140,18 @@ export function isAppError(error: unknown): error is AppError {
 }
 
 /** A short, safe description of any thrown value. */
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: "does not exist",
+  EISDIR: "is a directory",
+  ENOTDIR: "is not a folder",
+};
+
+/** Why a path could not be read, in words: "does not exist", "cannot be read (EACCES)". */
+export function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code && FILE_PROBLEMS[code]) ?? `cannot be read (${code})`;
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { loadConfig, type Config } from "../config.js";
 import { isAppError } from "../errors.js";
 import { checkCommand, type CheckOptions } from "./check-command.js";
+import { evalCommand, type EvalOptions } from "./eval-command.js";
 import { draftCommand, resumeCommand, reviseCommand } from "./draft-command.js";
 import { listCommand, removeCommand, showCommand } from "./store-commands.js";
 import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client.js";
@@ -210,6 +211,31 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("--json", "print the findings as a JSON array of { line, code, message, sectionId }")
     .action(async (plan: string, options: CheckOptions) => {
       exitCode = await checkCommand(loadConfig(io.env), plan, options, io);
+    });
+
+  program
+    .command("eval")
+    .description(
+      "draft every feature doc in a folder and score each plan (check --feature, markers, coverage, cost); runs here",
+    )
+    .argument(
+      "<dir>",
+      "a folder of feature docs (*.md; README.md and other names in capitals are skipped)",
+    )
+    .option(
+      "-t, --template <file>",
+      "plan template (default: the bundled implementation-plan template)",
+    )
+    .addOption(templateIdOption())
+    .addOption(
+      new Option("-m, --model <name>", "openai:<model>, ollama:<model>, or none").env(
+        "PLANDRAFT_MODEL",
+      ),
+    )
+    .option("--judge <model>", "a second model that scores each plan 0-5 against prompts/judge.md")
+    .option("--json", "print every row as JSON, with the findings and the judge's reasons")
+    .action(async (dir: string, options: EvalOptions) => {
+      exitCode = await evalCommand(loadConfig(io.env), dir, options, io);
     });
 
   try {

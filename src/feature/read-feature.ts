@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { FeatureDoc } from "../drafters/types.js";
-import { AppError } from "../errors.js";
+import { AppError, fileProblem } from "../errors.js";
 import { toFeatureDoc } from "./feature-doc.js";
 import { fileNameProblem } from "./names.js";
 
@@ -36,14 +36,7 @@ async function readFileBytes(path: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? "does not exist"
-        : code === "EISDIR"
-          ? "is a directory"
-          : `cannot be read (${code})`;
-    throw new AppError("FEATURE_MISSING", `feature doc ${path} ${reason}`, {
+    throw new AppError("FEATURE_MISSING", `feature doc ${path} ${fileProblem(error)}`, {
       hint: "give the path of a markdown file, or - to read stdin",
       cause: error,
     });

@@ -48,6 +48,8 @@ describe("fillPrompt", () => {
       "output-invalid",
       "revise",
       "revise-dependent",
+      "judge",
+      "judge-plan",
     ]) {
       expect(files).toContain(name);
     }

@@ -125,10 +125,10 @@ export function sectionSource(template: Template, section: Section): string {
 }
 
 /** Data inside a tagged block must not be able to close that block. */
-function quoteData(text: string, tag: string): string {
+export function quoteData(text: string, tag: string): string {
   return text.replace(new RegExp(`</?\\s*${tag}`, "gi"), (m) => m.replace("<", "&lt;"));
 }
 
-function quoteAttribute(text: string): string {
+export function quoteAttribute(text: string): string {
   return text.replace(/["<>]/g, "");
 }
