@@ -32,7 +32,8 @@ export interface WorkspaceOptions {
  */
 export async function loadWorkspace(
   options: WorkspaceOptions,
-  where: { cwd: string; templateRepos: string[] },
+  /** `templateRepos` undefined: any name (a server, whose drafts may use any offered template). */
+  where: { cwd: string; templateRepos?: string[] | undefined },
 ): Promise<Workspace | undefined> {
   const repoOptions = options.repo ?? [];
   const contextOptions = options.context ?? [];
@@ -69,9 +70,9 @@ export async function loadWorkspace(
 
   const mapped: Workspace["repositories"] = [];
   for (const [given, { path, from }] of repositories) {
-    const name = templateName(given, where.templateRepos);
+    const name = where.templateRepos ? templateName(given, where.templateRepos) : given;
     if (!name) {
-      const known = where.templateRepos.join(", ") || "none";
+      const known = where.templateRepos?.join(", ") || "none";
       throw new AppError(
         "WORKSPACE_INVALID",
         `${from}: unknown repository ${given}: the template names ${known}`,

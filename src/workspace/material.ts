@@ -10,9 +10,9 @@ export async function readWorkspace(
   workspace: Workspace,
   options: { cache: DigestCache; templateRepos: string[]; tokens: number },
 ): Promise<{ material: WorkspaceMaterial; grounding: Grounding }> {
-  const digests = await Promise.all(
-    workspace.repositories.map((r) => options.cache.digest(r.name, r.path)),
-  );
+  // A server's workspace may map repositories this draft's template does not name: not read.
+  const wanted = workspace.repositories.filter((r) => options.templateRepos.includes(r.name));
+  const digests = await Promise.all(wanted.map((r) => options.cache.digest(r.name, r.path)));
   const context = await readContextDocs(workspace.context);
   const mapped = new Set(digests.map((d) => d.name));
   return {

@@ -2,8 +2,6 @@ import { BM25Retriever } from "@langchain/community/retrievers/bm25";
 import { Document } from "@langchain/core/documents";
 import type { Chunk, SectionGrounding, WorkspaceMaterial } from "./types.js";
 
-/** The default of PLANDRAFT_CONTEXT_TOKENS: repository text one section request may carry. */
-export const DEFAULT_CONTEXT_TOKENS = 6000;
 /** The share of the budget a repository's tree may take, so ranked parts always have room. */
 const TREE_SHARE = 0.15;
 const QUERY_TERMS = 96;

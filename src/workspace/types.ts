@@ -1,3 +1,10 @@
+/**
+ * The default of PLANDRAFT_CONTEXT_TOKENS: repository and context text one section request may
+ * carry. About 6,000 tokens leaves a small model's 16k context room for the template, the doc,
+ * the brief and the answer, and holds a repository's tree with a few dozen ranked parts.
+ */
+export const DEFAULT_CONTEXT_TOKENS = 6000;
+
 /** What a workspace maps: each template repository to a local checkout, and the team's context docs. */
 export interface Workspace {
   /** Where the mapping came from, for error messages: a workspace file, or "--repo". */
