@@ -1,6 +1,4 @@
-import { PDFLoader } from "@langchain/community/document_loaders/fs/pdf";
-import mammoth from "mammoth";
-import TurndownService from "turndown";
+import type TurndownService from "turndown";
 import { AppError } from "../errors.js";
 import { declaredFormat, sniffFormat, type DocumentFormat } from "./detect-format.js";
 import { decodeText } from "./text.js";
@@ -32,7 +30,7 @@ export async function loadDocument(
     case "markdown":
       return { format, markdown: decodeText(bytes, name) };
     case "html":
-      return { format, markdown: htmlToMarkdown(decodeText(bytes, name)) };
+      return { format, markdown: await htmlToMarkdown(decodeText(bytes, name)) };
     case "docx":
       return { format, markdown: await docxToMarkdown(bytes, name) };
     case "pdf":
@@ -63,8 +61,10 @@ function documentFormat(bytes: Uint8Array, name: string, contentType?: string): 
 }
 
 /** Script, style and embedded objects are dropped; the rest becomes markdown text. */
-function htmlToMarkdown(html: string): string {
-  const turndown = new TurndownService({
+async function htmlToMarkdown(html: string): Promise<string> {
+  // The parsers load on first use, so that reading a markdown doc (and `--help`) stays fast.
+  const { default: Turndown } = await import("turndown");
+  const turndown: TurndownService = new Turndown({
     headingStyle: "atx",
     bulletListMarker: "-",
     codeBlockStyle: "fenced",
@@ -75,6 +75,7 @@ function htmlToMarkdown(html: string): string {
 }
 
 async function docxToMarkdown(bytes: Uint8Array, name: string): Promise<string> {
+  const { default: mammoth } = await import("mammoth");
   let html: string;
   try {
     // LangChain's DocxLoader keeps only mammoth's raw text; its HTML keeps headings and lists.
@@ -82,10 +83,11 @@ async function docxToMarkdown(bytes: Uint8Array, name: string): Promise<string> 
   } catch (error) {
     throw unreadable(name, "Word document", "it is damaged or not a .docx", error);
   }
-  return htmlToMarkdown(html);
+  return await htmlToMarkdown(html);
 }
 
 async function pdfToMarkdown(bytes: Uint8Array, name: string): Promise<string> {
+  const { PDFLoader } = await import("@langchain/community/document_loaders/fs/pdf");
   const blob = new Blob([Uint8Array.from(bytes)], { type: "application/pdf" });
   try {
     const pages = await new PDFLoader(blob, { splitPages: true }).load();

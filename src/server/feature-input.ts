@@ -2,7 +2,8 @@ import type { FastifyRequest } from "fastify";
 import type { Config } from "../config.js";
 import type { NewDraftRequest } from "../drafting/draft-service.js";
 import { AppError, isAppError } from "../errors.js";
-import { featureLink, toFeatureDoc } from "../feature/feature-doc.js";
+import { declaredFormat } from "../documents/detect-format.js";
+import { featureLink, readFeatureDoc, toFeatureDoc } from "../feature/feature-doc.js";
 import { checkFileName } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
 import type { OfferedTemplates } from "../template/offered.js";
@@ -11,7 +12,8 @@ import { CreateDraftBody } from "./schemas.js";
 
 /**
  * The feature doc of a POST, in any of the three ways it may come: JSON `{ feature, ... }`, a
- * `text/markdown` body, or a multipart upload (field `feature`, a file). The same checks as the
+ * raw body (`text/markdown`, `text/plain`, `text/html`, `application/pdf` or a Word document's
+ * type), or a multipart upload (field `feature`, a file of any of those formats). The same checks as the
  * CLI's apply, with the same error codes. The template is one the server offers, by its id
  * (`templateId` in the JSON, or `?templateId=` for the other two), or a JSON `template`.
  */
@@ -29,8 +31,8 @@ export async function draftRequestOf(
   }
   if (Buffer.isBuffer(request.body)) {
     return {
-      feature: toFeatureDoc(request.body, "the request body", config.maxFeatureBytes),
-      featureSource: "feature.md",
+      feature: await readFeatureDoc(request.body, "the request body", config.maxFeatureBytes, type),
+      featureSource: `feature.${declaredFormat("", type) ?? "md"}`,
       templateSource: offered(queried),
     };
   }
@@ -88,7 +90,7 @@ async function fromUpload(
   const source = file.filename || "feature.md";
   checkFileName(source, "rename the file before uploading it");
   return {
-    feature: toFeatureDoc(bytes, source, config.maxFeatureBytes),
+    feature: await readFeatureDoc(bytes, source, config.maxFeatureBytes, file.mimetype),
     featureSource: source,
     templateSource,
   };
