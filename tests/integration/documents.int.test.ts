@@ -99,9 +99,21 @@ describe("the API with Word, PDF and HTML docs", () => {
     await store.drop();
   });
 
-  const upload = (name: string, type: string, bytes: Buffer) => {
+  const upload = (
+    name: string,
+    type: string,
+    bytes: Buffer,
+    fields: Record<string, string> = {},
+  ) => {
     const boundary = "----plandraft";
-    const head = `--${boundary}\r\nContent-Disposition: form-data; name="feature"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`;
+    const head =
+      Object.entries(fields)
+        .map(
+          ([field, value]) =>
+            `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n`,
+        )
+        .join("") +
+      `--${boundary}\r\nContent-Disposition: form-data; name="feature"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`;
     return app.inject({
       method: "POST",
       url: "/v1/drafts",
@@ -149,6 +161,23 @@ describe("the API with Word, PDF and HTML docs", () => {
     const pdf = await planOf(await raw("application/pdf", await makePdf(["Saved searches"])));
     expect(pdf.split("\n")[0]).toBe("# Implementation Plan: Feature");
     expect(pdf).toContain("(./feature.pdf)");
+  });
+
+  it("takes the JSON body's options as fields before the uploaded file", async () => {
+    const word = await wordDoc();
+    const named = await upload("spec.docx", DOCX_TYPE, word, { title: "Named", model: "none" });
+    await planOf(named);
+    const id = named.json<{ id: string }>().id;
+    const draft = await app.inject({ method: "GET", url: `/v1/drafts/${id}` });
+    expect(draft.json()).toMatchObject({ title: "Named", model: "none" });
+    const unknown = await upload("spec.docx", DOCX_TYPE, word, { colour: "red" });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({
+      code: "USAGE",
+      message: expect.stringMatching(/colour/),
+    });
+    const model = await upload("spec.docx", DOCX_TYPE, word, { model: "gpt4" });
+    expect(model.json()).toMatchObject({ code: "MODEL_UNKNOWN" });
   });
 
   it("answers a corrupt or encrypted upload or body with a 400 naming the file", async () => {
