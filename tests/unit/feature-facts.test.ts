@@ -263,6 +263,18 @@ describe("readFeatureFacts: what an explicit statement decides", () => {
     expect(ids(facts.requirements)).toEqual(["9 EDH-1 /edh"]);
   });
 
+  it("reads the questions under a heading 'Open', 'Open items' or 'Open points', not under 'Opening hours'", () => {
+    for (const title of ["Open", "Open items", "Open points", "Questions"]) {
+      const facts = inline(
+        `# F\n\n## ${title}\n\n- Which time zone do the \`from\`/\`to\` dates use?\n`,
+      );
+      expect(cited(facts.openQuestions)).toEqual([
+        "5: Which time zone do the `from`/`to` dates use?",
+      ]);
+    }
+    expect(inline("# F\n\n## Opening hours\n\n- Shops open at nine.\n").openQuestions).toEqual([]);
+  });
+
   it("keeps the lines of the user's file when the doc has HTML comments", () => {
     const facts = inline("# F\n<!--\nnote\nnote\n-->\n## Non-goals\n\n- Mobile app.\n");
     expect(cited(facts.outOfScope)).toEqual(["8: Mobile app."]);
