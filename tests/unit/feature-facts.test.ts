@@ -236,6 +236,21 @@ describe("readFeatureFacts on docs written for it", () => {
       "40: fin.spend_by_country",
     ]);
   });
+  it("own-05: 'Rejected:' after an option rejects that option; '(chosen)' is not rejected; 'Open' lists questions", () => {
+    const facts = factsOf("own-05-invoice-csv-export.md");
+    expect(cited(facts.rejected)).toEqual([
+      "27: Option A: export from the browser with the rows already loaded.",
+      "27: Rejected: only 200 rows are loaded.",
+    ]);
+    expect(cited(facts.openQuestions)).toEqual([
+      "39: Which time zone do the `from`/`to` dates use?",
+    ]);
+    expect(repos(facts.repos)).toEqual([
+      "/data touched (table, line 6)",
+      "/gain touched (table, line 5)",
+      "/infra untouched (table, line 7)",
+    ]);
+  });
 });
 
 describe("readFeatureFacts: what an explicit statement decides", () => {

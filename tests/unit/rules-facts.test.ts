@@ -114,6 +114,16 @@ function statusOf(result: Drafted, repo: string): string | undefined {
 }
 
 describe("rule-based drafter: facts land where they belong", () => {
+  it("drops a rejected option with the sentences that borrow its label, and keeps the chosen one's own label", async () => {
+    const result = await draft(
+      inline(
+        "# Export\n\n## Options\n\nOption A: export from the browser with the loaded rows. It needs no server work at all. Rejected: only 200 rows are loaded.\nOption B (chosen): a streaming endpoint on the server. It streams rows in batches of 1,000.\n",
+      ),
+    );
+    expect(result.markdown).not.toMatch(/Option A|no server work|only 200 rows/);
+    expect(result.markdown).not.toMatch(/Option B \(chosen\): It streams/);
+  });
+
   it("02 puts the crate deletion endpoint under the gain repository's new endpoints", async () => {
     const result = await draft(fixture("02"));
     const gain = unitContent(result, "/gain");
