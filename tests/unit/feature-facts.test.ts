@@ -290,6 +290,18 @@ describe("readFeatureFacts: what an explicit statement decides", () => {
     expect(inline("# F\n\n## Opening hours\n\n- Shops open at nine.\n").openQuestions).toEqual([]);
   });
 
+  it("'touches /gain only' leaves every other repository untouched; 'stays as it is' is no change", () => {
+    const facts = inline("# F\n\nTouches /gain only.\n\n## Goals\n\n- Save filters.\n");
+    expect(repos(facts.repos)).toEqual([
+      "/data untouched (text, line 3)",
+      "/gain touched (text, line 3)",
+      "/edh untouched (text, line 3)",
+      "/infra untouched (text, line 3)",
+    ]);
+    const stays = inline("# F\n\nThe EDH supplier entity stays as it is.\n");
+    expect(repos(stays.repos)).toEqual(["/edh untouched (text, line 3)"]);
+  });
+
   it("keeps the lines of the user's file when the doc has HTML comments", () => {
     const facts = inline("# F\n<!--\nnote\nnote\n-->\n## Non-goals\n\n- Mobile app.\n");
     expect(cited(facts.outOfScope)).toEqual(["8: Mobile app."]);
