@@ -124,6 +124,20 @@ describe("rule-based drafter: facts land where they belong", () => {
     expect(result.markdown).not.toMatch(/Option B \(chosen\): It streams/);
   });
 
+  it("does not plan as new an endpoint the summary or a 'today' sentence names as what exists", async () => {
+    const result = await draft(
+      inline(
+        "# Webhooks\n\nRepos: /gain\n\n## Summary\n\nPartners poll `GET /api/scores` every five minutes to learn of score changes.\n\n## Design\n\nToday the app calls `GET /api/alerts` on every page load.\nPartners register endpoints with `POST /api/webhooks`.\n",
+      ),
+    );
+    const gain = unitContent(result, "/gain");
+    expect(textOf(valueOf(gain.section, gain.content, "New endpoints"))).toBe(
+      "`POST /api/webhooks`",
+    );
+    expect(result.markdown).not.toContain("Today the app calls");
+    expect(result.markdown).not.toMatch(/(Basic API structure|->>p2): .*GET \/api\/scores/);
+  });
+
   it("02 puts the crate deletion endpoint under the gain repository's new endpoints", async () => {
     const result = await draft(fixture("02"));
     const gain = unitContent(result, "/gain");

@@ -11,11 +11,13 @@ import {
 import { type DocSection, parseDoc } from "../../feature/markdown.js";
 import { type EnvVar, findCommands, findEnvVars, findTypeNames } from "./identifiers.js";
 import {
+  BUILDS,
   type DataObject,
   type Endpoint,
   findDataObjects,
   findEndpoints,
   findRoutes,
+  TODAY,
 } from "./objects.js";
 import { findActors, findIntegrations } from "./people.js";
 import {
@@ -120,7 +122,12 @@ function placeableStatements(all: Statement[], off: Unplaceable): Statement[] {
     }
     if (allowed && !(statement.borrowed && dropped.has(statement.block))) kept.push(statement);
   }
-  return kept.map((s, order) => ({ ...s, order }));
+  // "Today the app calls ..." under Design is background: no decision, scope or work.
+  const today = (s: Statement) =>
+    (s.kind === undefined || s.kind === "design" || s.kind === "decision") &&
+    TODAY.test(s.text) &&
+    !BUILDS.test(s.text);
+  return kept.map((s, order) => ({ ...s, order, kind: today(s) ? "background" : s.kind }));
 }
 
 /** Data objects: the doc's key entities, its tables, then the types it declares. */

@@ -32,6 +32,7 @@ const MODIFIED = /\b(existing|modif\w*|chang\w*|extend\w*|alter\w*|updat\w*|trig
 export function findEndpoints(statements: Statement[]): Endpoint[] {
   const found: (Endpoint & { rank: number })[] = [];
   statements.forEach((statement, index) => {
+    if (describesToday(statement)) return;
     const lead = leadInBefore(statements, index);
     const rank = statement.kind === "requirements" || statement.kind === "design" ? 0 : 1;
     for (const match of statement.text.matchAll(METHOD_PATH)) {
@@ -56,6 +57,23 @@ export function findEndpoints(statements: Statement[]): Endpoint[] {
   }
   return kept.sort((a, b) => a.at - b.at).map(({ rank: _rank, at: _at, ...e }) => e);
 }
+
+/** Says something is built: not a statement of what exists. */
+export const BUILDS = /\b(will|new|add(s|ed)?|introduc\w*|expos\w*|creat\w*|provid\w*)\b/i;
+
+/**
+ * A statement about what exists before the feature: "Today the app calls `GET /api/alerts`",
+ * or a sentence of the summary or background that says nothing is built ("Partners poll
+ * `GET /api/scores` every five minutes"). The endpoints it names are not the plan's.
+ */
+export function describesToday(statement: Pick<Statement, "text" | "kind">): boolean {
+  if (BUILDS.test(statement.text)) return false;
+  const context = statement.kind === "background" || statement.kind === "summary";
+  return context || TODAY.test(statement.text);
+}
+
+/** "Today ...", "Currently ...": the doc describes what is, not what it plans. */
+export const TODAY = /\b(today|currently|at present|right now|as of now)\b/i;
 
 function isApiPath(path: string, text: string): boolean {
   if (FILE_ROOT.test(path) || path.split("/").length < 3) return false;
