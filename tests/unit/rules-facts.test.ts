@@ -138,6 +138,20 @@ describe("rule-based drafter: facts land where they belong", () => {
     expect(result.markdown).not.toMatch(/(Basic API structure|->>p2): .*GET \/api\/scores/);
   });
 
+  it("notes a table with the sentence that names it, not with an open question after it in its paragraph", async () => {
+    const result = await draft(
+      inline(
+        "# Saved filters\n\nTouches /gain only.\n\n## Notes\n\nFilters are stored per user in Postgres (`saved_filter` table). Unclear: do we cap the number of saved filters per user?\n",
+      ),
+    );
+    const gain = unitContent(result, "/gain");
+    expect(textOf(valueOf(gain.section, gain.content, "New tables"))).toBe(
+      "`saved_filter` — Filters are stored per user in Postgres (`saved_filter` table).",
+    );
+    const plan = result.markdown;
+    expect(plan.match(/do we cap the number/g) ?? []).toHaveLength(0);
+  });
+
   it("02 puts the crate deletion endpoint under the gain repository's new endpoints", async () => {
     const result = await draft(fixture("02"));
     const gain = unitContent(result, "/gain");

@@ -1,7 +1,7 @@
 import { isReference, pathKind } from "../../feature/headings.js";
 import type { DocSection } from "../../feature/markdown.js";
 import type { Statement } from "./statements.js";
-import { wordCount } from "../../feature/plain-text.js";
+import { sentences, wordCount } from "../../feature/plain-text.js";
 import { firstSentence, shorten, unique } from "./text.js";
 
 /** Named things a doc states outright: the plan lists them as they are written. */
@@ -172,7 +172,11 @@ export function findDataObjects(sections: DocSection[]): DataObject[] {
         const columns = columnNames(block.header, block.rows);
         if (columns.length > 0 && last) last.columns = columns;
       } else {
-        const found = [...fromSql(block.text, block.text), ...fromProse(block.text)];
+        // Sentence by sentence: a table's note is the sentence that names it, not its paragraph.
+        const found = [
+          ...fromSql(block.text, block.text),
+          ...sentences(block.text).flatMap((sentence) => fromProse(sentence)),
+        ];
         found.forEach(add);
         last =
           found.length > 0
