@@ -138,6 +138,12 @@ describe("the rule drafter on our own docs", () => {
       expect(line).toMatch(/(^|: |; |- )Option B \(chosen\): a streaming endpoint/);
   });
 
+  it("own-05: a CSV download that streams is no SSE requirement: the SSE fields stay TODO", async () => {
+    const { plan } = await draft(own("own-05"));
+    expect(plan).toMatch(/- SSE requirements: TODO: decide SSE requirements/);
+    expect(plan).toMatch(/- SSE implementation: TODO: describe SSE implementation/);
+  });
+
   it("own-02: the header table decides touched and untouched, with the doc's words as the reason", async () => {
     const { plan } = await draft(own("own-02"));
     for (const repo of ["/gain", "/infra"]) {
