@@ -298,6 +298,12 @@ describe("readFeatureFacts: what an explicit statement decides", () => {
       "/edh untouched (text, line 3)",
       "/infra untouched (text, line 3)",
     ]);
+    const mixed = inline("# F\n\nOnly /gain changes its API; /data adds a table.\n");
+    expect(repos(mixed.repos)).toEqual([
+      "/gain touched (text, line 3)",
+      "/edh untouched (text, line 3)",
+      "/infra untouched (text, line 3)",
+    ]);
     const stays = inline("# F\n\nThe EDH supplier entity stays as it is.\n");
     expect(repos(stays.repos)).toEqual(["/edh untouched (text, line 3)"]);
   });

@@ -190,9 +190,14 @@ function prose(
   const statements: Statement[] = [];
   for (const clause of passage.plain.split(/[;,]\s+|\s+(?:but|while|whereas)\s+/)) {
     const named = reposIn(clause, spellings, "named");
-    // "Touches /gain only.": every other repository is left as it is.
+    // "Touches /gain only.": every other repository is left as it is, unless the same sentence
+    // names it ("Only /gain changes its API; /data adds a table" says nothing of /data's fate).
     if (!outOfScope && named.length === 1 && ONLY.test(clause) && CHANGED.test(clause)) {
-      for (const { repo } of spellings) statements.push([repo, repo === named[0], "text"]);
+      const inSentence = reposIn(passage.plain, spellings, "named");
+      for (const { repo } of spellings) {
+        if (repo === named[0]) statements.push([repo, true, "text"]);
+        else if (!inSentence.includes(repo)) statements.push([repo, false, "text"]);
+      }
       continue;
     }
     for (const repo of named) {
