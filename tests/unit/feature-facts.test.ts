@@ -236,6 +236,21 @@ describe("readFeatureFacts on docs written for it", () => {
       "40: fin.spend_by_country",
     ]);
   });
+  it("own-05: 'Rejected:' after an option rejects that option; '(chosen)' is not rejected; 'Open' lists questions", () => {
+    const facts = factsOf("own-05-invoice-csv-export.md");
+    expect(cited(facts.rejected)).toEqual([
+      "27: Option A: export from the browser with the rows already loaded.",
+      "27: Rejected: only 200 rows are loaded.",
+    ]);
+    expect(cited(facts.openQuestions)).toEqual([
+      "39: Which time zone do the `from`/`to` dates use?",
+    ]);
+    expect(repos(facts.repos)).toEqual([
+      "/data touched (table, line 6)",
+      "/gain touched (table, line 5)",
+      "/infra untouched (table, line 7)",
+    ]);
+  });
 });
 
 describe("readFeatureFacts: what an explicit statement decides", () => {
@@ -261,6 +276,36 @@ describe("readFeatureFacts: what an explicit statement decides", () => {
     );
     expect(repos(facts.repos)).toEqual(["/edh untouched (table, line 5)"]);
     expect(ids(facts.requirements)).toEqual(["9 EDH-1 /edh"]);
+  });
+
+  it("reads the questions under a heading 'Open', 'Open items' or 'Open points', not under 'Opening hours'", () => {
+    for (const title of ["Open", "Open items", "Open points", "Questions"]) {
+      const facts = inline(
+        `# F\n\n## ${title}\n\n- Which time zone do the \`from\`/\`to\` dates use?\n`,
+      );
+      expect(cited(facts.openQuestions)).toEqual([
+        "5: Which time zone do the `from`/`to` dates use?",
+      ]);
+    }
+    expect(inline("# F\n\n## Opening hours\n\n- Shops open at nine.\n").openQuestions).toEqual([]);
+  });
+
+  it("'touches /gain only' leaves every other repository untouched; 'stays as it is' is no change", () => {
+    const facts = inline("# F\n\nTouches /gain only.\n\n## Goals\n\n- Save filters.\n");
+    expect(repos(facts.repos)).toEqual([
+      "/data untouched (text, line 3)",
+      "/gain touched (text, line 3)",
+      "/edh untouched (text, line 3)",
+      "/infra untouched (text, line 3)",
+    ]);
+    const mixed = inline("# F\n\nOnly /gain changes its API; /data adds a table.\n");
+    expect(repos(mixed.repos)).toEqual([
+      "/gain touched (text, line 3)",
+      "/edh untouched (text, line 3)",
+      "/infra untouched (text, line 3)",
+    ]);
+    const stays = inline("# F\n\nThe EDH supplier entity stays as it is.\n");
+    expect(repos(stays.repos)).toEqual(["/edh untouched (text, line 3)"]);
   });
 
   it("keeps the lines of the user's file when the doc has HTML comments", () => {

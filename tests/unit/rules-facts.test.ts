@@ -114,6 +114,44 @@ function statusOf(result: Drafted, repo: string): string | undefined {
 }
 
 describe("rule-based drafter: facts land where they belong", () => {
+  it("drops a rejected option with the sentences that borrow its label, and keeps the chosen one's own label", async () => {
+    const result = await draft(
+      inline(
+        "# Export\n\n## Options\n\nOption A: export from the browser with the loaded rows. It needs no server work at all. Rejected: only 200 rows are loaded.\nOption B (chosen): a streaming endpoint on the server. It streams rows in batches of 1,000.\n",
+      ),
+    );
+    expect(result.markdown).not.toMatch(/Option A|no server work|only 200 rows/);
+    expect(result.markdown).not.toMatch(/Option B \(chosen\): It streams/);
+  });
+
+  it("does not plan as new an endpoint the summary or a 'today' sentence names as what exists", async () => {
+    const result = await draft(
+      inline(
+        "# Webhooks\n\nRepos: /gain\n\n## Summary\n\nPartners poll `GET /api/scores` every five minutes to learn of score changes.\n\n## Design\n\nToday the app calls `GET /api/alerts` on every page load.\nPartners register endpoints with `POST /api/webhooks`.\n",
+      ),
+    );
+    const gain = unitContent(result, "/gain");
+    expect(textOf(valueOf(gain.section, gain.content, "New endpoints"))).toBe(
+      "`POST /api/webhooks`",
+    );
+    expect(result.markdown).not.toContain("Today the app calls");
+    expect(result.markdown).not.toMatch(/(Basic API structure|->>p2): .*GET \/api\/scores/);
+  });
+
+  it("notes a table with the sentence that names it, not with an open question after it in its paragraph", async () => {
+    const result = await draft(
+      inline(
+        "# Saved filters\n\nTouches /gain only.\n\n## Notes\n\nFilters are stored per user in Postgres (`saved_filter` table). Unclear: do we cap the number of saved filters per user?\n",
+      ),
+    );
+    const gain = unitContent(result, "/gain");
+    expect(textOf(valueOf(gain.section, gain.content, "New tables"))).toBe(
+      "`saved_filter` — Filters are stored per user in Postgres (`saved_filter` table).",
+    );
+    const plan = result.markdown;
+    expect(plan.match(/do we cap the number/g) ?? []).toHaveLength(0);
+  });
+
   it("02 puts the crate deletion endpoint under the gain repository's new endpoints", async () => {
     const result = await draft(fixture("02"));
     const gain = unitContent(result, "/gain");

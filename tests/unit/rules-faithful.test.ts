@@ -127,6 +127,23 @@ describe("the rule drafter on our own docs", () => {
     expect(plan).not.toContain("Q1:");
   });
 
+  it("own-05: an 'Open' heading's question reaches the appendix; the rejected option and its verdict are nowhere, and the chosen one keeps no label but its own", async () => {
+    const { markdown, plan } = await draft(own("own-05"));
+    const appendix = markdown.slice(markdown.indexOf(APPENDIX_HEADING));
+    expect(appendix).toContain("**Open questions (1)**");
+    expect(appendix).toContain("1. Which time zone do the `from`/`to` dates use?");
+    expect(plan).toContain("1 open question (listed under Open Questions and Assumptions)");
+    expect(markdown).not.toMatch(/Option A|only 200 rows are loaded|export from the browser/);
+    for (const line of plan.split("\n").filter((l) => l.includes("Option B")))
+      expect(line).toMatch(/(^|: |; |- )Option B \(chosen\): a streaming endpoint/);
+  });
+
+  it("own-05: a CSV download that streams is no SSE requirement: the SSE fields stay TODO", async () => {
+    const { plan } = await draft(own("own-05"));
+    expect(plan).toMatch(/- SSE requirements: TODO: decide SSE requirements/);
+    expect(plan).toMatch(/- SSE implementation: TODO: describe SSE implementation/);
+  });
+
   it("own-02: the header table decides touched and untouched, with the doc's words as the reason", async () => {
     const { plan } = await draft(own("own-02"));
     for (const repo of ["/gain", "/infra"]) {

@@ -11,11 +11,13 @@ import {
 import { type DocSection, parseDoc } from "../../feature/markdown.js";
 import { type EnvVar, findCommands, findEnvVars, findTypeNames } from "./identifiers.js";
 import {
+  BUILDS,
   type DataObject,
   type Endpoint,
   findDataObjects,
   findEndpoints,
   findRoutes,
+  TODAY,
 } from "./objects.js";
 import { findActors, findIntegrations } from "./people.js";
 import {
@@ -28,7 +30,7 @@ import {
   findStories,
   MAX_ITEMS,
 } from "./scope.js";
-import { placeable, placeableSections, unplaceable } from "./stated.js";
+import { placeable, placeableSections, type Unplaceable, unplaceable } from "./stated.js";
 import { collectStatements, type Statement } from "./statements.js";
 import { unique } from "./text.js";
 
@@ -71,9 +73,7 @@ export interface DocFacts {
 export function readDocFacts(feature: FeatureDoc, stated: FeatureFacts): DocFacts {
   const off = unplaceable(stated);
   const sections = placeableSections(parseDoc(feature.text), off);
-  const statements = collectStatements(sections)
-    .filter((s) => placeable(s, off))
-    .map((s, order) => ({ ...s, order }));
+  const statements = placeableStatements(collectStatements(sections), off);
   const endpoints = findEndpoints(statements);
   const dataObjects = findDataObjects(sections);
   const typeNames = findTypeNames(sections, statements);
@@ -82,7 +82,7 @@ export function readDocFacts(feature: FeatureDoc, stated: FeatureFacts): DocFact
     stated,
     sections,
     statements,
-    goal: findGoal(sections, feature.name),
+    goal: findGoal(sections, feature.name, (text) => placeable({ text }, off)),
     inScope: findInScope(statements),
     outOfScope: findOutOfScope(statements),
     stories: findStories(statements),
@@ -103,6 +103,31 @@ export function readDocFacts(feature: FeatureDoc, stated: FeatureFacts): DocFact
     commands: findCommands(sections, statements),
     typeNames,
   };
+}
+
+/**
+ * The statements the facts allow. A sentence that borrows its paragraph's label goes with the
+ * sentence that owns the label: "Option A: ... . It needs no server." says nothing once
+ * Option A is dropped as rejected.
+ */
+function placeableStatements(all: Statement[], off: Unplaceable): Statement[] {
+  /** Blocks whose last sentence with a label of its own was dropped. */
+  const dropped = new Set<number>();
+  const kept: Statement[] = [];
+  for (const statement of all) {
+    const allowed = placeable(statement, off);
+    if (!statement.borrowed) {
+      if (allowed) dropped.delete(statement.block);
+      else dropped.add(statement.block);
+    }
+    if (allowed && !(statement.borrowed && dropped.has(statement.block))) kept.push(statement);
+  }
+  // "Today the app calls ..." under Design is background: no decision, scope or work.
+  const today = (s: Statement) =>
+    (s.kind === undefined || s.kind === "design" || s.kind === "decision") &&
+    TODAY.test(s.text) &&
+    !BUILDS.test(s.text);
+  return kept.map((s, order) => ({ ...s, order, kind: today(s) ? "background" : s.kind }));
 }
 
 /** Data objects: the doc's key entities, its tables, then the types it declares. */

@@ -1,7 +1,7 @@
 import { isReference, pathKind } from "../../feature/headings.js";
 import type { DocSection } from "../../feature/markdown.js";
 import type { Statement } from "./statements.js";
-import { wordCount } from "../../feature/plain-text.js";
+import { sentences, wordCount } from "../../feature/plain-text.js";
 import { firstSentence, shorten, unique } from "./text.js";
 
 /** Named things a doc states outright: the plan lists them as they are written. */
@@ -32,6 +32,7 @@ const MODIFIED = /\b(existing|modif\w*|chang\w*|extend\w*|alter\w*|updat\w*|trig
 export function findEndpoints(statements: Statement[]): Endpoint[] {
   const found: (Endpoint & { rank: number })[] = [];
   statements.forEach((statement, index) => {
+    if (describesToday(statement)) return;
     const lead = leadInBefore(statements, index);
     const rank = statement.kind === "requirements" || statement.kind === "design" ? 0 : 1;
     for (const match of statement.text.matchAll(METHOD_PATH)) {
@@ -56,6 +57,23 @@ export function findEndpoints(statements: Statement[]): Endpoint[] {
   }
   return kept.sort((a, b) => a.at - b.at).map(({ rank: _rank, at: _at, ...e }) => e);
 }
+
+/** Says something is built: not a statement of what exists. */
+export const BUILDS = /\b(will|new|add(s|ed)?|introduc\w*|expos\w*|creat\w*|provid\w*)\b/i;
+
+/**
+ * A statement about what exists before the feature: "Today the app calls `GET /api/alerts`",
+ * or a sentence of the summary or background that says nothing is built ("Partners poll
+ * `GET /api/scores` every five minutes"). The endpoints it names are not the plan's.
+ */
+export function describesToday(statement: Pick<Statement, "text" | "kind">): boolean {
+  if (BUILDS.test(statement.text)) return false;
+  const context = statement.kind === "background" || statement.kind === "summary";
+  return context || TODAY.test(statement.text);
+}
+
+/** "Today ...", "Currently ...": the doc describes what is, not what it plans. */
+export const TODAY = /\b(today|currently|at present|right now|as of now)\b/i;
 
 function isApiPath(path: string, text: string): boolean {
   if (FILE_ROOT.test(path) || path.split("/").length < 3) return false;
@@ -154,7 +172,11 @@ export function findDataObjects(sections: DocSection[]): DataObject[] {
         const columns = columnNames(block.header, block.rows);
         if (columns.length > 0 && last) last.columns = columns;
       } else {
-        const found = [...fromSql(block.text, block.text), ...fromProse(block.text)];
+        // Sentence by sentence: a table's note is the sentence that names it, not its paragraph.
+        const found = [
+          ...fromSql(block.text, block.text),
+          ...sentences(block.text).flatMap((sentence) => fromProse(sentence)),
+        ];
         found.forEach(add);
         last =
           found.length > 0

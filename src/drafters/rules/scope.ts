@@ -19,7 +19,11 @@ function itemsOrSentences(statements: Statement[]): Statement[] {
 }
 
 /** What the feature achieves: the summary's first paragraph, else the first real paragraph. */
-export function findGoal(sections: DocSection[], name: string): string {
+export function findGoal(
+  sections: DocSection[],
+  name: string,
+  allowed: (sentence: string) => boolean = () => true,
+): string {
   const ranked = (kinds: RegExp) =>
     sections
       .filter((s) => kinds.test(s.title))
@@ -34,8 +38,10 @@ export function findGoal(sections: DocSection[], name: string): string {
       (b) => b.kind === "paragraph" && !b.quote && wordCount(b.text) >= 6,
     );
     if (paragraph?.kind === "paragraph") {
+      // A paragraph that opens with a rejected alternative or a non-goal says no goal.
+      if (!allowed(sentences(paragraph.text)[0] ?? "")) continue;
       const text = paragraph.text.replace(/^(\p{L}[\p{L} ]{0,20}:\s+){1,2}/u, "");
-      return shorten(sentences(text).slice(0, 2).join(" "), 300);
+      return shorten(sentences(text).slice(0, 2).filter(allowed).join(" "), 300);
     }
   }
   return name;

@@ -49,7 +49,7 @@ function blockLines(block: DocBlock): number[] {
 }
 
 /** A statement that is none of the doc's off-plan text (a sentence of it, or a sentence holding it). */
-export function placeable(statement: Statement, off: Unplaceable): boolean {
+export function placeable(statement: Pick<Statement, "text">, off: Unplaceable): boolean {
   const text = normalise(statement.text);
   return !off.texts.some((t) => overlaps(text, t));
 }

@@ -22,6 +22,8 @@ export interface Statement {
   underLeadIn: boolean;
   /** The doc's lines it was read from (a sentence: its paragraph's), for matching it to the doc facts. */
   lines: number[];
+  /** A sentence that carries its paragraph's label ("Why this priority: ..."), borrowed from the first. */
+  borrowed?: boolean;
 }
 
 /** A requirement ID such as FR-001 or NFR-2 at the start of an item. */
@@ -66,12 +68,17 @@ export function collectStatements(sections: DocSection[]): Statement[] {
       } else if (entry.kind === "paragraph" && !isPrompt(entry.text, entry.quote)) {
         let last: Statement | undefined;
         // "Why this priority: ..." labels every sentence of its paragraph, not just the first.
-        const label = /^([\p{L} ]{2,30}):\s/u.exec(entry.text)?.[1];
-        for (const sentence of sentences(entry.text).map((t, i) =>
-          i > 0 && label ? `${label}: ${t}` : t,
-        )) {
+        // A sentence with a label of its own ("Option B (chosen): ...") keeps its own, and the
+        // sentences after it borrow that one.
+        let label: string | undefined;
+        for (const [i, text] of sentences(entry.text).entries()) {
+          const own = OWN_LABEL.test(text);
+          if (i === 0 || own) label = /^([\p{L} ]{2,30}):\s/u.exec(text)?.[1];
+          const borrowed = i > 0 && !own && label !== undefined;
+          const sentence = borrowed ? `${label}: ${text}` : text;
           const lines = entry.source.map((l) => l.line);
-          last = pushStatement(statements, sentence, { ...place, kind, block, lines }) ?? last;
+          const at = { ...place, kind, block, lines, ...(borrowed ? { borrowed } : {}) };
+          last = pushStatement(statements, sentence, at) ?? last;
         }
         leadDepth = last?.leadIn ? -1 : undefined;
       }
@@ -95,6 +102,9 @@ function pushStatement(
   statements.push(statement);
   return statement;
 }
+
+/** A sentence that opens with a label of its own: "Option B (chosen): ...", "Rejected: ...". */
+const OWN_LABEL = /^[\p{L}\p{N}][\p{L}\p{N} ()'’-]{0,40}[:：]\s/u;
 
 /** Under these headings a table is a list: each row is one goal, requirement or question. */
 const LISTED_IN_TABLES = new Set<HeadingKind>([

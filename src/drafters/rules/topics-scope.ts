@@ -53,8 +53,9 @@ export const SCOPE_TOPICS: Topic[] = [
   {
     name: "streaming",
     slot: /\bsse\b|streaming|websocket|server-sent/,
+    // Server-sent events and their kin, not any stream: "streams the CSV" is a download.
     values: find(
-      /\b(SSE|server-sent|stream(s|ing|ed)?|websockets?|long[- ]poll\w*|real-?time|push(es|ed)?|subscri\w*|notif\w*)\b/i,
+      /\b(SSE|server-sent|event[- ]?streams?|websockets?|long[- ]poll\w*|stream(s|ing|ed)? (the |its |their )?(tokens?|events?|updates?|progress|messages?|answers?|replies|results? to))\b/i,
     ),
   },
   { name: "auth", slot: /auth|permission|access control/, values: find(AUTH) },

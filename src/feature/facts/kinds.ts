@@ -26,7 +26,7 @@ const KINDS: [FactKind, RegExp][] = [
   ["acceptance", /acceptance|definition of done|done when|success criteria|exit criteria|验收/i],
   [
     "questions",
-    /open questions?|unresolved|open issues|outstanding questions|^questions$|\btbd\b|待定|待讨论/i,
+    /open questions?|unresolved|open issues|outstanding questions|^questions$|^open( (items|points|topics))?$|\btbd\b|待定|待讨论/i,
   ],
   [
     "alternatives",

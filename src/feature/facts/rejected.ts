@@ -7,6 +7,9 @@ import { kindOf } from "./scope.js";
 const MARKED =
   /\((not chosen|rejected|discarded|dropped|declined|not selected|not pursued)\b[^)]*\)|[—–:-]\s*(rejected|not chosen|discarded)\b|^rejected\s*[:：]/i;
 
+/** A sentence that only gives the verdict on the one before it: "Rejected: too slow." */
+const AFTER = /^(rejected|not chosen|discarded)\s*[:：]/i;
+
 /** A sentence that rejects something; its match holds the names it rejects. */
 const REJECTS =
   /\bwe considered\b.{0,200}?\b(but|however)\b|\bdecided against\b.{0,120}|\b(not chosen|ruled out|discarded)\b|\bwe (rejected|dropped)\b.{0,120}|\b(this|that|the) (option|alternative|approach|proposal|design|idea) (was|is|has been) (rejected|not chosen|dropped)\b/i;
@@ -34,8 +37,10 @@ const NO_ALTERNATIVE = /\bno (clear |real |viable |other |good )?alternatives?\b
  */
 export function readRejected(doc: DocReading, skip: ReadonlySet<number>): Cited[] {
   const rejected: Cited[] = [];
+  const seen = new Set<Passage>();
   const add = (passage: Passage) => {
-    if (rejected.some((r) => r.line === passage.line)) return;
+    if (seen.has(passage)) return;
+    seen.add(passage);
     rejected.push({ text: described(doc, passage), line: passage.line });
   };
   const passages = doc.passages.filter((p) => !p.reference && !skip.has(p.line));
@@ -47,8 +52,10 @@ export function readRejected(doc: DocReading, skip: ReadonlySet<number>): Cited[
   for (const passage of passages) {
     if (CHOSEN.test(passage.plain)) continue;
     const rejects = REJECTS.exec(passage.plain);
-    if (MARKED.test(passage.plain) || listedAlternative(passage, opening)) add(passage);
-    else if (rejects && passage.form !== "heading") {
+    if (MARKED.test(passage.plain) || listedAlternative(passage, opening)) {
+      if (AFTER.test(passage.plain)) verdictOn(doc, passage).forEach(add);
+      add(passage);
+    } else if (rejects && passage.form !== "heading") {
       add(passage);
       for (const [, kind = "", name = ""] of rejects[0].matchAll(NAMED))
         names.add(`${kind} ${name}`.toLowerCase());
@@ -65,6 +72,24 @@ export function readRejected(doc: DocReading, skip: ReadonlySet<number>): Cited[
   }
   return rejected.sort((a, b) => a.line - b.line);
 }
+
+/**
+ * What a verdict such as "Rejected: too slow." rejects: the sentences of its paragraph back to
+ * the one that names the alternative with a label ("Option A: ..."), else the sentence before.
+ */
+function verdictOn(doc: DocReading, verdict: Passage): Passage[] {
+  if (verdict.form !== "sentence") return [];
+  const at = doc.passages.indexOf(verdict);
+  const before = doc.passages
+    .slice(0, at)
+    .filter((p) => p.block === verdict.block && p.form === "sentence");
+  const named = before.findLastIndex((p) => LABELLED.test(p.plain));
+  const rejected = named >= 0 ? before.slice(named) : before.slice(-1);
+  return rejected.some((p) => CHOSEN.test(p.plain)) ? [] : rejected;
+}
+
+/** A sentence that opens with a short label: "Option A: ...". */
+const LABELLED = /^[\p{L}\p{N}][\p{L}\p{N} '’-]{0,40}[:：]\s/u;
 
 /** A heading right under an alternatives heading, or an item, row or first sentence under one. */
 function listedAlternative(passage: Passage, opening: ReadonlySet<Passage>): boolean {

@@ -12,7 +12,10 @@ const UNTOUCHED_KEY =
 
 /** What says a repository is left as it is. */
 const UNCHANGED =
-  /\b(no (code )?changes?|not (be )?(touched|changed|modified|affected)|untouched|unchanged|does(n'?t| not) (change|touch)|stays? (as is|unchanged)|read[- ]only|no work|nothing (to change|changes))\b|^(no|none|n\/a|—|–|-|✗|✘|❌|×)$/i;
+  /\b(no (code )?changes?|not (be )?(touched|changed|modified|affected)|untouched|unchanged|does(n'?t| not) (change|touch)|(stays?|remains?) (as (it )?is|unchanged)|read[- ]only|no work|nothing (to change|changes))\b|^(no|none|n\/a|—|–|-|✗|✘|❌|×)$/i;
+/** "only" said of the one repository a clause names: "touches /gain only", "only /gain changes". */
+const ONLY = /\bonly\b/i;
+
 /** What says, in a sentence, that work lands in a repository ("adds a table" does not: to what?). */
 const CHANGED =
   /\b(touch(es|ed)?|changes? (in|to)|chang(es|ed)|modif(y|ies|ied)|work (lands|happens|goes) in|lands? in|implemented in)\b/i;
@@ -186,7 +189,18 @@ function prose(
 ): Statement[] {
   const statements: Statement[] = [];
   for (const clause of passage.plain.split(/[;,]\s+|\s+(?:but|while|whereas)\s+/)) {
-    for (const repo of reposIn(clause, spellings, "named")) {
+    const named = reposIn(clause, spellings, "named");
+    // "Touches /gain only.": every other repository is left as it is, unless the same sentence
+    // names it ("Only /gain changes its API; /data adds a table" says nothing of /data's fate).
+    if (!outOfScope && named.length === 1 && ONLY.test(clause) && CHANGED.test(clause)) {
+      const inSentence = reposIn(passage.plain, spellings, "named");
+      for (const { repo } of spellings) {
+        if (repo === named[0]) statements.push([repo, true, "text"]);
+        else if (!inSentence.includes(repo)) statements.push([repo, false, "text"]);
+      }
+      continue;
+    }
+    for (const repo of named) {
       if (UNCHANGED.test(clause) || (outOfScope && CHANGED.test(clause)))
         statements.push([repo, false, "text"]);
       else if (!outOfScope && (built || CHANGED.test(clause)))
