@@ -1,7 +1,7 @@
 # plandraft server image: the API (`plandraft serve`) with the CLI for one-off commands.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY graphs ./graphs
 COPY web ./web

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { AppError } from "./errors.js";
 import { DEFAULT_MAX_FEATURE_BYTES } from "./feature/feature-doc.js";
+import { DEFAULT_CONTEXT_TOKENS } from "./workspace/types.js";
 
 /**
  * The environment, parsed once at start. Nothing else reads process.env: a bad value stops
@@ -59,6 +60,9 @@ const ConfigSchema = z.object({
   PLANDRAFT_TEMPLATES: z.string().min(1).optional(),
   /** The server the CLI talks to instead of drafting locally. */
   PLANDRAFT_SERVER: z.url().optional(),
+  /** The workspace file `serve` grounds its drafts in (the CLI: --workspace, or the current folder's). */
+  PLANDRAFT_WORKSPACE: z.string().min(1).optional(),
+  PLANDRAFT_CONTEXT_TOKENS: z.coerce.number().int().min(200).default(DEFAULT_CONTEXT_TOKENS),
 });
 
 export interface Config {
@@ -116,6 +120,10 @@ export interface Config {
    * server's to clients, the CLI's to `--template-id`); undefined: the bundled only.
    */
   templatesDir: string | undefined;
+  /** The workspace file a server's drafts are grounded in (PLANDRAFT_WORKSPACE). */
+  workspaceFile: string | undefined;
+  /** Repository and context text one section request may carry, in tokens (estimated). */
+  contextTokens: number;
   /** A plandraft server for the CLI to use instead of drafting locally, and its token. */
   remote: { url: string; token: string | undefined } | undefined;
 }
@@ -166,6 +174,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heartbeatMs: c.PLANDRAFT_HEARTBEAT_MS,
     },
     templatesDir: c.PLANDRAFT_TEMPLATES,
+    workspaceFile: c.PLANDRAFT_WORKSPACE,
+    contextTokens: c.PLANDRAFT_CONTEXT_TOKENS,
     remote: c.PLANDRAFT_SERVER
       ? { url: c.PLANDRAFT_SERVER.replace(/\/+$/, ""), token: c.PLANDRAFT_API_TOKEN }
       : undefined,

@@ -13,6 +13,8 @@ import { createEventStore } from "./store/event-store.js";
 import { createEventHub, type EventHub } from "./events/event-hub.js";
 import { migrate } from "./store/migrate.js";
 import { createRedactor, secretsOf, type Redact } from "./redact.js";
+import { createDigestCache, type DigestCache } from "./workspace/digest-cache.js";
+import type { Workspace } from "./workspace/types.js";
 
 /** What the CLI and the server share: built once from the config, passed to whatever needs it. */
 export interface Deps {
@@ -28,6 +30,10 @@ export interface Deps {
   owner: string;
   /** Takes this configuration's secrets (and anything shaped like one) out of outside text. */
   redact: Redact;
+  /** Repository digests by checkout and commit: a second draft of the same commit reads nothing. */
+  digests: DigestCache;
+  /** The workspace drafts are grounded in when their request names none (a server's). */
+  workspace: Workspace | undefined;
   close(): Promise<void>;
 }
 
@@ -39,6 +45,8 @@ export interface DepsOverrides {
    * that after a restart it knows (and resumes) the drafts it was running.
    */
   owner?: string;
+  /** The workspace of drafts that name none (`serve` loads PLANDRAFT_WORKSPACE). */
+  workspace?: Workspace | undefined;
 }
 
 /** Opens the database (and brings its schema up to date) before anything else runs. */
@@ -74,6 +82,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     checkpointer: new PostgresSaver(db.pool, undefined, { schema: db.schema }),
     owner: overrides.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     redact: createRedactor(secretsOf(config)),
+    digests: createDigestCache(config.home),
+    workspace: overrides.workspace,
     close: () => db.close(),
   };
 }

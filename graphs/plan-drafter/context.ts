@@ -4,6 +4,7 @@ import type { CallWatch, Drafter } from "../../src/drafters/types.js";
 import type { FeatureFacts } from "../../src/feature/facts.js";
 import type { CallBudget } from "../../src/models/call-budget.js";
 import type { DraftLayout } from "../../src/template/layout.js";
+import type { WorkspaceMaterial } from "../../src/workspace/types.js";
 import type { ProgressEvent } from "./state.js";
 
 /** What every node needs besides the state: given once, when the graph is built. */
@@ -27,6 +28,16 @@ export function report(config: LangGraphRunnableConfig, event: ProgressEvent): v
 export interface RunContext {
   /** The model requests the run may still send. */
   modelCalls: CallBudget;
+  /**
+   * The workspace's repositories and context docs, read for this run; absent: the sections are
+   * drafted from the doc alone (a draft without a workspace, or a resume).
+   */
+  workspace?: WorkspaceMaterial | undefined;
+}
+
+/** The workspace material of the run, when it has one. */
+export function workspaceOf(config: LangGraphRunnableConfig): WorkspaceMaterial | undefined {
+  return (config.context as Partial<RunContext> | undefined)?.workspace;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { FeatureFacts } from "../../src/feature/facts.js";
 import { NO_USAGE, addUsage, type FeatureDoc, type Usage } from "../../src/drafters/types.js";
 import type { ModelRetry } from "../../src/models/retry-policy.js";
 import type { SectionDraft } from "../../src/render/types.js";
+import type { Grounding } from "../../src/workspace/types.js";
 
 /** Keeps the latest value of each key; parallel sections write different keys of one map. */
 function mergeRecords<T>(
@@ -27,6 +28,11 @@ export const DraftState = Annotation.Root({
    */
   facts: Annotation<FeatureFacts | undefined>,
   brief: Annotation<Brief | undefined>,
+  /**
+   * Input, optional: which repositories the workspace mapped (names and commits, never a path)
+   * and which the template names that it did not; the plan says so. Absent: no workspace.
+   */
+  grounding: Annotation<Grounding | undefined>,
   /** Drafts by unit id; parallel section nodes each write their own units. */
   drafts: Annotation<Record<string, SectionDraft>>({ reducer: mergeRecords, default: () => ({}) }),
   usage: Annotation<Usage>({ reducer: addUsage, default: () => NO_USAGE }),

@@ -6,7 +6,9 @@ import { layoutFor } from "../drafting/run-draft.js";
 import { AppError } from "../errors.js";
 import { readFeature } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
+import { templateRepos } from "../template/layout.js";
 import { chooseTemplate } from "../template/offered.js";
+import { loadWorkspace } from "../workspace/load.js";
 import type { CliIo, DraftOptions } from "./main.js";
 import { checkOutputTarget } from "./output-target.js";
 import { drawResult } from "./result.js";
@@ -23,6 +25,10 @@ export async function draftCommand(
   parseModelName(model);
   const { template, source: templateSource } = await chooseTemplate(config.templatesDir, options);
   checkNewDraft(layoutFor(template), config);
+  const workspace = await loadWorkspace(options, {
+    cwd: process.cwd(),
+    templateRepos: templateRepos(layoutFor(template)),
+  });
   const feature = await readFeature(featurePath, config.maxFeatureBytes, io.stdin);
   if (options.output) await checkOutputTarget(options.output);
   return withService({ ...config, model }, overrides, (service) =>
@@ -33,6 +39,7 @@ export async function draftCommand(
           featureSource: featurePath === "-" ? "stdin" : featurePath,
           templateSource,
           model,
+          workspace,
         },
         { onEvent },
       ),

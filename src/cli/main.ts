@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadConfig, type Config } from "../config.js";
-import { isAppError } from "../errors.js";
+import { AppError, isAppError } from "../errors.js";
+import { WORKSPACE_FILE, type WorkspaceOptions } from "../workspace/load.js";
 import { checkCommand, type CheckOptions } from "./check-command.js";
 import { evalCommand, type EvalOptions } from "./eval-command.js";
 import { draftCommand, resumeCommand, reviseCommand } from "./draft-command.js";
@@ -72,9 +73,28 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       ),
     )
     .option("--json", "print the result (id, sections, usage, markdown) as JSON on stdout")
+    .option(
+      "--repo <name=path>",
+      "ground the plan in a checkout of a template repository, e.g. /gain=../gain (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--context <file|dir>",
+      "a context doc, or a folder of them: architecture, ADRs, conventions (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--workspace <file>",
+      `a workspace file mapping repositories and context docs (default: ./${WORKSPACE_FILE} when there)`,
+    )
     .action(async (feature: string, options: DraftOptions) => {
       await runEither(
-        (server, config) => remoteDraft(config, server, feature, options, io),
+        (server, config) => {
+          refuseRemoteWorkspace(options);
+          return remoteDraft(config, server, feature, options, io);
+        },
         (config) => draftCommand(config, feature, options, io),
       );
     });
@@ -246,7 +266,23 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   }
 }
 
-export interface DraftOptions {
+/** `--repo`, `--context`: repeatable. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** A workspace is read where the draft runs: a server reads its own (PLANDRAFT_WORKSPACE). */
+function refuseRemoteWorkspace(options: DraftOptions): void {
+  if ((options.repo?.length ?? 0) > 0 || (options.context?.length ?? 0) > 0 || options.workspace) {
+    throw new AppError(
+      "USAGE",
+      "--repo, --context and --workspace are read where the draft runs, not sent to a server",
+      { hint: "draft locally, or set PLANDRAFT_WORKSPACE on the server" },
+    );
+  }
+}
+
+export interface DraftOptions extends WorkspaceOptions {
   output?: string;
   template?: string;
   /** One of the offered templates, by id; never together with `template`. */

@@ -5,6 +5,7 @@ import type { ModelRetry } from "../models/retry-policy.js";
 import type { SectionDraft } from "../render/types.js";
 import type { DraftLayout, SectionNode, WorkUnit } from "../template/layout.js";
 import type { FeatureFacts } from "../feature/facts.js";
+import type { SectionGrounding } from "../workspace/types.js";
 import type { Brief } from "./brief.js";
 
 /** A feature doc that passed the input checks. */
@@ -82,6 +83,11 @@ export interface SectionRequest extends CallWatch {
   /** What the doc states explicitly (read once at ingest); the draft may not contradict it. */
   facts: FeatureFacts;
   brief: Brief;
+  /**
+   * What the workspace's repositories and context docs hold that is relevant to this section,
+   * within the token budget; absent without a workspace.
+   */
+  grounding?: SectionGrounding | undefined;
   /** The drafted markdown of the sections this one depends on. */
   dependencies: { title: string; markdown: string }[];
   /** Problems the check found in an earlier draft of this unit; empty on the first try. */

@@ -5,7 +5,9 @@ import { AppError, describeError, isAppError } from "../errors.js";
 import { isConnectionError } from "../store/database.js";
 import type { DraftRecord } from "../store/draft-store.js";
 import type { DraftStateType, Revision } from "../../graphs/plan-drafter/state.js";
-import { dependentsOf } from "../template/layout.js";
+import { dependentsOf, templateRepos } from "../template/layout.js";
+import { readWorkspace } from "../workspace/material.js";
+import type { Workspace, WorkspaceMaterial } from "../workspace/types.js";
 import { parseTemplate } from "../template/parse.js";
 import type { Template } from "../template/types.js";
 import { findSection } from "./find-section.js";
@@ -31,6 +33,8 @@ export interface NewDraftRequest {
   templateSource: string;
   model?: string | undefined;
   date?: string | undefined;
+  /** The repositories and context docs to ground the draft in; else the deps' (a server's). */
+  workspace?: Workspace | undefined;
 }
 
 /** Who watches a run: progress as it happens, and a signal that stops it (cancel, shutdown). */
@@ -38,6 +42,9 @@ export interface Watch {
   onEvent?: ((event: DraftEvent) => void) | undefined;
   signal?: AbortSignal | undefined;
 }
+
+/** A run's watch, and the workspace it reads (a new draft's; resumes and revisions have none). */
+type RunWatch = Watch & { workspace?: WorkspaceMaterial | undefined };
 
 /**
  * Drafts as durable threads: each draft is recorded, claimed by the process that runs it (a
@@ -76,16 +83,28 @@ export function createDraftService(deps: Deps) {
     request: NewDraftRequest,
     watch: Watch = {},
   ): Promise<{ id: string; done: Promise<DraftResult> }> => {
+    const workspace = request.workspace ?? deps.workspace;
+    const read = workspace
+      ? await readWorkspace(workspace, {
+          cache: deps.digests,
+          templateRepos: templateRepos(layoutFor(templateOf(request.templateSource))),
+          tokens: deps.config.contextTokens,
+        })
+      : undefined;
     const { id, thread, draft } = await record(request, "running");
     const model = thread.model;
     const input: GraphInput = {
       featureText: request.feature.text,
       featureSource: request.featureSource,
       ...(request.date ? { date: request.date } : {}),
+      ...(read ? { grounding: read.grounding } : {}),
     };
     return {
       id,
-      done: run(deps, { id, title: draft.title, model }, thread, input, false, watch),
+      done: run(deps, { id, title: draft.title, model }, thread, input, false, {
+        ...watch,
+        workspace: read?.material,
+      }),
     };
   };
 
@@ -280,7 +299,7 @@ async function run(
   { graph, layout }: ReturnType<typeof graphFor>,
   input: GraphInput | null,
   resumed: boolean,
-  watch: Watch,
+  watch: RunWatch,
   revision: RevisionSummary | null = null,
 ): Promise<DraftResult> {
   const events = await deps.events.open(draft.id);
@@ -300,7 +319,10 @@ async function run(
       resumed,
       revision: revision ?? undefined,
     });
-    const state = await streamDraft(deps, graph, draft.id, input, emit, watch.signal);
+    const state = await streamDraft(deps, graph, draft.id, input, emit, {
+      signal: watch.signal,
+      workspace: watch.workspace,
+    });
     const result = resultOf(draft, outline, state);
     if (result.status === "completed") {
       result.version = await deps.drafts.addVersion(draft.id, {

@@ -15,6 +15,7 @@ import { NO_USAGE } from "../drafters/types.js";
 import type { SectionDraft } from "../render/types.js";
 import { buildLayout, unitTitle, type DraftLayout } from "../template/layout.js";
 import type { Template } from "../template/types.js";
+import type { Grounding, WorkspaceMaterial } from "../workspace/types.js";
 
 export interface SectionOutline {
   id: string;
@@ -124,7 +125,10 @@ export function graphFor(
 }
 
 export type GraphInput = Partial<
-  Pick<DraftStateType, "featureText" | "featureSource" | "date" | "revision" | "checks" | "repairs">
+  Pick<
+    DraftStateType,
+    "featureText" | "featureSource" | "date" | "revision" | "checks" | "repairs" | "grounding"
+  >
 >;
 
 /** Runs (or, with a null input, continues) a draft's thread, reporting progress as it goes. */
@@ -134,8 +138,9 @@ export async function streamDraft(
   threadId: string,
   input: GraphInput | null,
   onEvent: (event: DraftEvent) => void,
-  signal?: AbortSignal,
+  run: { signal?: AbortSignal | undefined; workspace?: WorkspaceMaterial | undefined } = {},
 ): Promise<DraftStateType | undefined> {
+  const { signal, workspace } = run;
   // "updates" rather than "values": copying the whole state out after every step costs more
   // than reading the final state once from the checkpoint.
   const stream = await graph.stream(input, {
@@ -146,7 +151,10 @@ export async function streamDraft(
     maxConcurrency: deps.config.maxParallelCalls,
     configurable: { thread_id: threadId },
     // Per run, so that a resume or a revision has the whole limit again.
-    context: { modelCalls: createCallBudget(deps.config.maxModelCalls) } satisfies RunContext,
+    context: {
+      modelCalls: createCallBudget(deps.config.maxModelCalls),
+      workspace,
+    } satisfies RunContext,
     ...(signal ? { signal } : {}),
   });
   for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
@@ -193,6 +201,8 @@ export async function draftInMemory(
     template: Template;
     model?: string;
     date?: string;
+    /** The workspace, read: what the sections are grounded in, and what the plan says of it. */
+    workspace?: { material: WorkspaceMaterial; grounding: Grounding } | undefined;
   },
   onEvent: (event: DraftEvent) => void = () => {},
 ): Promise<DraftResult> {
@@ -215,7 +225,10 @@ export async function draftInMemory(
     featureText: request.feature.text,
     featureSource: request.featureSource,
     ...(request.date ? { date: request.date } : {}),
+    ...(request.workspace ? { grounding: request.workspace.grounding } : {}),
   };
-  const state = await streamDraft({ ...deps, checkpointer }, graph, id, input, onEvent);
+  const state = await streamDraft({ ...deps, checkpointer }, graph, id, input, onEvent, {
+    workspace: request.workspace?.material,
+  });
   return resultOf({ id, title: request.feature.name, model }, outline, state);
 }

@@ -1,5 +1,7 @@
 import { basename, extname } from "node:path";
 import type { FeatureDoc } from "../drafters/types.js";
+import { loadDocument } from "../documents/load-document.js";
+import { decodeText } from "../documents/text.js";
 import { AppError } from "../errors.js";
 import { oneLine } from "./names.js";
 
@@ -10,26 +12,8 @@ export const DEFAULT_MAX_FEATURE_BYTES = 512 * 1024;
  * (not binary), UTF-8, not blank. Each failure names the problem and the fix.
  */
 export function toFeatureDoc(bytes: Uint8Array, source: string, maxBytes: number): FeatureDoc {
-  if (bytes.byteLength > maxBytes) {
-    throw new AppError(
-      "FEATURE_TOO_LARGE",
-      `${source} is ${formatBytes(bytes.byteLength)}, over the ${formatBytes(maxBytes)} limit`,
-      { hint: "shorten the doc, or raise PLANDRAFT_MAX_FEATURE_BYTES" },
-    );
-  }
-  if (looksBinary(bytes)) {
-    throw new AppError("FEATURE_BINARY", `${source} is a binary file, not a text document`, {
-      hint: "give a markdown or plain-text feature doc",
-    });
-  }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new AppError("FEATURE_NOT_UTF8", `${source} is not valid UTF-8 text`, {
-      hint: "save the doc as UTF-8 (e.g. `iconv -t UTF-8`)",
-    });
-  }
+  checkSize(bytes.byteLength, source, maxBytes);
+  const text = decodeText(bytes, source);
   const cleaned = withoutComments(text.replace(/\r\n?/g, "\n"));
   if (cleaned.trim() === "") {
     throw new AppError("FEATURE_EMPTY", `${source} is empty`, {
@@ -40,22 +24,40 @@ export function toFeatureDoc(bytes: Uint8Array, source: string, maxBytes: number
 }
 
 /**
+ * A feature doc in any format plandraft reads (markdown, text, HTML, Word, PDF): the limit
+ * applies to the bytes as they come and again to the text read out of them, which then gets the
+ * same checks as a markdown doc. `contentType` is the one an upload or a request body came with.
+ */
+export async function readFeatureDoc(
+  bytes: Uint8Array,
+  source: string,
+  maxBytes: number,
+  contentType?: string,
+): Promise<FeatureDoc> {
+  checkSize(bytes.byteLength, source, maxBytes);
+  const { format, markdown } = await loadDocument(bytes, source, contentType);
+  if (format === "markdown") return toFeatureDoc(bytes, source, maxBytes);
+  const text = Buffer.from(markdown, "utf8");
+  checkSize(text.byteLength, `the text read from ${source}`, maxBytes);
+  return toFeatureDoc(text, source, maxBytes);
+}
+
+function checkSize(size: number, what: string, maxBytes: number): void {
+  if (size > maxBytes) {
+    throw new AppError(
+      "FEATURE_TOO_LARGE",
+      `${what} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit`,
+      { hint: "shorten the doc, or raise PLANDRAFT_MAX_FEATURE_BYTES" },
+    );
+  }
+}
+
+/**
  * HTML comments are notes to the doc's authors, never read; their line breaks stay, so that a
  * line of the doc's text is the same line in the user's file (facts and findings cite lines).
  */
 function withoutComments(text: string): string {
   return text.replace(/<!--[\s\S]*?(?:-->|$)/g, (comment) => comment.replace(/[^\n]+/g, ""));
-}
-
-/** NUL bytes, or many control characters, mean binary; UTF-16 text counts as binary too. */
-function looksBinary(bytes: Uint8Array): boolean {
-  const sample = bytes.subarray(0, 8192);
-  let control = 0;
-  for (const byte of sample) {
-    if (byte === 0) return true;
-    if (byte < 9 || (byte > 13 && byte < 32)) control += 1;
-  }
-  return sample.length > 0 && control / sample.length > 0.1;
 }
 
 /** Headings that name a part of a doc, not the feature. */

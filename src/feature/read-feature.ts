@@ -2,10 +2,10 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { FeatureDoc } from "../drafters/types.js";
 import { AppError, fileProblem } from "../errors.js";
-import { toFeatureDoc } from "./feature-doc.js";
+import { readFeatureDoc } from "./feature-doc.js";
 import { fileNameProblem } from "./names.js";
 
-/** Reads a feature doc from a file, or from stdin when the path is "-". */
+/** Reads a feature doc (markdown, text, HTML, Word or PDF) from a file, or from stdin when the path is "-". */
 export async function readFeature(
   path: string,
   maxBytes: number,
@@ -13,7 +13,7 @@ export async function readFeature(
 ): Promise<FeatureDoc> {
   if (path !== "-") checkFileName(basename(path));
   const bytes = path === "-" ? await readStream(stdin, maxBytes) : await readFileBytes(path);
-  return toFeatureDoc(bytes, path === "-" ? "stdin" : path, maxBytes);
+  return readFeatureDoc(bytes, path === "-" ? "stdin" : path, maxBytes);
 }
 
 /** The plan links to the doc by its file name, so the name is checked like the API's `source`. */
@@ -37,7 +37,7 @@ async function readFileBytes(path: string): Promise<Uint8Array> {
     return await readFile(path);
   } catch (error) {
     throw new AppError("FEATURE_MISSING", `feature doc ${path} ${fileProblem(error)}`, {
-      hint: "give the path of a markdown file, or - to read stdin",
+      hint: "give the path of a markdown, HTML, Word (.docx) or PDF file, or - to read stdin",
       cause: error,
     });
   }

@@ -5,6 +5,7 @@ import type { Section } from "../template/types.js";
 import { CLARIFICATION_MARKER } from "./markers.js";
 import { inlineText, itemText } from "./text.js";
 import type { SectionDraft } from "./types.js";
+import type { Grounding } from "../workspace/types.js";
 
 /**
  * plandraft's own last section, after the template's: every open question with the assumption
@@ -21,6 +22,8 @@ export interface AppendixParts {
   questions: OpenQuestion[];
   /** Lines of the feature doc that address an AI (`facts.addressedToAi`): ignored, never quoted. */
   ignoredLines: number[];
+  /** The workspace the draft read (names and commits); absent: no workspace, nothing said. */
+  grounding?: Grounding | undefined;
 }
 
 /** A question a section asks with `[NEEDS CLARIFICATION: ...]`, and where it is asked. */
@@ -108,6 +111,7 @@ export function renderAppendix(parts: AppendixParts, clarifications: Clarificati
       ...others.map((c) => `- ${itemText(c.question)} (in ${titles(c.sections)})`),
     );
   }
+  if (parts.grounding) lines.push("", ...groundingLines(parts.grounding));
   if (parts.ignoredLines.length > 0) {
     const one = parts.ignoredLines.length === 1;
     const where = `${one ? "Line" : "Lines"} ${parts.ignoredLines.join(", ")} of the feature doc`;
@@ -121,6 +125,23 @@ export function renderAppendix(parts: AppendixParts, clarifications: Clarificati
     );
   }
   return lines;
+}
+
+/** Which repositories this plan was drafted against, and which it did not read. */
+function groundingLines(grounding: Grounding): string[] {
+  const read = grounding.repositories.map((r) => {
+    const dirty = r.dirty ? ", with changes not committed" : "";
+    return `- \`${r.name}\` read at commit \`${r.commit.slice(0, 12)}\`${dirty} (${r.filesRead} ${r.filesRead === 1 ? "file" : "files"} read)`;
+  });
+  const unread =
+    grounding.unmapped.length > 0
+      ? [
+          `- Not read: ${grounding.unmapped.map((r) => `\`${r}\``).join(", ")}. The workspace does not map ${grounding.unmapped.length === 1 ? "it" : "them"}, so ${grounding.unmapped.length === 1 ? "its section was" : "their sections were"} drafted from the feature doc alone.`,
+        ]
+      : [];
+  const docs =
+    grounding.contextDocs > 0 ? [`- Context documents read: ${grounding.contextDocs}`] : [];
+  return ["**Repositories read**", "", ...read, ...unread, ...docs];
 }
 
 function questionLines(n: number, q: OpenQuestion, markedIn: string[]): string[] {

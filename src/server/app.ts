@@ -73,7 +73,9 @@ export async function buildServer(
       ),
   });
   await app.register(fastifySSE, { heartbeatInterval: server.heartbeatMs });
-  await app.register(multipart, { limits: { files: 1, fileSize: deps.config.server.bodyLimit } });
+  await app.register(multipart, {
+    limits: { files: 1, fields: 8, fileSize: deps.config.server.bodyLimit },
+  });
   registerBodyParsers(app);
   await app.register(swagger, {
     openapi: {

@@ -2,13 +2,20 @@ import type { FastifyInstance } from "fastify";
 import { AppError } from "../errors.js";
 
 /**
- * Bodies are read as bytes and must be UTF-8: a markdown body is the feature doc (checked by the
- * same rules as a file); a JSON body that does not decode is refused as a whole, rather than
+ * Bodies are read as bytes: a markdown, HTML, PDF or Word body is the feature doc (read and
+ * checked by the same rules as a file); a JSON body that does not decode is refused as a whole, rather than
  * reaching the draft with its bad bytes replaced.
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser(
-    ["text/markdown", "text/plain"],
+    [
+      "text/markdown",
+      "text/plain",
+      "text/html",
+      "application/xhtml+xml",
+      "application/pdf",
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ],
     { parseAs: "buffer" },
     (_request, body, done) => done(null, body),
   );

@@ -1,8 +1,11 @@
 import type { FastifyRequest } from "fastify";
+import type { z } from "zod";
 import type { Config } from "../config.js";
+import type { FeatureDoc } from "../drafters/types.js";
 import type { NewDraftRequest } from "../drafting/draft-service.js";
 import { AppError, isAppError } from "../errors.js";
-import { featureLink, toFeatureDoc } from "../feature/feature-doc.js";
+import { declaredFormat } from "../documents/detect-format.js";
+import { featureLink, readFeatureDoc, toFeatureDoc } from "../feature/feature-doc.js";
 import { checkFileName } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
 import type { OfferedTemplates } from "../template/offered.js";
@@ -11,9 +14,10 @@ import { CreateDraftBody } from "./schemas.js";
 
 /**
  * The feature doc of a POST, in any of the three ways it may come: JSON `{ feature, ... }`, a
- * `text/markdown` body, or a multipart upload (field `feature`, a file). The same checks as the
+ * raw body (`text/markdown`, `text/plain`, `text/html`, `application/pdf` or a Word document's
+ * type), or a multipart upload (field `feature`, a file of any of those formats). The same checks as the
  * CLI's apply, with the same error codes. The template is one the server offers, by its id
- * (`templateId` in the JSON, or `?templateId=` for the other two), or a JSON `template`.
+ * (`templateId` in the JSON or the upload's fields, or `?templateId=`), or a `template`.
  */
 export async function draftRequestOf(
   request: FastifyRequest,
@@ -25,73 +29,111 @@ export async function draftRequestOf(
   const queried = typeof query?.templateId === "string" ? query.templateId : undefined;
   const offered = (id: string | undefined) => (id ? templates.byId(id) : templates.default).source;
   if (type.startsWith("multipart/form-data")) {
-    return fromUpload(request, config, offered(queried));
+    return fromUpload(request, config, templates, queried);
   }
   if (Buffer.isBuffer(request.body)) {
     return {
-      feature: toFeatureDoc(request.body, "the request body", config.maxFeatureBytes),
-      featureSource: "feature.md",
+      feature: await readFeatureDoc(request.body, "the request body", config.maxFeatureBytes, type),
+      featureSource: `feature.${declaredFormat("", type) ?? "md"}`,
       templateSource: offered(queried),
     };
   }
   const parsed = CreateDraftBody.safeParse(request.body);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((i) => `${i.path.join(".") || "body"}: ${i.message}`)
-      .join("; ");
-    throw new AppError("USAGE", `bad request body: ${problems}`, {
-      hint: 'send { "feature": "<markdown>" }',
-    });
-  }
+  if (!parsed.success) throw badBody(parsed.error, 'send { "feature": "<markdown>" }');
   const body = parsed.data;
   const source = body.source ?? "feature.md";
   const feature = {
     ...toFeatureDoc(Buffer.from(body.feature, "utf8"), "feature", config.maxFeatureBytes),
     link: featureLink(source),
   };
-  const templateId = body.templateId ?? queried;
-  if (body.template !== undefined && templateId !== undefined) {
+  return withOptions(
+    feature,
+    source,
+    { ...body, templateId: body.templateId ?? queried },
+    config,
+    templates,
+  );
+}
+
+/** What a draft may say besides its doc: in the JSON body, or as fields of an upload. */
+const DraftOptions = CreateDraftBody.pick({
+  title: true,
+  template: true,
+  templateId: true,
+  model: true,
+});
+type DraftOptions = z.infer<typeof DraftOptions>;
+
+function badBody(error: z.ZodError, hint: string): AppError {
+  const problems = error.issues
+    .map((i) => `${i.path.join(".") || "body"}: ${i.message}`)
+    .join("; ");
+  return new AppError("USAGE", `bad request body: ${problems}`, { hint });
+}
+
+/** A bad template or model is the caller's error, found before anything is saved or queued. */
+function withOptions(
+  feature: FeatureDoc,
+  featureSource: string,
+  options: DraftOptions,
+  config: Config,
+  templates: OfferedTemplates,
+): NewDraftRequest {
+  if (options.template !== undefined && options.templateId !== undefined) {
     throw new AppError("USAGE", "send either template (its markdown) or templateId, not both", {
       hint: "templateId picks one the server offers; template sends your own",
     });
   }
-  // A bad template or model is the caller's error, found before anything is saved or queued.
   // (The templates the server offers were parsed when it started.)
-  if (body.template !== undefined) parseTemplate(body.template);
-  const templateSource = body.template ?? offered(templateId);
-  if (body.model !== undefined) {
-    parseModelName(body.model);
-    if (config.models && !config.models.includes(body.model)) {
+  if (options.template !== undefined) parseTemplate(options.template);
+  const templateSource =
+    options.template ??
+    (options.templateId ? templates.byId(options.templateId) : templates.default).source;
+  if (options.model !== undefined) {
+    parseModelName(options.model);
+    if (config.models && !config.models.includes(options.model)) {
       throw new AppError(
         "MODEL_NOT_OFFERED",
-        `this server does not offer the model ${body.model}`,
-        {
-          hint: `choose one of: ${config.models.join(", ")}`,
-        },
+        `this server does not offer the model ${options.model}`,
+        { hint: `choose one of: ${config.models.join(", ")}` },
       );
     }
   }
   return {
-    feature: body.title ? { ...feature, name: body.title } : feature,
-    featureSource: source,
+    feature: options.title ? { ...feature, name: options.title } : feature,
+    featureSource,
     templateSource,
-    model: body.model,
+    model: options.model,
   };
 }
 
+/**
+ * An upload: the file (any format plandraft reads, by its bytes, name and part type) and, in
+ * fields sent before it, the same options as the JSON body (title, model, templateId, template).
+ */
 async function fromUpload(
   request: FastifyRequest,
   config: Config,
-  templateSource: string,
+  templates: OfferedTemplates,
+  queried: string | undefined,
 ): Promise<NewDraftRequest> {
   const { file, bytes } = await readUpload(request);
   const source = file.filename || "feature.md";
   checkFileName(source, "rename the file before uploading it");
-  return {
-    feature: toFeatureDoc(bytes, source, config.maxFeatureBytes),
-    featureSource: source,
-    templateSource,
-  };
+  const fields: Record<string, string> = {};
+  for (const [name, field] of Object.entries(file.fields)) {
+    const value = Array.isArray(field) ? field[0] : field;
+    if (name !== "feature" && value?.type === "field" && typeof value.value === "string") {
+      fields[name] = value.value;
+    }
+  }
+  const parsed = DraftOptions.strict().safeParse(fields);
+  if (!parsed.success) {
+    throw badBody(parsed.error, "send title, model and templateId as fields before the file");
+  }
+  const feature = await readFeatureDoc(bytes, source, config.maxFeatureBytes, file.mimetype);
+  const options = { ...parsed.data, templateId: parsed.data.templateId ?? queried };
+  return withOptions(feature, source, options, config, templates);
 }
 
 /** The upload's one file and its bytes; a body that is not well-formed multipart is a 400. */

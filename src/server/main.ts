@@ -1,5 +1,6 @@
 import type { Config } from "../config.js";
 import { createDeps } from "../deps.js";
+import { loadWorkspace } from "../workspace/load.js";
 import { AppError } from "../errors.js";
 import { loadOfferedTemplates } from "../template/offered.js";
 import { buildServer } from "./app.js";
@@ -25,7 +26,11 @@ export async function startServer(
   // Checked before the store opens: a template folder that cannot work stops the start at once.
   const templates = await loadOfferedTemplates(config.templatesDir);
   const owner = `server:${config.server.id}`;
-  const deps = await createDeps(config, { owner });
+  // Checked at start: a server with a broken workspace file does not start.
+  const workspace = config.workspaceFile
+    ? await loadWorkspace({ workspace: config.workspaceFile }, { cwd: process.cwd() })
+    : undefined;
+  const deps = await createDeps(config, { owner, workspace });
   const { app, runner } = await buildServer(deps, {
     logger: { level: "info" },
     templates,

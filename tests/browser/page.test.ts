@@ -12,6 +12,7 @@ import {
   recordLayoutShifts,
   shiftScore,
 } from "./page-helpers.js";
+import { DOCX_TYPE, makeDocx } from "../support/documents.js";
 import { fixturePath } from "../support/drafting.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
@@ -175,16 +176,16 @@ describe.skipIf(!HAS_CHROMIUM)(
 
     it("takes a dropped file, and says why before sending an empty, binary or oversized one", async () => {
       const { page, errors } = await openPage();
-      const drop = (name: string, bytes: number[]) =>
+      const drop = (name: string, bytes: number[], type = "text/markdown") =>
         page.evaluate(
-          ({ name, bytes }) => {
+          ({ name, bytes, type }) => {
             const transfer = new DataTransfer();
-            transfer.items.add(new File([new Uint8Array(bytes)], name, { type: "text/markdown" }));
+            transfer.items.add(new File([new Uint8Array(bytes)], name, { type }));
             document.dispatchEvent(
               new DragEvent("drop", { dataTransfer: transfer, bubbles: true }),
             );
           },
-          { name, bytes },
+          { name, bytes, type },
         );
       await page.waitForSelector("#feature"); // the form, and its drop handler, are in place
       await drop("empty.md", []);
@@ -202,6 +203,32 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.click("button[type=submit]");
       await page.waitForURL(/\/drafts\//);
       await page.waitForSelector("article.section");
+      expect(errors).toEqual([]);
+    });
+
+    it("sends a dropped Word document as it is, and the server reads it", async () => {
+      const { page, errors } = await openPage();
+      await page.waitForSelector("#feature");
+      const docx = await makeDocx({
+        title: "Saved searches",
+        heading: "Scope",
+        bullets: ["Save"],
+        text: "x",
+      });
+      await page.evaluate(
+        ({ bytes, type }) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([new Uint8Array(bytes)], "spec.docx", { type }));
+          document.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true }));
+        },
+        { bytes: [...docx], type: DOCX_TYPE },
+      );
+      await page.waitForSelector("text=spec.docx will be sent as it is");
+      await page.click("button[type=submit]");
+      await page.waitForURL(/\/drafts\//);
+      const id = page.url().split("/").at(-1) ?? "";
+      const detail = (await (await fetch(`${base}/v1/drafts/${id}`)).json()) as { title: string };
+      expect(detail.title).toBe("Saved searches");
       expect(errors).toEqual([]);
     });
 

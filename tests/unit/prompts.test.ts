@@ -48,6 +48,7 @@ describe("fillPrompt", () => {
       "output-invalid",
       "revise",
       "revise-dependent",
+      "repository",
       "judge",
       "judge-plan",
     ]) {

@@ -26,7 +26,7 @@ export function authHeaders(): Record<string, string> {
 
 export async function request(
   path: string,
-  init: { method?: string; json?: unknown; headers?: Record<string, string> } = {},
+  init: { method?: string; json?: unknown; form?: FormData; headers?: Record<string, string> } = {},
 ): Promise<Response> {
   let response: Response;
   try {
@@ -38,6 +38,8 @@ export async function request(
         ...init.headers,
       },
       ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+      // A form sets its own content type, with the multipart boundary.
+      ...(init.form ? { body: init.form } : {}),
     });
   } catch {
     throw new ApiError(0, "OFFLINE", "The server cannot be reached. Check your connection.");

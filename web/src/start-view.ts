@@ -20,6 +20,15 @@ document.addEventListener("drop", (event) => {
 
 const kib = (bytes: number) => `${Math.ceil(bytes / 1024)} KiB`;
 
+/** Word, PDF and HTML files go to the server as they are: it reads them, the page does not. */
+const DOCUMENT_TYPES = [
+  "application/pdf",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "text/html",
+];
+const isDocument = (file: File) =>
+  /\.(docx|pdf|html?)$/i.test(file.name) || DOCUMENT_TYPES.includes(file.type);
+
 /** Reads a dropped or chosen file as text, refusing what the server would refuse, with why. */
 export async function readFeatureFile(
   file: File,
@@ -58,7 +67,7 @@ export async function startView(
   const file = el("input", {
     id: "feature-file",
     type: "file",
-    accept: ".md,.markdown,.txt,text/*",
+    accept: `.md,.markdown,.txt,text/*,.html,.htm,.docx,.pdf,${DOCUMENT_TYPES.join(",")}`,
   });
   const title = el("input", { id: "title", name: "title", type: "text", maxlength: "200" });
   const model = el("select", { id: "model", name: "model" });
@@ -86,11 +95,30 @@ export async function startView(
   });
   const message = el("p", { class: "form-error", role: "alert" });
   const submit = el("button", { type: "submit", class: "primary", text: "Draft the plan" });
+  const status = el("p", { class: "hint", role: "status" });
   let source: string | undefined;
+  /** A Word, PDF or HTML file chosen or dropped: sent as is, in place of the text. */
+  let documentFile: File | undefined;
+  const useDocument = (chosen: File | undefined) => {
+    documentFile = chosen;
+    status.textContent = chosen ? `${chosen.name} will be sent as it is; the server reads it.` : "";
+  };
+  feature.addEventListener("input", () => useDocument(undefined));
 
   const useFile = async (chosen: File | undefined) => {
     if (!chosen) return;
     message.textContent = "";
+    useDocument(undefined);
+    if (isDocument(chosen)) {
+      if (chosen.size === 0) message.textContent = `${chosen.name} is empty.`;
+      else if (chosen.size > maxBytes) {
+        message.textContent = `${chosen.name} is ${kib(chosen.size)}, over the ${kib(maxBytes)} limit.`;
+      } else {
+        feature.value = "";
+        useDocument(chosen);
+      }
+      return;
+    }
     try {
       const read = await readFeatureFile(chosen, maxBytes);
       feature.value = read.text;
@@ -108,7 +136,7 @@ export async function startView(
     el("p", {
       id: "feature-hint",
       class: "hint",
-      text: "Paste a feature doc, drop a markdown file anywhere on this page, or choose one.",
+      text: "Paste a feature doc, drop a file (markdown, Word, PDF or HTML) anywhere on this page, or choose one.",
     }),
     el("label", { for: "feature", text: "Feature doc" }),
     feature,
@@ -118,6 +146,7 @@ export async function startView(
       el("label", { for: "feature-file", text: "Or choose a file" }),
       file,
     ),
+    status,
     el("label", { for: "title", text: "Title (optional: taken from the doc otherwise)" }),
     title,
     el(
@@ -136,12 +165,12 @@ export async function startView(
     event.preventDefault();
     void (async () => {
       message.textContent = "";
-      if (!feature.value.trim()) {
+      if (!documentFile && !feature.value.trim()) {
         message.textContent = "The feature doc is empty: paste it or choose a file first.";
         feature.focus();
         return;
       }
-      if (new TextEncoder().encode(feature.value).length > maxBytes) {
+      if (!documentFile && new TextEncoder().encode(feature.value).length > maxBytes) {
         message.textContent = `The feature doc is over the ${kib(maxBytes)} limit.`;
         return;
       }
@@ -161,16 +190,20 @@ export async function startView(
       }
       submit.disabled = true;
       try {
-        const response = await request("/v1/drafts", {
-          method: "POST",
-          json: {
-            feature: feature.value,
-            ...(title.value.trim() ? { title: title.value.trim() } : {}),
-            ...(source ? { source } : {}),
-            model: model.value,
-            ...(templateText ? { template: templateText } : { templateId: template.value }),
-          },
-        });
+        const options = {
+          ...(title.value.trim() ? { title: title.value.trim() } : {}),
+          model: model.value,
+          ...(templateText ? { template: templateText } : { templateId: template.value }),
+        };
+        const response = await request(
+          "/v1/drafts",
+          documentFile
+            ? { method: "POST", form: uploadForm(documentFile, options) }
+            : {
+                method: "POST",
+                json: { feature: feature.value, ...(source ? { source } : {}), ...options },
+              },
+        );
         const { id } = (await response.json()) as { id: string };
         onStarted(id);
       } catch (error) {
@@ -187,5 +220,13 @@ export async function startView(
 
   // A file dropped anywhere on the page fills the form shown now.
   takeDroppedFile = (dropped) => void useFile(dropped);
+  return form;
+}
+
+/** The options as fields, then the file: the server reads the fields that come before the file. */
+function uploadForm(file: File, options: Record<string, string>): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(options)) form.append(name, value);
+  form.append("feature", file, file.name);
   return form;
 }

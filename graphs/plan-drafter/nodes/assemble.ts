@@ -32,6 +32,7 @@ export function planOf(ctx: GraphContext, state: DraftStateType): string {
     appendix: {
       questions: state.brief ? openQuestions(state.brief) : [],
       ignoredLines: factsOf(ctx, state).addressedToAi.map((c) => c.line),
+      grounding: state.grounding,
     },
   });
 }

@@ -6,7 +6,8 @@ import { renderUnit } from "../../../src/render/plan.js";
 import { streamedText } from "../../../src/render/streamed-text.js";
 import type { SectionDraft } from "../../../src/render/types.js";
 import type { SectionNode, WorkUnit } from "../../../src/template/layout.js";
-import { callWatch, report, type GraphContext } from "../context.js";
+import { groundingFor } from "../../../src/workspace/retrieve.js";
+import { callWatch, report, workspaceOf, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
 import { factsOf } from "./ingest.js";
 
@@ -64,6 +65,7 @@ export async function draftUnit(
   try {
     const request = {
       ...requestFor(ctx, unit, state, findings, revision),
+      ...(await groundingOf(unit, state, config)),
       ...callWatch(config, unit.id),
       onPartial,
     };
@@ -114,6 +116,21 @@ function requestFor(
     previous: state.drafts[unit.id],
     revision,
   };
+}
+
+/**
+ * The workspace parts for this unit, ranked against the brief and the section: its own
+ * repository for a repository's section, every mapped repository for the others.
+ */
+async function groundingOf(
+  unit: WorkUnit,
+  state: DraftStateType,
+  config: LangGraphRunnableConfig,
+): Promise<Pick<SectionRequest, "grounding">> {
+  const material = workspaceOf(config);
+  if (!material) return {};
+  const query = [unit.section.title, unit.repo ?? "", JSON.stringify(state.brief ?? {})].join("\n");
+  return { grounding: await groundingFor(material, unit.repo, query) };
 }
 
 function unitFor(ctx: GraphContext, node: SectionNode, unitId: string | undefined): WorkUnit {

@@ -12,6 +12,7 @@ import {
   analyzeMessage,
   briefMessage,
   briefRepairMessage,
+  groundingMessage,
   prefixMessages,
   repairMessage,
   reviseMessage,
@@ -125,8 +126,11 @@ function sectionMessages(request: SectionRequest) {
   const messages = [
     ...prefixMessages(request.layout, request.feature),
     briefMessage(request.brief),
-    sectionMessage(request),
   ];
+  // After the shared prefix (which providers cache), before the section's own instructions.
+  const grounding = groundingMessage(request.grounding);
+  if (grounding) messages.push(grounding);
+  messages.push(sectionMessage(request));
   if (request.revision && request.previous) {
     messages.push(
       reviseMessage(request.revision, renderUnit(request.unit.section, request.previous)),

@@ -5,6 +5,7 @@ import { templateRepos, type DraftLayout } from "../../template/layout.js";
 import type { Section, Template } from "../../template/types.js";
 import { factsText } from "./facts-text.js";
 import { splitLines } from "../../template/text.js";
+import type { Chunk, SectionGrounding } from "../../workspace/types.js";
 import type { Brief } from "../brief.js";
 import type { FeatureDoc, RevisionRequest, SectionChange, SectionRequest } from "../types.js";
 
@@ -50,6 +51,36 @@ export function briefRepairMessage(previous: Brief, contradictions: string[]): B
       previous: quoteData(JSON.stringify(previous, null, 2), "earlier_brief"),
     }),
   );
+}
+
+/**
+ * The workspace's parts for a section, each repository and context doc fenced as data like the
+ * feature doc. Undefined when there is nothing to show.
+ */
+export function groundingMessage(grounding: SectionGrounding | undefined): BaseMessage | undefined {
+  if (!grounding) return undefined;
+  const blocks = [
+    ...grounding.repositories.map(
+      (repo) =>
+        `<repository name="${quoteAttribute(repo.name)}" commit="${quoteAttribute(repo.commit.slice(0, 12))}">\n${repo.chunks.map(chunkText).join("\n")}\n</repository>`,
+    ),
+    ...grounding.context.map(
+      (doc) =>
+        `<context_document path="${quoteAttribute(doc.path)}">\n${quoteGrounding(doc.text)}\n</context_document>`,
+    ),
+  ];
+  if (blocks.length === 0) return undefined;
+  return new HumanMessage(fillPrompt("repository", { repositories: blocks.join("\n\n") }));
+}
+
+function chunkText(chunk: Chunk): string {
+  const lines = chunk.lines ? ` lines="${chunk.lines}"` : "";
+  return `<file path="${quoteAttribute(chunk.path)}" kind="${chunk.kind}"${lines}>\n${quoteGrounding(chunk.text)}\n</file>`;
+}
+
+/** Repository text must not close any of the tags it sits in. */
+function quoteGrounding(text: string): string {
+  return ["repository", "file", "context_document"].reduce(quoteData, text);
 }
 
 export function sectionMessage(request: SectionRequest): BaseMessage {

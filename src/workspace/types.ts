@@ -1,0 +1,62 @@
+/**
+ * The default of PLANDRAFT_CONTEXT_TOKENS: repository and context text one section request may
+ * carry. About 6,000 tokens leaves a small model's 16k context room for the template, the doc,
+ * the brief and the answer, and holds a repository's tree with a few dozen ranked parts.
+ */
+export const DEFAULT_CONTEXT_TOKENS = 6000;
+
+/** What a workspace maps: each template repository to a local checkout, and the team's context docs. */
+export interface Workspace {
+  /** Where the mapping came from, for error messages: a workspace file, or "--repo". */
+  source: string;
+  repositories: { name: string; path: string }[];
+  /** Context documents (files or folders), absolute paths. */
+  context: string[];
+}
+
+export type ChunkKind =
+  "tree" | "readme" | "manifest" | "api" | "routes" | "schema" | "graph" | "model" | "context";
+
+/** A piece of a repository (or a context doc) that can be sent to the model. */
+export interface Chunk {
+  path: string;
+  kind: ChunkKind;
+  /** The lines of the file it holds, e.g. "1-60", when it is not the whole file. */
+  lines?: string | undefined;
+  text: string;
+}
+
+/** What was read of one repository at one commit. */
+export interface RepoDigest {
+  name: string;
+  commit: string;
+  /** The checkout had changes not committed when it was read. */
+  dirty: boolean;
+  /** Files whose text was read (the tree lists more). */
+  filesRead: number;
+  chunks: Chunk[];
+}
+
+/**
+ * What a draft knows of its workspace, kept in its state and its plan: names and commits only,
+ * never a local path.
+ */
+export interface Grounding {
+  repositories: { name: string; commit: string; dirty: boolean; filesRead: number }[];
+  /** Repositories the template names that the workspace does not map. */
+  unmapped: string[];
+  contextDocs: number;
+}
+
+/** What a run's sections are grounded in: the digests, the context docs and the token budget. */
+export interface WorkspaceMaterial {
+  digests: RepoDigest[];
+  context: Chunk[];
+  tokens: number;
+}
+
+/** The part of the workspace one section request carries, ranked and within its budget. */
+export interface SectionGrounding {
+  repositories: { name: string; commit: string; chunks: Chunk[] }[];
+  context: Chunk[];
+}
