@@ -63,6 +63,18 @@ describe("check --workspace", () => {
   });
 });
 
+describe("check with a bad workspace", () => {
+  it("refuses it as draft does (exit 2), before judging anything", async () => {
+    const plan = fixturePath("plans/clean-default.md");
+    const unknown = await runCli(["check", plan, "--repo", `/nope=${repos.gain}`]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/WORKSPACE_INVALID: --repo: unknown repository \/nope/);
+    const missing = await runCli(["check", plan, "--workspace", join(repos.root, "none.yaml")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/WORKSPACE_INVALID: workspace file .*none\.yaml cannot be read/);
+  });
+});
+
 describe("a draft that cites a path that does not exist", () => {
   let llm: ScriptedLlm;
   beforeAll(async () => {
