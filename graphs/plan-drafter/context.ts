@@ -4,15 +4,22 @@ import type { CallWatch, Drafter } from "../../src/drafters/types.js";
 import type { FeatureFacts } from "../../src/feature/facts.js";
 import type { CallBudget } from "../../src/models/call-budget.js";
 import type { DraftLayout } from "../../src/template/layout.js";
-import type { WorkspaceMaterial } from "../../src/workspace/types.js";
+import type { CheckoutFiles, WorkspaceMaterial } from "../../src/workspace/types.js";
 import type { ProgressEvent } from "./state.js";
 
 /** What every node needs besides the state: given once, when the graph is built. */
 export interface GraphContext {
   layout: DraftLayout;
   drafter: Drafter;
-  /** `plandraft check`, with the doc's facts as `--feature` (never `--strict`: a draft may ask). */
-  checkPlan: (markdown: string, facts: FeatureFacts) => Promise<Finding[]>;
+  /**
+   * `plandraft check`, with the doc's facts as `--feature` (never `--strict`: a draft may ask)
+   * and, when the run read a workspace, its checkouts as `--workspace`.
+   */
+  checkPlan: (
+    markdown: string,
+    facts: FeatureFacts,
+    checkouts?: readonly CheckoutFiles[],
+  ) => Promise<Finding[]>;
   /** Starts the slow part of a check (diagram parsing) for a section that is drafted. */
   prepareCheck: (markdown: string) => void;
   maxFeatureBytes: number;

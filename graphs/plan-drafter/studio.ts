@@ -19,7 +19,7 @@ const template = parseTemplate(readFileSync(DEFAULT_TEMPLATE_PATH, "utf8"));
 export const graph = buildPlanGraph({
   layout: buildLayout(template),
   drafter: createDrafter(config.model, config),
-  checkPlan: (markdown, facts) => checkPlan(markdown, template, { facts }),
+  checkPlan: (markdown, facts, checkouts) => checkPlan(markdown, template, { facts, checkouts }),
   prepareCheck,
   maxFeatureBytes: config.maxFeatureBytes,
   today: () => new Date().toISOString().slice(0, 10),

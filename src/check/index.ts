@@ -3,7 +3,9 @@ import type { FeatureFacts } from "../feature/facts.js";
 import { readFeatureFacts } from "../feature/facts/read.js";
 import { buildLayout, templateRepos } from "../template/layout.js";
 import type { Template } from "../template/types.js";
+import type { CheckoutFiles } from "../workspace/types.js";
 import { checkChoices } from "./choices.js";
+import { checkCitations } from "./citations.js";
 import { checkContent } from "./content.js";
 import { checkDiagrams, checkDiagramsSoon } from "./diagrams.js";
 import { checkOutline } from "./headings.js";
@@ -22,12 +24,18 @@ export interface CheckOptions {
   strict?: boolean;
   /** The feature doc's facts (`featureFacts`): the plan is checked against what the doc states. */
   facts?: FeatureFacts;
+  /**
+   * The mapped checkouts' tracked files (`--workspace`, `--repo`): every path the plan cites
+   * under one of them must exist there.
+   */
+  checkouts?: readonly CheckoutFiles[] | undefined;
 }
 
 /**
  * Checks a plan against its template: headings and title, template text left in, content the
  * template asks for, mermaid diagrams, tables and choice values; with `strict`, the open
- * markers; with `facts`, what the feature doc states. Returns the findings sorted by line; []
+ * markers; with `facts`, what the feature doc states; with `checkouts`, that every cited path
+ * exists. Returns the findings sorted by line; []
  * when clean.
  */
 export async function checkPlan(
@@ -36,7 +44,10 @@ export async function checkPlan(
   options: CheckOptions = {},
 ): Promise<Finding[]> {
   const scan = scanPlan(plan);
-  const whole = options.strict || options.facts ? scanPlan(plan, { withAppendix: true }) : scan;
+  const whole =
+    options.strict || options.facts || options.checkouts?.length
+      ? scanPlan(plan, { withAppendix: true })
+      : scan;
   const outline = checkOutline(scan, template);
   const sections = planSections(scan, template, outline.headingLines);
   const placeholders = checkPlaceholders(scan, template);
@@ -56,6 +67,7 @@ export async function checkPlan(
     ...(await checkDiagrams(scan)),
     ...(options.strict ? checkMarkers(whole) : []),
     ...(options.facts ? checkFeature({ facts: options.facts, sections, scan, whole }) : []),
+    ...(options.checkouts ? checkCitations(whole, options.checkouts) : []),
   ];
   return raw
     .map((f) => ({

@@ -19,7 +19,8 @@ export type FindingCode =
   | "REPO_UNTOUCHED_CHANGED"
   | "REQUIREMENT_MISSING"
   | "CRITERION_UNTESTED"
-  | "AI_TEXT_COPIED";
+  | "AI_TEXT_COPIED"
+  | "PATH_NOT_FOUND";
 
 /** Every code, in the order findings on the same line are listed. */
 export const FINDING_CODES: readonly FindingCode[] = [
@@ -44,6 +45,7 @@ export const FINDING_CODES: readonly FindingCode[] = [
   "REPO_UNTOUCHED_CHANGED",
   "REQUIREMENT_MISSING",
   "CRITERION_UNTESTED",
+  "PATH_NOT_FOUND",
 ];
 
 /** One problem in a plan. */

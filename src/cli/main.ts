@@ -228,6 +228,16 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       "--strict",
       "TODO and NEEDS CLARIFICATION markers are findings (a plan meant to be final)",
     )
+    .option(
+      "--repo <name=path>",
+      "a checkout of a template repository, e.g. /gain=../gain: every path the plan cites in it must exist (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--workspace <file>",
+      `a workspace file mapping repositories, as for draft (default: ./${WORKSPACE_FILE} when there)`,
+    )
     .option("--json", "print the findings as a JSON array of { line, code, message, sectionId }")
     .action(async (plan: string, options: CheckOptions) => {
       exitCode = await checkCommand(loadConfig(io.env), plan, options, io);

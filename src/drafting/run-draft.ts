@@ -113,7 +113,8 @@ export function graphFor(
       {
         layout,
         drafter,
-        checkPlan: (markdown, facts) => checkPlan(markdown, template, { facts }),
+        checkPlan: (markdown, facts, checkouts) =>
+          checkPlan(markdown, template, { facts, checkouts }),
         prepareCheck,
         maxFeatureBytes: deps.config.maxFeatureBytes,
         today: () => new Date().toISOString().slice(0, 10),

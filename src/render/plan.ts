@@ -87,11 +87,30 @@ function renderVerbatim(section: Section): string[] {
 
 function renderDocumentControl(section: Section, values: DocumentControlValues): string[] {
   const lines = [section.headingLine];
-  for (const block of section.blocks) {
+  const lastField = section.blocks.findLastIndex((b) => b.kind === "field");
+  for (const [index, block] of section.blocks.entries()) {
     if (block.kind === "literal") lines.push(block.text);
     else if (block.kind === "field") lines.push(documentField(block, values));
+    if (index === lastField) lines.push(...draftedAgainst(values));
   }
+  if (lastField < 0) lines.push(...draftedAgainst(values));
   return [...lines, ...section.children.flatMap(renderVerbatim)];
+}
+
+/**
+ * plandraft's own Document Control line, after the template's fields: the commit of each
+ * repository the plan was drafted against, which the paths it cites are checked at.
+ */
+export const DRAFTED_AGAINST_LABEL = "Drafted against";
+
+function draftedAgainst(values: DocumentControlValues): string[] {
+  const repos = values.repositories ?? [];
+  if (repos.length === 0) return [];
+  const each = repos.map((r) => {
+    const dirty = r.dirty ? " (with changes not committed)" : "";
+    return `\`${r.name}\` at commit \`${r.commit.slice(0, 12)}\`${dirty}`;
+  });
+  return [`**${DRAFTED_AGAINST_LABEL}:** ${each.join(", ")}`];
 }
 
 function documentField(block: FieldBlock, values: DocumentControlValues): string {

@@ -8,4 +8,9 @@ export interface DocumentControlValues {
   featureName: string;
   featureLink: string;
   date: string;
+  /**
+   * The commit of each mapped repository the plan was drafted against (the workspace's);
+   * absent or empty: no repository was read, and Document Control says nothing of it.
+   */
+  repositories?: { name: string; commit: string; dirty: boolean }[] | undefined;
 }

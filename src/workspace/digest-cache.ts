@@ -18,11 +18,12 @@ interface Stored {
   dirty: boolean;
   filesRead: number;
   chunks: Chunk[];
+  files: string[];
 }
 
 const KEPT_IN_MEMORY = 16;
 /** Bump when what a digest holds changes, so older cached digests are not served. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** `home` undefined: memory only. */
 export function createDigestCache(
@@ -51,8 +52,8 @@ export function createDigestCache(
       let stored = memory.get(key) ?? (file ? await readStored(file) : undefined);
       if (!stored) {
         reads += 1;
-        const { chunks, filesRead } = await readDigest(root, limits);
-        stored = { commit: state.commit, dirty: state.dirty, filesRead, chunks };
+        const { chunks, filesRead, files } = await readDigest(root, limits);
+        stored = { commit: state.commit, dirty: state.dirty, filesRead, chunks, files };
         if (file) await writeStored(file, stored);
       }
       remember(key, stored);

@@ -36,8 +36,9 @@ const TREE_LINES = 250;
 export async function readDigest(
   root: string,
   limits: DigestLimits = DEFAULT_DIGEST_LIMITS,
-): Promise<{ chunks: Chunk[]; filesRead: number }> {
-  const listed = (await trackedFiles(root)).filter(isListed);
+): Promise<{ chunks: Chunk[]; filesRead: number; files: string[] }> {
+  const files = await trackedFiles(root);
+  const listed = files.filter(isListed);
   const chunks: Chunk[] = [{ path: ".", kind: "tree", text: treeText(listed) }];
   const nextRoutes = listed.filter((p) => kindOfPath(p) === "routes");
   if (nextRoutes.length > 0) {
@@ -68,7 +69,7 @@ export async function readDigest(
       chunks.push(chunk);
     }
   }
-  return { chunks, filesRead };
+  return { chunks, filesRead, files };
 }
 
 /**

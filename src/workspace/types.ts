@@ -35,6 +35,16 @@ export interface RepoDigest {
   /** Files whose text was read (the tree lists more). */
   filesRead: number;
   chunks: Chunk[];
+  /** Every file git tracks in the checkout: what a cited path is checked against, never sent. */
+  files: string[];
+}
+
+/** The files git tracks in one mapped checkout, at its commit: what cited paths are checked against. */
+export interface CheckoutFiles {
+  /** The template's name for the repository, e.g. `/gain`. */
+  name: string;
+  commit: string;
+  files: readonly string[];
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { renderFlowchart, renderSequence, mermaidLabel } from "../../src/render/mermaid.js";
+import { checkPlan } from "../../src/check/index.js";
 import { renderPlan } from "../../src/render/plan.js";
 import { renderBlock } from "../../src/render/section.js";
 import { blockText, cellText, inlineText } from "../../src/render/text.js";
@@ -43,6 +44,33 @@ describe("renderPlan", () => {
     expect(plan).toContain("**Date:** 2026-11-27  ");
     expect(plan).not.toMatch(/\[(Key decision|What will be achieved|High-level description)\]/);
     expect(plan).not.toContain("Guide for completing this document template");
+  });
+
+  it("says in Document Control which commit of each repository it was drafted against; check does not flag it", async () => {
+    const drafts = filledDrafts();
+    const repositories = [
+      { name: "/gain", commit: "0123456789abcdef0123", dirty: false },
+      { name: "/data", commit: "fedcba9876543210fedc", dirty: true },
+    ];
+    const plan = renderPlan(layout, {
+      documentControl: { ...documentControl, repositories },
+      drafts,
+    });
+    const lines = plan.split("\n");
+    const date = lines.indexOf("**Date:** 2026-11-27  ");
+    expect(lines[date + 1]).toBe(
+      "**Drafted against:** `/gain` at commit `0123456789ab`, `/data` at commit `fedcba987654` (with changes not committed)",
+    );
+    expect(headingLines(plan)).toEqual(headingLines(template.source));
+    const without = renderPlan(layout, { documentControl, drafts });
+    expect(without).not.toContain("Drafted against");
+    const found = async (markdown: string) =>
+      (await checkPlan(markdown, template)).map(({ code, message, sectionId }) => ({
+        code,
+        message,
+        sectionId,
+      }));
+    expect(await found(plan)).toEqual(await found(without));
   });
 
   it("renders a repository with no changes as one line, keeping its headings", () => {

@@ -87,6 +87,7 @@ describe("a section's grounding", () => {
     commit: "abc1234",
     dirty: false,
     filesRead: chunks.length,
+    files: chunks.map((c) => c.path),
     chunks: [
       { path: ".", kind: "tree" as const, text: chunks.map((c) => c.path).join("\n") },
       ...chunks,

@@ -26,6 +26,7 @@ export function planOf(ctx: GraphContext, state: DraftStateType): string {
       featureName: state.feature.name,
       featureLink: state.feature.link,
       date: state.date,
+      repositories: state.grounding?.repositories,
     },
     drafts: state.drafts,
     notice: ctx.drafter.notice,

@@ -1,7 +1,8 @@
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { renderUnit } from "../../../src/render/plan.js";
 import type { DraftLayout } from "../../../src/template/layout.js";
-import { report, type GraphContext } from "../context.js";
+import { checkoutsOf } from "../../../src/workspace/checkouts.js";
+import { report, workspaceOf, type GraphContext } from "../context.js";
 import type { SectionDraft } from "../../../src/render/types.js";
 import { planOf } from "./assemble.js";
 import { factsOf } from "./ingest.js";
@@ -13,15 +14,18 @@ const NAMES_REPOS = new Set(["phases", "dataFlow"]);
 const REPAIR_ROUNDS = 1;
 
 /**
- * No LLM: checks the whole plan as `plandraft check --feature` would (against the doc's facts),
- * plus the repositories it names. A drafted section with findings is sent back once; so is a
- * repository marked "No changes" that the doc states is touched.
+ * No LLM: checks the whole plan as `plandraft check --feature` would (against the doc's facts;
+ * with the run's workspace, as `--workspace` would: every cited path must exist in the checkout
+ * read), plus the repositories it names. A drafted section with findings is sent back once; so
+ * is a repository marked "No changes" that the doc states is touched.
  */
 export function checkNode(ctx: GraphContext) {
   return async (state: DraftStateType, config: LangGraphRunnableConfig): Promise<DraftUpdate> => {
     report(config, { type: "step", step: "check", state: "started" });
+    const material = workspaceOf(config);
+    const checkouts = material ? checkoutsOf(material.digests) : undefined;
     const findings = [
-      ...(await ctx.checkPlan(planOf(ctx, state), factsOf(ctx, state))),
+      ...(await ctx.checkPlan(planOf(ctx, state), factsOf(ctx, state), checkouts)),
       ...repoFindings(ctx.layout, state),
     ];
     const repairs: Record<string, string[]> = {};
