@@ -13,6 +13,11 @@ ENV NODE_ENV=production \
     PLANDRAFT_HOST=0.0.0.0 \
     PLANDRAFT_PORT=8080
 WORKDIR /app
+# git reads the workspace's checkouts (PLANDRAFT_WORKSPACE); they are mounted read-only and owned
+# by the host's user, so git must not refuse them as another user's.
+RUN apt-get update && apt-get install -y --no-install-recommends git \
+    && rm -rf /var/lib/apt/lists/* \
+    && git config --system --add safe.directory '*'
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json langgraph.json ./

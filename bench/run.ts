@@ -6,12 +6,14 @@ import { benchCriticalPath } from "./draft-critical-path.js";
 import { benchPreview } from "./preview.js";
 import { benchServe } from "./serve.js";
 import { benchStorage } from "./storage.js";
+import { benchWorkspaceDigest } from "./workspace-digest.js";
 
 const benches: Record<string, [title: string, run: () => Promise<boolean>]> = {
   "critical-path": ["draft critical path", benchCriticalPath],
   preview: ["section preview while streaming", benchPreview],
   storage: ["storage", benchStorage],
   serve: ["serve: drafts streaming at once", benchServe],
+  digest: ["workspace: reading a repository of 5,000 files", benchWorkspaceDigest],
 };
 
 const asked = process.argv.slice(2);

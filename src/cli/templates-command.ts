@@ -27,7 +27,9 @@ export async function remoteTemplates(
   options: { json?: boolean },
   io: CliIo,
 ): Promise<number> {
-  const offered = parseAnswer(ServerConfig, await client.json("GET", "/v1/config"));
+  // `workspace` is newer than `templates`: a server from before it still lists its templates.
+  const answer = ServerConfig.partial({ workspace: true });
+  const offered = parseAnswer(answer, await client.json("GET", "/v1/config"));
   return writeTemplates(io, offered.templates, options);
 }
 

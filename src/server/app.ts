@@ -26,6 +26,7 @@ import { draftRoutes } from "./routes/drafts.js";
 import { runRoutes } from "./routes/runs.js";
 import { loadOfferedTemplates, type OfferedTemplates } from "../template/offered.js";
 import { createDraftRunner } from "./runner.js";
+import { headCommit } from "../workspace/git.js";
 
 /**
  * The HTTP API as a Fastify app, and the runner of its drafts. It never listens: `startServer` (and the tests) do. Every route
@@ -114,16 +115,27 @@ export async function buildServer(
     "/v1/config",
     {
       schema: {
-        summary: "What this server offers: models, templates, limits",
+        summary: "What this server offers: models, templates, limits, the repositories it reads",
         response: { 200: ServerConfig },
       },
     },
-    () => ({
+    async () => ({
       defaultModel: config.model,
       models: config.models ?? [...new Set([config.model, "none"])],
       anyModel: config.models === undefined,
       maxFeatureBytes: config.maxFeatureBytes,
       templates: templates.list.map(({ id, title }) => ({ id, title })),
+      // Names and commits only: a local path says nothing a client can use, and tells too much.
+      workspace: deps.workspace
+        ? {
+            repositories: await Promise.all(
+              deps.workspace.repositories.map(async ({ name, path }) => ({
+                name,
+                commit: (await headCommit(path)) ?? null,
+              })),
+            ),
+          }
+        : null,
     }),
   );
   await app.register(draftRoutes, { deps, runner, templates, streams });

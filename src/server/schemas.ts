@@ -140,4 +140,22 @@ export const ServerConfig = z.object({
     .describe(
       "templates offered by id (templateId); a client may also send its own template's markdown",
     ),
+  workspace: z
+    .object({
+      repositories: z
+        .array(
+          z.object({
+            name: z.string().describe("the template's name of the repository, e.g. /gain"),
+            commit: z
+              .string()
+              .nullable()
+              .describe("the commit its checkout is at now (null when it cannot be read)"),
+          }),
+        )
+        .describe("the repositories mapped to checkouts; never their local paths"),
+    })
+    .nullable()
+    .describe(
+      "what drafts are grounded in (PLANDRAFT_WORKSPACE); null when the server has no workspace",
+    ),
 });

@@ -31,6 +31,8 @@ export const DEFAULT_DIGEST_LIMITS: DigestLimits = {
 /** About this many characters per chunk: a few hundred tokens, a useful unit to rank. */
 const CHUNK_CHARS = 2000;
 const TREE_LINES = 250;
+/** Files read at once. */
+const READ_WINDOW = 32;
 
 /** The chunks of one checkout: its tree, then what it declares, within the limits. */
 export async function readDigest(
@@ -55,18 +57,27 @@ export async function readDigest(
   const sources = listed.filter((p) => kindOfPath(p) === undefined && mayDeclare(p));
   let filesRead = 0;
   let chars = chunks.reduce((n, c) => n + c.text.length, 0);
-  for (const path of [...named, ...sources]) {
+  const queue = [...named, ...sources];
+  // Read a window of files at once (the reads overlap in libuv's pool), then take them in order:
+  // the digest is the same as reading one by one, and at most a window's files are read past
+  // the limits and dropped.
+  for (let start = 0; start < queue.length; start += READ_WINDOW) {
     if (filesRead >= limits.filesRead || chars >= limits.totalChars) break;
-    const text = await readText(join(root, path), limits.fileBytes);
-    if (text === undefined) continue;
-    filesRead += 1;
-    const kind = kindOfPath(path) ?? kindOfText(text);
-    if (!kind) continue;
-    const body = kind === "api" && mayDeclare(path) ? routeLines(text) : text;
-    for (const chunk of split({ path, kind, text: body })) {
-      if (chars + chunk.text.length > limits.totalChars) break;
-      chars += chunk.text.length;
-      chunks.push(chunk);
+    const window = queue.slice(start, start + READ_WINDOW);
+    const texts = await Promise.all(window.map((p) => readText(join(root, p), limits.fileBytes)));
+    for (const [i, path] of window.entries()) {
+      if (filesRead >= limits.filesRead || chars >= limits.totalChars) break;
+      const text = texts[i];
+      if (text === undefined) continue;
+      filesRead += 1;
+      const kind = kindOfPath(path) ?? kindOfText(text);
+      if (!kind) continue;
+      const body = kind === "api" && mayDeclare(path) ? routeLines(text) : text;
+      for (const chunk of split({ path, kind, text: body })) {
+        if (chars + chunk.text.length > limits.totalChars) break;
+        chars += chunk.text.length;
+        chunks.push(chunk);
+      }
     }
   }
   return { chunks, filesRead, files };

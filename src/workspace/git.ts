@@ -11,6 +11,9 @@ async function git(cwd: string, args: string[]): Promise<string> {
   const { stdout } = await run("git", ["-C", cwd, ...args], {
     maxBuffer: GIT_OUTPUT_BYTES,
     encoding: "utf8",
+    // Reading only: no index refresh by `git status`, which would take the checkout's lock
+    // (failing on a read-only mount, and racing the user's own git commands).
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
   });
   return stdout;
 }
@@ -49,6 +52,12 @@ export async function checkoutState(path: string): Promise<CheckoutState> {
     hash.update(`${file}:${info?.size ?? -1}:${info?.mtimeMs ?? -1}`);
   }
   return { commit, dirty: true, key: `${commit}-dirty-${hash.digest("hex").slice(0, 16)}` };
+}
+
+/** The checkout's HEAD commit, or undefined when it cannot be read (no commit yet, gone). */
+export async function headCommit(path: string): Promise<string | undefined> {
+  const head = await git(path, ["rev-parse", "HEAD"]).catch(() => "");
+  return head.trim() || undefined;
 }
 
 /** The files git tracks (so `.gitignore` is respected and untracked files are never read). */

@@ -53,6 +53,8 @@ describe("templates a server offers", () => {
       { id: "default", title: "Implementation Plan (bundled)" },
       { id: "spike", title: "Spike Plan" },
     ]);
+    // Without PLANDRAFT_WORKSPACE it maps no repository.
+    expect((config as Json).workspace).toBeNull();
   });
 
   it("drafts with the one a client picks by id: its headings, not the bundled ones", async () => {
