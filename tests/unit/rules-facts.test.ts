@@ -138,6 +138,18 @@ describe("rule-based drafter: facts land where they belong", () => {
     expect(result.markdown).not.toMatch(/(Basic API structure|->>p2): .*GET \/api\/scores/);
   });
 
+  it("does not take a sentence that only says where the work lands as the work", async () => {
+    const result = await draft(
+      inline(
+        "# Saved filters\n\nTouches /gain only.\n\n## Goals\n\n- Save the current supplier list filters under a name.\n",
+      ),
+    );
+    const gain = unitContent(result, "/gain");
+    expect(textOf(valueOf(gain.section, gain.content, "Primary Changes"))).toBe(
+      "Save the current supplier list filters under a name.",
+    );
+  });
+
   it("notes a table with the sentence that names it, not with an open question after it in its paragraph", async () => {
     const result = await draft(
       inline(

@@ -205,8 +205,19 @@ export function statedRepo(ctx: DraftContext, statement: Statement): string | un
   const named = touched.filter((r) =>
     new RegExp(`(^|[\\s(])${termSource(r)}\\b`).test(statement.text),
   );
-  return named.length === 1 ? named[0] : undefined;
+  return named.length === 1 && !onlyWhere(statement.text, named[0] ?? "") ? named[0] : undefined;
 }
+
+/** "Touches /gain only.": it says where the work lands, not what the work is. */
+function onlyWhere(text: string, repo: string): boolean {
+  const rest = text.replace(new RegExp(termSource(repo), "g"), " ");
+  const words = rest.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 2);
+  const about = words.filter((w) => !WHERE_WORDS.test(w));
+  return about.length === 0;
+}
+
+const WHERE_WORDS =
+  /^(touch(es|ed)?|chang(es|ed)?|only|repo(sitory)?|the|and|work|lands?|here|this|feature|affects?|in)$/i;
 
 /** The statements of the requirements the doc prefixes with the unit's repository, in order. */
 export function repoRequirements(ctx: DraftContext): string[] {
