@@ -2,9 +2,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFeatureFacts } from "../../src/feature/facts/read.js";
+import { featureFacts } from "../../src/check/index.js";
 import { toFeatureDoc } from "../../src/feature/feature-doc.js";
-import { buildLayout, templateRepos } from "../../src/template/layout.js";
 import { runCli } from "../support/cli.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
 import { createTestStore, type TestStore } from "../support/store.js";
@@ -47,7 +46,7 @@ interface JsonRun {
 
 function factsOf(name: string) {
   const doc = toFeatureDoc(readFileSync(fixturePath(`features/${name}`)), name, 1 << 20);
-  return readFeatureFacts(doc, templateRepos(buildLayout(DEFAULT_TEMPLATE)));
+  return featureFacts(doc, DEFAULT_TEMPLATE);
 }
 
 const VERDICT = {
