@@ -3,6 +3,7 @@ import type { DocBlock, DocSection } from "../../feature/markdown.js";
 import { contentKeys } from "../../template/schema.js";
 import type { Section } from "../../template/types.js";
 import { inScopeNonGoal } from "../brief-facts.js";
+import { copiesText } from "../../feature/facts/addressed-to-ai.js";
 import type { Statement } from "./statements.js";
 import { todo, todoProse } from "./todo.js";
 
@@ -112,13 +113,5 @@ export function keepFaithful(
 function misplaced(text: string, nonGoals: Cited[], ai: Cited[]): boolean {
   if ((text.match(/`/g)?.length ?? 0) % 2 === 1) return true;
   if (nonGoals.some((goal) => inScopeNonGoal(text, goal.text))) return true;
-  const plain = ` ${normalise(text)} `;
-  return ai.some((c) => shingles(normalise(c.text)).some((s) => plain.includes(` ${s} `)));
-}
-
-/** Every run of six words: a value sharing one with the text addressed to an AI copies it. */
-function shingles(text: string): string[] {
-  const words = text.split(" ").filter(Boolean);
-  if (words.length < 6) return words.length > 0 ? [words.join(" ")] : [];
-  return words.slice(0, words.length - 5).map((_, i) => words.slice(i, i + 6).join(" "));
+  return ai.some((c) => copiesText(text, c.text));
 }

@@ -57,3 +57,31 @@ export function readAddressedToAi(doc: DocReading, frontMatter: number): Cited[]
   }
   return found.sort((a, b) => a.line - b.line);
 }
+
+/** This many of a text's words in a row, in order, make a copy of it (all of them if fewer). */
+const COPY_RUN = 6;
+
+/**
+ * Whether `text` copies `source` (text the doc addresses to an AI): it holds a run of six of the
+ * source's words in order, or all of them when the source is shorter. Case and punctuation do
+ * not count. The rule drafter's last guard and `check`'s AI_TEXT_COPIED both judge by it.
+ */
+export function copiesText(text: string, source: string): boolean {
+  const words = wordsOf(source);
+  if (words.length === 0) return false;
+  const length = Math.min(COPY_RUN, words.length);
+  const runs = new Set(runsOf(words, length));
+  return runsOf(wordsOf(text), length).some((run) => runs.has(run));
+}
+
+/** The words `copiesText` compares: letters and digits, lower case. */
+export function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+function runsOf(words: string[], length: number): string[] {
+  const runs: string[] = [];
+  for (let i = 0; i + length <= words.length; i += 1)
+    runs.push(words.slice(i, i + length).join(" "));
+  return runs;
+}
