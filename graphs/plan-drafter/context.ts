@@ -4,6 +4,7 @@ import type { CallWatch, Drafter } from "../../src/drafters/types.js";
 import type { FeatureFacts } from "../../src/feature/facts.js";
 import type { CallBudget } from "../../src/models/call-budget.js";
 import type { DraftLayout } from "../../src/template/layout.js";
+import { knownRepositories, type KnownRepository } from "../../src/workspace/known.js";
 import type { CheckoutFiles, WorkspaceMaterial } from "../../src/workspace/types.js";
 import type { ProgressEvent } from "./state.js";
 
@@ -45,6 +46,12 @@ export interface RunContext {
 /** The workspace material of the run, when it has one. */
 export function workspaceOf(config: LangGraphRunnableConfig): WorkspaceMaterial | undefined {
   return (config.context as Partial<RunContext> | undefined)?.workspace;
+}
+
+/** What the run's repositories declare, for a drafter's request; nothing without a workspace. */
+export function knownOf(config: LangGraphRunnableConfig): { known?: KnownRepository[] } {
+  const material = workspaceOf(config);
+  return material ? { known: knownRepositories(material.digests) } : {};
 }
 
 /**

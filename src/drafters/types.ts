@@ -5,6 +5,7 @@ import type { ModelRetry } from "../models/retry-policy.js";
 import type { SectionDraft } from "../render/types.js";
 import type { DraftLayout, SectionNode, WorkUnit } from "../template/layout.js";
 import type { FeatureFacts } from "../feature/facts.js";
+import type { KnownRepository } from "../workspace/known.js";
 import type { SectionGrounding } from "../workspace/types.js";
 import type { Brief } from "./brief.js";
 
@@ -71,6 +72,11 @@ export interface BriefRequest extends CallWatch {
   layout: DraftLayout;
   /** What the doc states explicitly; the brief may not contradict it. Absent in older drafts. */
   facts?: FeatureFacts | undefined;
+  /**
+   * What the workspace's repositories declare (endpoints, tables, files): the rule drafter says
+   * from it which repositories what the doc names lives in. Absent without a workspace.
+   */
+  known?: readonly KnownRepository[] | undefined;
   /** Set on the one repair turn: the earlier brief and where it contradicted the facts. */
   repair?: { previous: Brief; contradictions: string[] } | undefined;
 }
@@ -88,6 +94,8 @@ export interface SectionRequest extends CallWatch {
    * within the token budget; absent without a workspace.
    */
   grounding?: SectionGrounding | undefined;
+  /** What the workspace's repositories declare, as in the brief's request; absent without one. */
+  known?: readonly KnownRepository[] | undefined;
   /** The drafted markdown of the sections this one depends on. */
   dependencies: { title: string; markdown: string }[];
   /** Problems the check found in an earlier draft of this unit; empty on the first try. */

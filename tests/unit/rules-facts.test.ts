@@ -1,25 +1,23 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import {
+  DEFAULT,
+  draft,
+  inline,
+  statusOf,
+  textOf,
+  unitContent,
+  valueOf,
+} from "../support/rule-draft.js";
 import { checkPlan, formatFinding } from "../../src/check/index.js";
-import type { Brief } from "../../src/drafters/brief.js";
-import { createRuleDrafter } from "../../src/drafters/rules/index.js";
 import type { FeatureDoc } from "../../src/drafters/types.js";
 import { toFeatureDoc } from "../../src/feature/feature-doc.js";
-import { readFeatureFacts } from "../../src/feature/facts/read.js";
-import { renderPlan } from "../../src/render/plan.js";
-import type { SectionDraft } from "../../src/render/types.js";
-import { buildLayout, type DraftLayout, templateRepos } from "../../src/template/layout.js";
+import { buildLayout } from "../../src/template/layout.js";
 import { parseTemplate } from "../../src/template/parse.js";
-import { contentKeys, sectionSchema } from "../../src/template/schema.js";
-import type { Section } from "../../src/template/types.js";
+import { sectionSchema } from "../../src/template/schema.js";
 
 const FEATURES = join(import.meta.dirname, "../fixtures/features");
-const DEFAULT = buildLayout(
-  parseTemplate(
-    readFileSync(join(import.meta.dirname, "../../templates/implementation-plan.md"), "utf8"),
-  ),
-);
 
 function fixture(prefix: string): FeatureDoc {
   const file = [
@@ -35,82 +33,6 @@ function fixture(prefix: string): FeatureDoc {
   ].find((f) => f.startsWith(prefix));
   if (!file) throw new Error(`no fixture ${prefix}`);
   return toFeatureDoc(readFileSync(join(FEATURES, file)), file, 512 * 1024);
-}
-
-function inline(text: string, name = "feature.md"): FeatureDoc {
-  return toFeatureDoc(new TextEncoder().encode(text), name, 512 * 1024);
-}
-
-interface Drafted {
-  brief: Brief;
-  drafts: Record<string, SectionDraft>;
-  markdown: string;
-  layout: DraftLayout;
-}
-
-async function draft(doc: FeatureDoc, layout: DraftLayout = DEFAULT): Promise<Drafted> {
-  const drafter = createRuleDrafter();
-  const facts = readFeatureFacts(doc, templateRepos(layout));
-  const { brief } = await drafter.brief({ feature: doc, layout, facts }, {});
-  const drafts: Record<string, SectionDraft> = {};
-  for (const unit of layout.units) {
-    const node = layout.nodes.find((n) => n.name === unit.node);
-    if (!node) throw new Error(`no node for ${unit.id}`);
-    const request = {
-      unit,
-      node,
-      layout,
-      feature: doc,
-      facts,
-      brief,
-      dependencies: [],
-      findings: [],
-      previous: undefined,
-      revision: undefined,
-    };
-    drafts[unit.id] = (await drafter.section(request, {})).draft;
-  }
-  const documentControl = { featureName: doc.name, featureLink: doc.link, date: "2025-01-01" };
-  return {
-    brief,
-    drafts,
-    markdown: renderPlan(layout, { documentControl, drafts, notice: drafter.notice }),
-    layout,
-  };
-}
-
-/** The drafted content of the unit whose repository (or title) is given. */
-function unitContent(
-  result: Drafted,
-  name: string,
-): { section: Section; content: Record<string, unknown> } {
-  const unit = result.layout.units.find((u) => u.repo === name || u.section.title === name);
-  const drafted = unit ? result.drafts[unit.id] : undefined;
-  if (!unit || drafted?.status !== "drafted")
-    throw new Error(`${name} was not drafted: ${JSON.stringify(drafted)}`);
-  return { section: unit.section, content: drafted.content };
-}
-
-/** The value of the first field or topic labelled `label`, walking the section as the schema does. */
-function valueOf(section: Section, content: Record<string, unknown>, label: string): unknown {
-  for (const { key, block, child } of contentKeys(section)) {
-    if (block && (block.kind === "field" || block.kind === "topic") && block.label === label)
-      return content[key];
-    if (child) {
-      const found = valueOf(child, (content[key] ?? {}) as Record<string, unknown>, label);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
-}
-
-function textOf(value: unknown): string {
-  return Array.isArray(value) ? value.join("\n") : String(value);
-}
-
-function statusOf(result: Drafted, repo: string): string | undefined {
-  const unit = result.layout.units.find((u) => u.repo === repo);
-  return unit ? result.drafts[unit.id]?.status : undefined;
 }
 
 describe("rule-based drafter: facts land where they belong", () => {

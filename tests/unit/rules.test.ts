@@ -1,19 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { draft } from "../support/rule-draft.js";
 import { checkPlan, formatFinding } from "../../src/check/index.js";
 import { createRuleDrafter } from "../../src/drafters/rules/index.js";
-import type { Drafter, FeatureDoc } from "../../src/drafters/types.js";
+import type { FeatureDoc } from "../../src/drafters/types.js";
 import { toFeatureDoc } from "../../src/feature/feature-doc.js";
-import { readFeatureFacts } from "../../src/feature/facts/read.js";
-import { renderPlan } from "../../src/render/plan.js";
 import type { SectionDraft } from "../../src/render/types.js";
-import {
-  buildLayout,
-  type DraftLayout,
-  templateRepos,
-  type WorkUnit,
-} from "../../src/template/layout.js";
+import { buildLayout, type WorkUnit } from "../../src/template/layout.js";
 import { parseTemplate } from "../../src/template/parse.js";
 import { unitSchema } from "../../src/template/schema.js";
 import type { Section } from "../../src/template/types.js";
@@ -28,37 +22,6 @@ const layout = buildLayout(parseTemplate(TEMPLATE));
 
 function feature(file: string): FeatureDoc {
   return toFeatureDoc(readFileSync(join(FEATURES, file)), file, 512 * 1024);
-}
-
-async function draftAll(drafter: Drafter, doc: FeatureDoc, plan: DraftLayout = layout) {
-  const facts = readFeatureFacts(doc, templateRepos(plan));
-  const { brief, usage } = await drafter.brief({ feature: doc, layout: plan, facts }, {});
-  const drafts: Record<string, SectionDraft> = {};
-  for (const unit of plan.units) {
-    const node = plan.nodes.find((n) => n.name === unit.node);
-    if (!node) throw new Error(`no node for ${unit.id}`);
-    const request = {
-      unit,
-      node,
-      layout: plan,
-      feature: doc,
-      facts,
-      brief,
-      dependencies: [],
-      findings: [],
-      previous: undefined,
-      revision: undefined,
-    };
-    const result = await drafter.section(request, {});
-    expect(result.usage).toEqual({ inputTokens: 0, outputTokens: 0, totalTokens: 0, calls: 0 });
-    drafts[unit.id] = result.draft;
-  }
-  const markdown = renderPlan(plan, {
-    documentControl: { featureName: doc.name, featureLink: doc.link, date: "2025-01-01" },
-    drafts,
-    notice: drafter.notice,
-  });
-  return { brief, usage, drafts, markdown };
 }
 
 /** What a model would have returned for the unit: the shape `unitSchema` describes. */
@@ -114,8 +77,8 @@ describe("rule-based drafter", () => {
   describe.each(DOCS)("%s", (file) => {
     it("drafts every unit so it validates, renders every heading and leaves no placeholder", async () => {
       const doc = feature(file);
-      const { brief, usage, drafts, markdown } = await draftAll(createRuleDrafter(), doc);
-      expect(usage.calls).toBe(0);
+      const { brief, usage, drafts, markdown } = await draft(doc, layout);
+      expect(usage).toEqual({ inputTokens: 0, outputTokens: 0, totalTokens: 0, calls: 0 });
       expect(brief.repos.map((r) => r.repo)).toEqual(
         layout.units.flatMap((u) => (u.repo ? [u.repo] : [])),
       );
@@ -135,8 +98,8 @@ describe("rule-based drafter", () => {
     });
 
     it("gives the same draft for the same doc", async () => {
-      const first = await draftAll(createRuleDrafter(), feature(file));
-      const second = await draftAll(createRuleDrafter(), feature(file));
+      const first = await draft(feature(file), layout);
+      const second = await draft(feature(file), layout);
       expect(second.brief).toEqual(first.brief);
       expect(second.drafts).toEqual(first.drafts);
       expect(second.markdown).toBe(first.markdown);

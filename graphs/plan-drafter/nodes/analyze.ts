@@ -4,7 +4,7 @@ import type { Brief } from "../../../src/drafters/brief.js";
 import { addUsage, type BriefRequest } from "../../../src/drafters/types.js";
 import { AppError } from "../../../src/errors.js";
 import type { FeatureFacts } from "../../../src/feature/facts.js";
-import { callWatch, report, type GraphContext } from "../context.js";
+import { callWatch, knownOf, report, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
 import { factsOf } from "./ingest.js";
 
@@ -25,6 +25,7 @@ export function analyzeNode(ctx: GraphContext) {
       layout: ctx.layout,
       facts,
       repair: undefined,
+      ...knownOf(config),
       ...callWatch(config),
     };
     const first = await ctx.drafter.brief(request, config);

@@ -7,7 +7,7 @@ import { streamedText } from "../../../src/render/streamed-text.js";
 import type { SectionDraft } from "../../../src/render/types.js";
 import type { SectionNode, WorkUnit } from "../../../src/template/layout.js";
 import { groundingFor } from "../../../src/workspace/retrieve.js";
-import { callWatch, report, workspaceOf, type GraphContext } from "../context.js";
+import { callWatch, knownOf, report, workspaceOf, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
 import { factsOf } from "./ingest.js";
 
@@ -66,6 +66,7 @@ export async function draftUnit(
     const request = {
       ...requestFor(ctx, unit, state, findings, revision),
       ...(await groundingOf(unit, state, config)),
+      ...knownOf(config),
       ...callWatch(config, unit.id),
       onPartial,
     };

@@ -1,6 +1,8 @@
 import type { Cited, Requirement } from "../../feature/facts.js";
 import type { DraftLayout } from "../../template/layout.js";
 import { questionKey, type Brief } from "../brief.js";
+import type { KnownRepository } from "../../workspace/known.js";
+import { livesIn } from "./existing.js";
 import type { DocFacts } from "./facts.js";
 import { repoEvidence, repoProfiles } from "./repos.js";
 import { assume, MAX_ITEMS } from "./scope.js";
@@ -11,13 +13,20 @@ import { shorten, unique } from "./text.js";
  * states explicitly (its facts) comes first and wins; the heading heuristics only fill what it
  * leaves unsaid.
  */
-export function ruleBrief(facts: DocFacts, layout: DraftLayout): Brief {
+export function ruleBrief(
+  facts: DocFacts,
+  layout: DraftLayout,
+  known: readonly KnownRepository[] = [],
+): Brief {
   const { stated } = facts;
   const evidence = repoEvidence(repoProfiles(layout), facts.statements);
   const repos = evidence.map((e) => {
     const said = stated.repos.find((r) => r.repo === e.repo);
-    if (!said) return { repo: e.repo, touched: e.touched, why: e.why };
-    return { repo: e.repo, touched: said.touched, why: statedWhy(said.evidence) };
+    if (said) return { repo: e.repo, touched: said.touched, why: statedWhy(said.evidence) };
+    // What the doc names lives in this repository: it is touched unless the doc says otherwise.
+    const lives = e.touched ? undefined : livesIn(facts, known, e.repo);
+    if (lives) return { repo: e.repo, touched: true, why: lives };
+    return { repo: e.repo, touched: e.touched, why: e.why };
   });
   const touched = new Set(repos.filter((r) => r.touched).map((r) => r.repo));
   const scoped = inScope(facts, touched);

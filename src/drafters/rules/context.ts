@@ -1,4 +1,5 @@
 import type { DraftLayout, WorkUnit } from "../../template/layout.js";
+import type { KnownRepository } from "../../workspace/known.js";
 import type { Brief } from "../brief.js";
 import { withItems } from "./design.js";
 import type { DocFacts } from "./facts.js";
@@ -24,6 +25,8 @@ export interface DraftContext {
   evidence: RepoEvidence[];
   /** Statements already placed in this unit, so one statement fills one slot. */
   used: Set<Statement>;
+  /** What the workspace's repositories declare; empty without a workspace. */
+  known: readonly KnownRepository[];
 }
 
 export function draftContext(
@@ -31,6 +34,7 @@ export function draftContext(
   brief: Brief,
   layout: DraftLayout,
   unit: WorkUnit,
+  known: readonly KnownRepository[] = [],
 ): DraftContext {
   const profiles = repoProfiles(layout);
   // The brief decides which repositories are touched, and why (the doc's words, where it says).
@@ -38,7 +42,7 @@ export function draftContext(
     const stated = brief.repos.find((r) => r.repo === e.repo);
     return stated ? { ...e, touched: stated.touched, why: stated.why } : e;
   });
-  return { facts, brief, layout, unit, profiles, evidence, used: new Set() };
+  return { facts, brief, layout, unit, profiles, evidence, used: new Set(), known };
 }
 
 export function touchedRepos(ctx: DraftContext): RepoEvidence[] {
@@ -63,7 +67,7 @@ const RANK: Partial<Record<HeadingKind, number>> = {
   drawbacks: 3,
 };
 /** Text under these headings is about what the feature will not do, or might do one day. */
-const OFF_PLAN = new Set<HeadingKind | undefined>([
+export const OFF_PLAN = new Set<HeadingKind | undefined>([
   "nonGoals",
   "future",
   "alternatives",

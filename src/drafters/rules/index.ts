@@ -27,10 +27,10 @@ export function createRuleDrafter(): Drafter {
   return {
     model: "none",
     notice: RULE_DRAFTER_NOTICE,
-    brief({ feature, layout, facts }) {
+    brief({ feature, layout, facts, known }) {
       const stated = facts ?? readFeatureFacts(feature, templateRepos(layout));
       // Rules cannot be asked again: where the doc states it explicitly, the statement wins.
-      const brief = obeyFacts(ruleBrief(reading(feature, stated), layout), stated);
+      const brief = obeyFacts(ruleBrief(reading(feature, stated), layout, known ?? []), stated);
       return Promise.resolve({ brief, usage: { ...NO_USAGE } });
     },
     section(request) {
@@ -64,7 +64,7 @@ export function draftSection(request: SectionRequest, facts: DocFacts): SectionD
   const stated = unit.repo ? brief.repos.find((r) => r.repo === unit.repo) : undefined;
   if (stated && !stated.touched)
     return { status: "no_changes", reason: noChangeReason(unit.repo ?? "", stated.why) };
-  const ctx = draftContext(facts, brief, layout, unit);
+  const ctx = draftContext(facts, brief, layout, unit, request.known ?? []);
   const content = fillSection(ctx, unit.section, [unit.section.title]);
   keepFaithful(unit.section, content, request.facts);
   return { status: "drafted", content };

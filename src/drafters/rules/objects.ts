@@ -10,6 +10,8 @@ export interface Endpoint {
   path: string;
   purpose: string | undefined;
   change: "new" | "modified";
+  /** The doc says outright that it is new or changed; else `change` is only the default. */
+  said?: boolean;
   /** The statement it was found in, for matching it to a repository. */
   source: string;
 }
@@ -19,6 +21,8 @@ export interface DataObject {
   kind: "table" | "view";
   /** "read": an existing object the feature only reads. */
   change: "new" | "modified" | "read";
+  /** The doc says outright that it is new, changed or read; else `change` is only the default. */
+  said?: boolean;
   note: string | undefined;
   columns: string[];
   source: string;
@@ -57,6 +61,12 @@ export function findEndpoints(statements: Statement[]): Endpoint[] {
   }
   return kept.sort((a, b) => a.at - b.at).map(({ rank: _rank, at: _at, ...e }) => e);
 }
+
+/** Says outright that a named table is new. */
+const SAYS_NEW = /\b(new|add(s|ed|ing)?|introduc\w*|creat\w*)\b/i;
+/** Says outright that an endpoint is new ("adds a supplier" says what it does, not that it is new). */
+const NEW_ENDPOINT =
+  /\bnew\b|\bintroduc\w*|\b(add|creat|expos)\w* (an? |the )?(new )?(\w+ )?(endpoint|route|api)s?\b/i;
 
 /** Says something is built: not a statement of what exists. */
 export const BUILDS = /\b(will|new|add(s|ed)?|introduc\w*|expos\w*|creat\w*|provid\w*)\b/i;
@@ -103,11 +113,16 @@ function endpoint(
       ? shorten(firstSentence(rest), 140)
       : lead;
   const prose = statement.text.replace(matched, " ").replace(/`[^`]*`/g, "");
-  const change =
-    /\b(existing|modif\w*|extend\w*)\b/i.test(prose) && !/\bnew\b/i.test(prose)
-      ? "modified"
-      : "new";
-  return { method, path, purpose, change, source: statement.text };
+  const modified = /\b(existing|modif\w*|extend\w*)\b/i.test(prose) && !/\bnew\b/i.test(prose);
+  const said = modified || NEW_ENDPOINT.test(prose);
+  return {
+    method,
+    path,
+    purpose,
+    change: modified ? "modified" : "new",
+    said,
+    source: statement.text,
+  };
 }
 
 /** "...enabled by a new API endpoint:" before a bare endpoint item says what it is for. */
@@ -193,6 +208,7 @@ function fromSql(text: string, source: string): DataObject[] {
     name: m[3] ?? "",
     kind: (m[2] ?? "").toLowerCase() === "view" ? "view" : "table",
     change: (m[1] ?? "").toUpperCase() === "ALTER" ? "modified" : "new",
+    said: true,
     note: undefined,
     columns: [],
     source,
@@ -201,15 +217,22 @@ function fromSql(text: string, source: string): DataObject[] {
 
 function fromProse(text: string): DataObject[] {
   const found: DataObject[] = [];
-  const object = (name: string, kind: string, change: DataObject["change"]): DataObject => ({
+  const object = (
+    name: string,
+    kind: string,
+    change: DataObject["change"],
+    said = true,
+  ): DataObject => ({
     name,
     kind: kind.toLowerCase() === "view" ? "view" : "table",
     change,
+    said,
     note: shorten(text, 160),
     columns: [],
     source: text,
   });
-  for (const m of text.matchAll(NAMED_OBJECT)) found.push(object(m[2] ?? "", m[1] ?? "", "new"));
+  for (const m of text.matchAll(NAMED_OBJECT))
+    found.push(object(m[2] ?? "", m[1] ?? "", "new", SAYS_NEW.test(text)));
   const prose = text.replace(/`[^`]*`/g, "");
   for (const m of text.matchAll(CODE_OBJECTS)) {
     const change = MODIFIED.test(prose)
@@ -217,8 +240,9 @@ function fromProse(text: string): DataObject[] {
       : /\b(read|reads|query|queries|from|fetch\w*|look\w* up)\b/i.test(prose)
         ? "read"
         : "new";
+    const said = change !== "new" || SAYS_NEW.test(prose);
     for (const name of (m[1] ?? "").match(/`[\w.-]+`/g) ?? [])
-      found.push(object(name, m[2] ?? "", change));
+      found.push(object(name, m[2] ?? "", change, said));
   }
   if (!/\b(add|adds|create[sd]?|introduce[sd]?|define[sd]?|new|proposed|shape of)\b/i.test(text))
     return found;

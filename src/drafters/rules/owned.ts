@@ -1,5 +1,6 @@
 import type { Section } from "../../template/types.js";
 import { type DraftContext, touchedRepos } from "./context.js";
+import { changeWith, existenceNote, type Found, whereEndpoint, whereTable } from "./existing.js";
 import type { DataObject, Endpoint } from "./objects.js";
 import { countTerms, ownerOf } from "./repos.js";
 import { shorten } from "./text.js";
@@ -19,21 +20,38 @@ interface SlotOwner {
 type Change = "new" | "modified" | undefined;
 
 export function ownedEndpoints(ctx: DraftContext): Endpoint[] {
-  return owned(ctx, ctx.facts.endpoints, (e) => `${e.path}\n${e.source}`, ENDPOINT_SLOT);
+  return owned(ctx, ctx.facts.endpoints, ENDPOINT_SLOT, {
+    text: (e) => `${e.path}\n${e.source}`,
+    where: (e) => whereEndpoint(ctx.known, e),
+  });
 }
 
 export function ownedObjects(ctx: DraftContext): DataObject[] {
-  return owned(ctx, ctx.facts.dataObjects, (o) => `${o.name}\n${o.source}`, OBJECT_SLOT);
+  return owned(ctx, ctx.facts.dataObjects, OBJECT_SLOT, {
+    text: (o) => `${o.name}\n${o.source}`,
+    where: (o) => whereTable(ctx.known, o),
+  });
 }
 
 /**
- * A fact whose words name a repository's technologies goes there; a fact that names none goes
- * where most of its kind went, so related tables stay together.
+ * A fact a mapped repository already declares goes there; a fact whose words name a
+ * repository's technologies goes there; a fact that names none goes where most of its kind
+ * went, so related tables stay together.
  */
-function owned<T>(ctx: DraftContext, facts: T[], textOf: (fact: T) => string, slot: RegExp): T[] {
+function owned<T>(
+  ctx: DraftContext,
+  facts: T[],
+  slot: RegExp,
+  of: { text: (fact: T) => string; where: (fact: T) => Found[] },
+): T[] {
   if (!ctx.unit.repo) return facts;
   const repos = candidates(ctx, slot);
-  const placed = facts.map((fact) => ({ fact, repo: placedBy(ctx, repos, textOf(fact)) }));
+  const placed = facts.map((fact) => ({
+    fact,
+    repo:
+      of.where(fact).find((f) => repos.includes(f.repo))?.repo ??
+      placedBy(ctx, repos, of.text(fact)),
+  }));
   const tally = new Map<string, number>();
   for (const { repo } of placed) if (repo) tally.set(repo, (tally.get(repo) ?? 0) + 1);
   const fallback =
@@ -85,11 +103,20 @@ export function endpointValues(
   slot: { short: boolean },
   change: Change,
 ): string[] {
-  const endpoints = ownedEndpoints(ctx).filter((e) => !change || e.change === change);
-  return endpoints.map((e) => {
-    const name = `\`${e.method ? `${e.method} ` : ""}${e.path}\``;
-    return slot.short || !e.purpose ? name : shorten(`${name} — ${e.purpose}`);
-  });
+  const endpoints = ownedEndpoints(ctx).map((e) => ({ e, found: whereEndpoint(ctx.known, e) }));
+  return endpoints
+    .filter(({ e, found }) => !change || changeWith(e, found) === change)
+    .map(({ e, found }) => {
+      const name = `\`${e.method ? `${e.method} ` : ""}${e.path}\``;
+      if (slot.short) return name;
+      const note = existenceNote(
+        ctx.known,
+        ctx.unit.repo,
+        { ...e, name: e.path, noun: "endpoint" },
+        found,
+      );
+      return shorten(`${name}${e.purpose ? ` — ${e.purpose}` : ""}`) + note;
+    });
 }
 
 export function dataObjectValues(
@@ -97,20 +124,28 @@ export function dataObjectValues(
   slot: { short: boolean },
   change: Change,
 ): string[] {
-  const objects = ownedObjects(ctx).filter((o) =>
-    change ? o.change === change : o.change !== "read",
-  );
-  return objects.map((o) => {
-    const plain = /\s/.test(o.name) ? o.name : `\`${o.name}\``;
-    if (slot.short) return plain;
-    const name = change ? plain : `${plain} (${o.change})`;
-    const columns =
-      o.columns.length > 0
-        ? ` (columns: ${o.columns.slice(0, 6).join(", ")}${o.columns.length > 6 ? ", …" : ""})`
-        : "";
-    const note = o.note && !columns ? ` — ${o.note}` : "";
-    return shorten(`${name}${columns}${note}`);
+  const objects = ownedObjects(ctx).map((o) => {
+    const found = whereTable(ctx.known, o);
+    return { o: { ...o, change: changeWith(o, found) }, found };
   });
+  return objects
+    .filter(({ o }) => (change ? o.change === change : o.change !== "read"))
+    .map(({ o, found }) => {
+      const plain = /\s/.test(o.name) ? o.name : `\`${o.name}\``;
+      if (slot.short) return plain;
+      const note = existenceNote(ctx.known, ctx.unit.repo, { ...o, noun: o.kind }, found);
+      return dataObjectLine(o, plain, change) + note;
+    });
+}
+
+function dataObjectLine(o: DataObject, plain: string, change: Change): string {
+  const name = change ? plain : `${plain} (${o.change})`;
+  const columns =
+    o.columns.length > 0
+      ? ` (columns: ${o.columns.slice(0, 6).join(", ")}${o.columns.length > 6 ? ", …" : ""})`
+      : "";
+  const note = o.note && !columns ? ` — ${o.note}` : "";
+  return shorten(`${name}${columns}${note}`);
 }
 
 export function envVarValues(ctx: DraftContext, slot: { short: boolean }): string[] {

@@ -24,6 +24,8 @@ export interface Topic {
 
 export const UI_WORDS =
   /\b(UI|pages?|tabs?|buttons?|screens?|frontend|front-end|web interface|dropdowns?|dialogs?|menus?|settings (page|UI|tab)|user interface)\b/;
+/** A file of a web UI: a component, a page, a layout or its styles. */
+export const UI_FILE = /\.(tsx|jsx|vue|svelte|css|scss)$|\/(components|pages|app)\//;
 export const AUTH =
   /\b(auth|authn|authz|authenticat\w*|authori[sz]\w*|permissions?|login|log in|passwords?|tokens?|credentials?|RBAC|role-based|withAuth|sign-?in|service principal|secrets?)\b/i;
 

@@ -1,4 +1,5 @@
 import { type DraftContext, findStatements, fresh, repoRequirements } from "./context.js";
+import { componentLine, componentsFound } from "./existing.js";
 import { dataObjectValues, ownedEndpoints, ownedObjects } from "./owned.js";
 import type { Change, SlotInfo } from "./slot.js";
 import { LIMITS } from "../../template/schema.js";
@@ -65,9 +66,13 @@ export function primaryChanges(ctx: DraftContext): string[] {
           limit: 2,
         });
   const unsaid = owned.filter((name) => !stated.some((s) => s.includes(name.replace(/^\w+ /, ""))));
+  const existing = componentsFound(ctx).map(componentLine);
   return unique([
     ...stated,
     ...(unsaid.length > 0 ? [shorten(`Named in the doc: ${unsaid.join(", ")}`)] : []),
+    ...(existing.length > 0
+      ? [`Named in the doc and found in ${ctx.unit.repo}: ${existing.slice(0, 6).join(", ")}`]
+      : []),
   ]);
 }
 
@@ -76,4 +81,11 @@ export function criteriaToTest(ctx: DraftContext): string[] {
   return ctx.facts.stated.acceptance.map((c) =>
     shorten(c.id && !c.text.includes(c.id) ? `${c.id}: ${c.text}` : c.text, LIMITS.line),
   );
+}
+
+/** A slot of components to change: first those the doc names that the repository holds. */
+export function existingComponents(ctx: DraftContext, pattern: RegExp): string[] {
+  return componentsFound(ctx)
+    .filter((f) => pattern.test(f.found.at))
+    .map(componentLine);
 }

@@ -1,7 +1,7 @@
 import { endpointValues } from "./owned.js";
-import { AUTH, find, findWithin, type Topic, UI_WORDS } from "./slot.js";
+import { AUTH, find, findWithin, type Topic, UI_FILE, UI_WORDS } from "./slot.js";
 import { LIMITS } from "../../template/schema.js";
-import { criteriaToTest, dependencies, tests } from "./topic-values.js";
+import { criteriaToTest, dependencies, existingComponents, tests } from "./topic-values.js";
 import { shorten, unique } from "./text.js";
 
 /** Scope, tests, the API, the UI and the agents: checked before the delivery topics. */
@@ -71,7 +71,10 @@ export const SCOPE_TOPICS: Topic[] = [
   {
     name: "components",
     slot: /component|frontend|user interface|\bui\b|screens?|\bpages?\b/,
-    values: find(UI_WORDS),
+    values: (c, s, change) => [
+      ...(change === "modified" ? existingComponents(c, UI_FILE) : []),
+      ...find(UI_WORDS)(c, s, change),
+    ],
   },
   {
     name: "checkpoint",
