@@ -73,7 +73,7 @@ describe("plandraft draft with Word, PDF and HTML docs", () => {
     ],
     [
       "a password-protected .docx",
-      async () => file("locked.docx", makeOleFile()),
+      () => Promise.resolve(file("locked.docx", makeOleFile())),
       /^plandraft: FEATURE_ENCRYPTED: .*locked\.docx is a password-protected Word document \(save a copy without the password/m,
     ],
     [
