@@ -1,4 +1,4 @@
-import { lstat, readFile, readdir } from "node:fs/promises";
+import { lstat, readFile, readdir, stat } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { loadDocument } from "../documents/load-document.js";
 import { formatBytes } from "../documents/sizes.js";
@@ -48,7 +48,7 @@ export async function readContextDocs(paths: string[]): Promise<{ chunks: Chunk[
 
 /** One doc's text as markdown, at most MAX_DOC_BYTES of it; an unreadable doc is refused. */
 async function readContextDoc(file: string, shown: string): Promise<string> {
-  const size = (await lstat(file)).size;
+  const size = (await stat(file)).size; // a named file may be a link: its target is what is read
   if (size > MAX_FILE_BYTES) {
     throw new AppError(
       "WORKSPACE_INVALID",
