@@ -1,7 +1,9 @@
 import type TurndownService from "turndown";
 import { AppError } from "../errors.js";
 import { declaredFormat, sniffFormat, type DocumentFormat } from "./detect-format.js";
+import { formatBytes } from "./sizes.js";
 import { decodeText } from "./text.js";
+import { MAX_UNZIPPED_BYTES, unzipsWithin } from "./unzipped-size.js";
 
 export { type DocumentFormat } from "./detect-format.js";
 
@@ -11,10 +13,16 @@ export interface LoadedDocument {
   markdown: string;
 }
 
+/** How a document is read; the default suits every caller, a test may lower it. */
+export interface LoadOptions {
+  /** The most a Word document may unzip to (all its parts together). */
+  maxUnzippedBytes?: number;
+}
+
 const ACCEPTED = "markdown, plain text, HTML, Word (.docx) or PDF";
 
 /**
- * Reads a document (a feature doc, or later a context doc) as markdown: Word and HTML through
+ * Reads a document (a feature doc or a context doc) as markdown: Word and HTML through
  * HTML to markdown, so headings and lists survive; PDF through LangChain's PDFLoader (text only:
  * a PDF does not say which lines are headings); anything else as UTF-8 text. The format comes
  * from the bytes when they tell (a `.md` that is a PDF is read as a PDF), else from the name or
@@ -24,6 +32,7 @@ export async function loadDocument(
   bytes: Uint8Array,
   name: string,
   contentType?: string,
+  options: LoadOptions = {},
 ): Promise<LoadedDocument> {
   const format = documentFormat(bytes, name, contentType);
   switch (format) {
@@ -32,7 +41,10 @@ export async function loadDocument(
     case "html":
       return { format, markdown: await htmlToMarkdown(decodeText(bytes, name)) };
     case "docx":
-      return { format, markdown: await docxToMarkdown(bytes, name) };
+      return {
+        format,
+        markdown: await docxToMarkdown(bytes, name, options.maxUnzippedBytes ?? MAX_UNZIPPED_BYTES),
+      };
     case "pdf":
       return { format, markdown: await pdfToMarkdown(bytes, name) };
   }
@@ -74,14 +86,25 @@ async function htmlToMarkdown(html: string): Promise<string> {
   return `${turndown.turndown(html).trim()}\n`;
 }
 
-async function docxToMarkdown(bytes: Uint8Array, name: string): Promise<string> {
+async function docxToMarkdown(
+  bytes: Uint8Array,
+  name: string,
+  maxUnzipped: number,
+): Promise<string> {
   const { default: mammoth } = await import("mammoth");
-  let html: string;
+  let html: string | undefined;
   try {
-    // LangChain's DocxLoader keeps only mammoth's raw text; its HTML keeps headings and lists.
-    html = (await mammoth.convertToHtml({ buffer: Buffer.from(bytes) })).value;
+    // Counted before mammoth unzips it, so that a zip bomb is refused, never inflated in full.
+    if (await unzipsWithin(bytes, maxUnzipped)) {
+      // LangChain's DocxLoader keeps only mammoth's raw text; its HTML keeps headings and lists.
+      html = (await mammoth.convertToHtml({ buffer: Buffer.from(bytes) })).value;
+    }
   } catch (error) {
     throw unreadable(name, "Word document", "it is damaged or not a .docx", error);
+  }
+  if (html === undefined) {
+    const why = `it would expand to more than ${formatBytes(maxUnzipped)}`;
+    throw unreadable(name, "Word document", why);
   }
   return await htmlToMarkdown(html);
 }

@@ -1,6 +1,7 @@
 import { basename, extname } from "node:path";
 import type { FeatureDoc } from "../drafters/types.js";
 import { loadDocument } from "../documents/load-document.js";
+import { formatBytes } from "../documents/sizes.js";
 import { decodeText } from "../documents/text.js";
 import { AppError } from "../errors.js";
 import { oneLine } from "./names.js";
@@ -99,12 +100,4 @@ export function featureLink(source: string): string {
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
   return `./${encoded}`;
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024
-    ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB`
-    : bytes >= 1024
-      ? `${(bytes / 1024).toFixed(0)} KiB`
-      : `${bytes} bytes`;
 }

@@ -6,7 +6,7 @@ import { loadConfig } from "../../src/config.js";
 import { createDeps, type Deps } from "../../src/deps.js";
 import { buildApp } from "../../src/server/app.js";
 import { runCli } from "../support/cli.js";
-import { DOCX_TYPE, makeDocx, makePdf } from "../support/documents.js";
+import { DOCX_TYPE, makeDocx, makeOleFile, makePdf, makeZipBomb } from "../support/documents.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 
 const dir = mkdtempSync(join(tmpdir(), "plandraft-documents-"));
@@ -70,6 +70,17 @@ describe("plandraft draft with Word, PDF and HTML docs", () => {
       "a password-protected .pdf",
       async () => file("locked.pdf", await makePdf(["Secret"], "pw")),
       /^plandraft: FEATURE_ENCRYPTED: .*locked\.pdf is a password-protected PDF \(save a copy without the password/m,
+    ],
+    [
+      "a password-protected .docx",
+      () => Promise.resolve(file("locked.docx", makeOleFile())),
+      /^plandraft: FEATURE_ENCRYPTED: .*locked\.docx is a password-protected Word document \(save a copy without the password/m,
+    ],
+    [
+      // 65 MiB of text zipped to about 65 KiB: refused before mammoth unzips it.
+      "a .docx that unzips past 64 MiB",
+      async () => file("bomb.docx", await makeZipBomb(65 * 1024 * 1024)),
+      /^plandraft: FEATURE_UNREADABLE: .*bomb\.docx cannot be read as a Word document: it would expand to more than 64\.0 MiB/m,
     ],
   ];
   for (const [name, make, message] of cases) {
@@ -188,6 +199,16 @@ describe("the API with Word, PDF and HTML docs", () => {
         await upload("broken.docx", DOCX_TYPE, word.subarray(0, 700)),
         "FEATURE_UNREADABLE",
         /^broken\.docx cannot be read as a Word document/,
+      ],
+      [
+        await upload("locked.docx", DOCX_TYPE, makeOleFile()),
+        "FEATURE_ENCRYPTED",
+        /^locked\.docx is a password-protected Word document/,
+      ],
+      [
+        await raw(DOCX_TYPE, makeOleFile()),
+        "FEATURE_ENCRYPTED",
+        /^the request body is a password-protected Word document/,
       ],
       [
         await upload("locked.pdf", "application/pdf", locked),

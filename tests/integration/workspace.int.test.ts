@@ -1,7 +1,9 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readContextDocs } from "../../src/workspace/context-docs.js";
 import { runCli } from "../support/cli.js";
+import { makeDocx, makePdf } from "../support/documents.js";
 import { fixturePath } from "../support/drafting.js";
 import {
   startScriptedLlm,
@@ -115,6 +117,114 @@ describe("a draft grounded in a workspace", () => {
     expect(run.code, run.stderr).toBe(0);
     const after = readdirSync(digests).map((f) => [f, statSync(join(digests, f)).mtimeMs]);
     expect(after).toEqual(before);
+  });
+});
+
+/** A folder of context docs in each format, written by the libraries the loader's tests use. */
+async function writeContextDocs(folder: string): Promise<void> {
+  mkdirSync(folder, { recursive: true });
+  const decisions = await makeDocx({
+    title: "Alert decisions",
+    heading: "Thresholds",
+    bullets: ["Alerts fire on a 10 point risk score move"],
+    text: "Watchlist alerts are written by the nightly DOCXMARK job.",
+  });
+  writeFileSync(join(folder, "decisions.docx"), decisions);
+  const scores = await makePdf(["Risk scores load nightly at PDFMARK 02:00."]);
+  writeFileSync(join(folder, "scores.pdf"), scores);
+  writeFileSync(
+    join(folder, "runbook.html"),
+    "<!doctype html><html><body><h2>Runbook</h2><ul><li>HTMLMARK restart</li></ul></body></html>",
+  );
+  writeFileSync(join(folder, "notes.md"), "# Notes\n\nMDMARK watchlists.\n");
+  writeFileSync(join(folder, "diagram.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0]));
+}
+
+describe("context docs in Word, PDF and HTML", () => {
+  const root = join(repos.root, "context-formats");
+  const team = join(root, "team-docs");
+  beforeAll(async () => {
+    await writeContextDocs(team);
+    writeFileSync(join(root, "locked.pdf"), await makePdf(["Secret"], "pw"));
+    const word = await makeDocx({ title: "T", heading: "H", bullets: [], text: "x" });
+    writeFileSync(join(root, "broken.docx"), word.subarray(0, 700));
+  });
+
+  it("reads a folder's Word, PDF, HTML and text docs as markdown: headings and lists survive", async () => {
+    const { chunks, docs } = await readContextDocs([team]);
+    expect(docs).toBe(4);
+    const byPath = Object.fromEntries(chunks.map((c) => [c.path, c.text]));
+    expect(Object.keys(byPath).sort()).toEqual([
+      "team-docs/decisions.docx",
+      "team-docs/notes.md",
+      "team-docs/runbook.html",
+      "team-docs/scores.pdf",
+    ]);
+    expect(byPath["team-docs/decisions.docx"]).toMatch(/^# Alert decisions$/m);
+    expect(byPath["team-docs/decisions.docx"]).toMatch(/^-\s+Alerts fire on a 10 point/m);
+    expect(byPath["team-docs/decisions.docx"]).toContain("DOCXMARK");
+    expect(byPath["team-docs/scores.pdf"]).toContain("PDFMARK 02:00");
+    expect(byPath["team-docs/runbook.html"]).toMatch(/^## Runbook$/m);
+    expect(byPath["team-docs/runbook.html"]).toMatch(/^-\s+HTMLMARK restart$/m);
+  });
+
+  it("refuses an encrypted or damaged context doc, named or in a folder, naming it", async () => {
+    await expect(readContextDocs([join(root, "locked.pdf")])).rejects.toMatchObject({
+      code: "WORKSPACE_INVALID",
+      message: "context doc locked.pdf is a password-protected PDF",
+      hint: expect.stringMatching(/without the password.*; or take it out of the context docs/),
+    });
+    await expect(readContextDocs([join(root, "broken.docx")])).rejects.toMatchObject({
+      code: "WORKSPACE_INVALID",
+      message: expect.stringMatching(/^context doc broken\.docx cannot be read as a Word document/),
+    });
+    const folder = join(root, "with-locked");
+    await writeContextDocs(folder);
+    writeFileSync(join(folder, "zz-locked.pdf"), await makePdf(["Secret"], "pw"));
+    await expect(readContextDocs([folder])).rejects.toMatchObject({
+      code: "WORKSPACE_INVALID",
+      message: "context doc with-locked/zz-locked.pdf is a password-protected PDF",
+    });
+  });
+
+  it("sends a Word and a PDF context doc's text to the model; an encrypted one is exit 2", async () => {
+    const store = createTestStore();
+    const llm = await startScriptedLlm();
+    try {
+      const env = { ...store.env, ...scriptedModelEnv(llm), PLANDRAFT_HOME: home };
+      const run = await runCli(
+        [
+          "draft",
+          fixturePath("watchlist-feature.md"),
+          "--context",
+          join(team, "decisions.docx"),
+          "--context",
+          join(team, "scores.pdf"),
+        ],
+        { env, cwd: root },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const sent = JSON.stringify(llm.requests.map((r): unknown => r.body));
+      expect(sent).toContain('<context_document path=\\"decisions.docx\\">');
+      expect(sent).toContain("# Alert decisions");
+      expect(sent).toContain("DOCXMARK");
+      expect(sent).toContain('<context_document path=\\"scores.pdf\\">');
+      expect(sent).toContain("PDFMARK 02:00");
+
+      const asked = llm.requests.length;
+      const locked = await runCli(
+        ["draft", fixturePath("watchlist-feature.md"), "--context", "locked.pdf"],
+        { env, cwd: root },
+      );
+      expect(locked.code).toBe(2);
+      expect(locked.stderr).toMatch(
+        /^plandraft: WORKSPACE_INVALID: context doc locked\.pdf is a password-protected PDF \(/m,
+      );
+      expect(llm.requests.length).toBe(asked);
+    } finally {
+      await llm.close();
+      await store.drop();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadDocument } from "../../src/documents/load-document.js";
 import { readFeatureDoc } from "../../src/feature/feature-doc.js";
-import { makeDocx, makePdf } from "../support/documents.js";
+import { makeDocx, makeOleFile, makePdf, makeZipBomb } from "../support/documents.js";
 
 const LIMIT = 512 * 1024;
 
@@ -77,6 +77,38 @@ describe("loadDocument", () => {
     await expect(
       loadDocument(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), "a.zip"),
     ).rejects.toMatchObject({ code: "FEATURE_UNREADABLE", message: /zip archive/ });
+  });
+
+  it("refuses a Word document that would unzip past the limit, before unzipping it", async () => {
+    const limit = { maxUnzippedBytes: 64 * 1024 };
+    const bomb = await makeZipBomb(1024 * 1024);
+    expect(bomb.byteLength).toBeLessThan(8 * 1024);
+    const refused = {
+      code: "FEATURE_UNREADABLE",
+      message: "bomb.docx cannot be read as a Word document: it would expand to more than 64 KiB",
+    };
+    await expect(loadDocument(bomb, "bomb.docx", undefined, limit)).rejects.toMatchObject(refused);
+    // Its sizes declared as 10 bytes: refused all the same (counted as unzipped, or found to lie).
+    const lying = await makeZipBomb(1024 * 1024, 10);
+    await expect(loadDocument(lying, "bomb.docx", undefined, limit)).rejects.toMatchObject({
+      code: "FEATURE_UNREADABLE",
+      message: expect.stringMatching(/^bomb\.docx cannot be read as a Word document: /),
+    });
+    // A real document well under the limit reads as before.
+    expect((await loadDocument(await docx(), "spec.docx", undefined, limit)).format).toBe("docx");
+  });
+
+  it("refuses a password-protected Word document (an OLE file) as encrypted", async () => {
+    await expect(loadDocument(makeOleFile(), "locked.docx")).rejects.toMatchObject({
+      code: "FEATURE_ENCRYPTED",
+      message: "locked.docx is a password-protected Word document",
+      hint: expect.stringMatching(/save a copy without the password/),
+    });
+    // The same container named .doc is Word's old format, not a locked .docx.
+    await expect(loadDocument(makeOleFile(), "old.doc")).rejects.toMatchObject({
+      code: "FEATURE_UNREADABLE",
+      message: "old.doc is an old-style Office file (.doc)",
+    });
   });
 
   it("refuses a password-protected PDF as encrypted", async () => {
