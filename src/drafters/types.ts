@@ -133,6 +133,8 @@ export interface Drafter {
   readonly model: string;
   /** A note for the top of the plan (the rule-based drafter says no LLM wrote it). */
   readonly notice: string | undefined;
+  /** Whether its sections are written from the workspace's parts (a model) or the doc alone. */
+  readonly readsWorkspace: boolean;
   brief(request: BriefRequest, config: RunnableConfig): Promise<{ brief: Brief; usage: Usage }>;
   section(
     request: SectionRequest,
