@@ -1,5 +1,6 @@
 import { getJson, request, type DraftDetail } from "./api.js";
 import { announce, el } from "./dom.js";
+import { groundingLine, type SectionGrounded } from "./grounding.js";
 import { renderMarkdown } from "./markdown.js";
 import { revisionForm } from "./revision-form.js";
 import { SectionView } from "./section-view.js";
@@ -165,6 +166,9 @@ export class DraftView {
         break;
       case "section.started":
         section?.start();
+        break;
+      case "section.grounded":
+        section?.ground(groundingLine(data as unknown as SectionGrounded));
         break;
       case "section.delta":
         section?.append(String(data.text));
