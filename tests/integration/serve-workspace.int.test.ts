@@ -145,7 +145,7 @@ describe("plandraft serve with PLANDRAFT_WORKSPACE", () => {
     expect(events.at(-1)?.type).toBe("draft.completed");
     const grounded = events.filter((e) => e.type === "section.grounded");
     const requests = llm.requests.slice(before);
-    const forRepository = (name: string) =>
+    const forRepository = (name: string): unknown =>
       grounded.find((e: Received) => e.data.repository === name)?.data;
     const budget = DEFAULT_CONTEXT_TOKENS; // PLANDRAFT_CONTEXT_TOKENS is not set
 

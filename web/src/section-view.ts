@@ -88,8 +88,12 @@ export class SectionView {
     this.badge.textContent = STATE_LABEL[state];
   }
 
-  /** The section starts again from empty (a first start, a repair, a revision). */
-  start(): void {
+  /**
+   * The section starts again from empty (a first start, a repair, a revision). A run's first start
+   * drops what an earlier run grounded it in: resumes and revisions read no workspace.
+   */
+  start(firstInRun: boolean): void {
+    if (firstInRun) this.grounding.hidden = true;
     this.version += 1;
     this.live = "";
     this.body.replaceChildren(this.grounding, el("div", { class: "live-text markdown" }));
