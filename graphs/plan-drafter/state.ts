@@ -4,7 +4,7 @@ import type { FeatureFacts } from "../../src/feature/facts.js";
 import { NO_USAGE, addUsage, type FeatureDoc, type Usage } from "../../src/drafters/types.js";
 import type { ModelRetry } from "../../src/models/retry-policy.js";
 import type { SectionDraft } from "../../src/render/types.js";
-import type { Grounding } from "../../src/workspace/types.js";
+import type { Grounding, GroundingReport } from "../../src/workspace/types.js";
 
 /** Keeps the latest value of each key; parallel sections write different keys of one map. */
 function mergeRecords<T>(
@@ -86,6 +86,8 @@ export type ProgressEvent =
   | { type: "section.started"; unit: string }
   /** Text to append to the unit's markdown; a unit's deltas add up to its completed markdown. */
   | { type: "section.delta"; unit: string; text: string }
+  /** What the unit's request carries of the workspace (only in a run that has one). */
+  | ({ type: "section.grounded"; unit: string } & GroundingReport)
   | {
       type: "section.completed";
       unit: string;

@@ -141,6 +141,11 @@ export interface Drafter {
   readonly model: string;
   /** A note for the top of the plan (the rule-based drafter says no LLM wrote it). */
   readonly notice: string | undefined;
+  /**
+   * Whether its section requests carry the workspace's ranked parts (a model). The rule drafter
+   * only looks up what the doc names in the checkouts; no part is sent, so none is reported.
+   */
+  readonly sendsWorkspace: boolean;
   brief(request: BriefRequest, config: RunnableConfig): Promise<{ brief: Brief; usage: Usage }>;
   section(
     request: SectionRequest,

@@ -23,6 +23,24 @@ export function streamEventOf(event: DraftEvent): Payload | undefined {
       ];
     case "section.started":
       return ["section.started", { section: event.unit }];
+    case "section.grounded":
+      // Field by field: what reaches a client is counts and names, never what else comes along.
+      return [
+        "section.grounded",
+        {
+          section: event.unit,
+          repository: event.repository ?? null,
+          unmapped: event.unmapped,
+          repositories: event.repositories.map(({ name, commit, files, tokens }) => ({
+            name,
+            commit,
+            files,
+            tokens,
+          })),
+          context: { docs: event.context.docs, tokens: event.context.tokens },
+          budget: event.budget,
+        },
+      ];
     case "section.delta":
       return ["section.delta", { section: event.unit, text: event.text }];
     case "section.completed":

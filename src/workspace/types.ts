@@ -70,3 +70,19 @@ export interface SectionGrounding {
   repositories: { name: string; commit: string; chunks: Chunk[] }[];
   context: Chunk[];
 }
+
+/**
+ * What one section was sent of the workspace, as clients are told: names, commits and counts,
+ * never a path. Tokens are estimated (`tokensOf`); `budget` lets a client show the share.
+ */
+export interface GroundingReport {
+  /** The repository the section is about; undefined for a section read against every mapped one. */
+  repository: string | undefined;
+  /** The workspace does not map `repository`: the section is drafted from the doc alone. */
+  unmapped: boolean;
+  /** The repositories something was sent of: none when nothing fit or matched. */
+  repositories: { name: string; commit: string; files: number; tokens: number }[];
+  context: { docs: number; tokens: number };
+  /** The tokens one section request may carry of the workspace (PLANDRAFT_CONTEXT_TOKENS). */
+  budget: number;
+}

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startServer, type RunningServer } from "../../src/server/main.js";
+import { tokensOf } from "../../src/workspace/retrieve.js";
+import { DEFAULT_CONTEXT_TOKENS } from "../../src/workspace/types.js";
 import { runCli } from "../support/cli.js";
 import { fixturePath } from "../support/drafting.js";
 import {
@@ -11,6 +13,7 @@ import {
   type ScriptedLlm,
   type ScriptedRequest,
 } from "../support/scripted-llm.js";
+import { draftEvents, readEvents, type Received } from "../support/sse.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 import {
   git,
@@ -36,6 +39,24 @@ function groundingIn(request: ScriptedRequest | undefined): string {
     typeof m.content === "string" ? m.content : JSON.stringify(m.content),
   );
   return text.find((t) => t.includes("relevant to this section, read from their checkouts")) ?? "";
+}
+
+/**
+ * What one repository block of a request carried, counted as the server counts it: the files
+ * whose text was sent (not the tree or route listings) and the estimated tokens of every part.
+ */
+function sentOf(grounding: string, repository: string): { files: number; tokens: number } {
+  const block = grounding.split(`<repository name="${repository}" `)[1]?.split("</repository>")[0];
+  const parts = [
+    ...(block ?? "").matchAll(/<file path="([^"]*)" kind="(\w+)"[^>]*>\n([\s\S]*?)\n<\/file>/g),
+  ];
+  const files = new Set(
+    parts.filter(([, , kind]) => kind !== "tree" && kind !== "routes").map(([, path]) => path),
+  );
+  return {
+    files: files.size,
+    tokens: parts.reduce((sum, [, , , text]) => sum + tokensOf(text ?? ""), 0),
+  };
 }
 
 describe("plandraft serve with PLANDRAFT_WORKSPACE", () => {
@@ -116,6 +137,62 @@ describe("plandraft serve with PLANDRAFT_WORKSPACE", () => {
     expect(markdown).not.toContain(repos.root);
     expect(markdown).toMatch(/- `\/gain` read at commit `[0-9a-f]{12}`/);
     expect(markdown).toContain("- Not read: `/edh`, `/infra`.");
+  });
+
+  it("tells the stream what each section was grounded in, as its request carried it, and keeps it", async () => {
+    const before = llm.requests.length;
+    const { id, events } = await draftEvents(server.url, FEATURE);
+    expect(events.at(-1)?.type).toBe("draft.completed");
+    const grounded = events.filter((e) => e.type === "section.grounded");
+    const requests = llm.requests.slice(before);
+    const forRepository = (name: string): unknown =>
+      grounded.find((e: Received) => e.data.repository === name)?.data;
+    const budget = DEFAULT_CONTEXT_TOKENS; // PLANDRAFT_CONTEXT_TOKENS is not set
+
+    // A repository's section: what its request carried of that repository, counted the same way.
+    for (const [name, tool, checkout] of [
+      ["/gain", "repoChanges_gain", repos.gain],
+      ["/data", "repoChanges_data", repos.data],
+    ] as const) {
+      const sent = sentOf(groundingIn(requests.find((r) => r.toolName === tool)), name);
+      expect(sent.files).toBeGreaterThan(0);
+      expect(forRepository(name)).toMatchObject({
+        unmapped: false,
+        repositories: [{ name, commit: git(checkout, "rev-parse", "HEAD").trim(), ...sent }],
+        budget,
+      });
+    }
+    // The template's repositories the workspace does not map: said so, nothing of theirs sent.
+    for (const name of ["/edh", "/infra"]) {
+      expect(forRepository(name)).toMatchObject({ unmapped: true, repositories: [] });
+    }
+    // A section of the whole change is grounded in every mapped repository it found parts of.
+    const general = grounded.filter((e) => e.data.repository === null);
+    expect(general.length).toBeGreaterThan(0);
+    for (const event of grounded) {
+      const spent = event.data.repositories.reduce(
+        (sum: number, r: { tokens: number }) => sum + r.tokens,
+        event.data.context.tokens,
+      );
+      expect(spent).toBeLessThanOrEqual(budget);
+    }
+    // Each comes before its section's text, and never names a local path.
+    for (const event of grounded) {
+      const section = event.data.section as string;
+      const started = events.findIndex(
+        (e) => e.type === "section.started" && e.data.section === section,
+      );
+      const first = events.findIndex(
+        (e) => e.type === "section.delta" && e.data.section === section,
+      );
+      expect(events.indexOf(event)).toBeGreaterThan(started);
+      if (first >= 0) expect(events.indexOf(event)).toBeLessThan(first);
+    }
+    expect(JSON.stringify(grounded)).not.toContain(repos.root);
+
+    // Kept with the draft: a page opened later (a reload, the history list) is told the same.
+    const replay = await readEvents(`${server.url}/v1/drafts/${id}/events`);
+    expect(replay.events.filter((e) => e.type === "section.grounded")).toEqual(grounded);
   });
 });
 

@@ -2,6 +2,7 @@
 // fetch reader that stops where a test says, to reconnect from there.
 import { EventSource } from "eventsource";
 import { createParser } from "eventsource-parser";
+import { STREAM_EVENT_TYPES } from "../../src/events/stream-event.js";
 
 export interface Received {
   id: string;
@@ -9,16 +10,6 @@ export interface Received {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read event payloads freely
   data: any;
 }
-
-export const EVENT_TYPES = [
-  "draft.started",
-  "section.started",
-  "section.delta",
-  "section.completed",
-  "section.failed",
-  "draft.completed",
-  "draft.failed",
-];
 
 const isTerminal = (event: Received) =>
   event.type === "draft.completed" || event.type === "draft.failed";
@@ -42,7 +33,7 @@ export function watchEvents(
       source.close();
       reject(new Error(`no terminal event within ${timeoutMs} ms; got ${events.length} events`));
     }, timeoutMs);
-    for (const type of EVENT_TYPES) {
+    for (const type of STREAM_EVENT_TYPES) {
       source.addEventListener(type, (message) => {
         const event = { id: message.lastEventId, type, data: JSON.parse(message.data) as unknown };
         events.push(event);

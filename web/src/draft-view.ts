@@ -1,5 +1,6 @@
 import { getJson, request, type DraftDetail } from "./api.js";
 import { announce, el } from "./dom.js";
+import { groundingLine, type SectionGrounded } from "./grounding.js";
 import { renderMarkdown } from "./markdown.js";
 import { revisionForm } from "./revision-form.js";
 import { SectionView } from "./section-view.js";
@@ -55,6 +56,8 @@ export class DraftView {
   private lastEventId: string | undefined;
   /** Whether the draft has finished its latest run: only then can a section be revised. */
   private finished = false;
+  /** The sections the current run has started: a retried request starts one again. */
+  private readonly startedInRun = new Set<string>();
   /** Sections being rendered (diagrams take a moment): a finished plan shows once they are in. */
   private readonly rendering = new Set<Promise<void>>();
 
@@ -159,12 +162,18 @@ export class DraftView {
     switch (event.type) {
       case "draft.started":
         this.finished = false;
+        this.startedInRun.clear();
         this.layout(data.sections as { id: string; title: string }[]);
         this.setStatus(data.revision ? "Revising…" : "Drafting…");
         for (const view of this.sections.values()) view.offerRevision(false);
         break;
       case "section.started":
-        section?.start();
+        if (!section) return;
+        section.start(!this.startedInRun.has(section.id));
+        this.startedInRun.add(section.id);
+        break;
+      case "section.grounded":
+        section?.ground(groundingLine(data as unknown as SectionGrounded));
         break;
       case "section.delta":
         section?.append(String(data.text));

@@ -29,6 +29,8 @@ export class SectionView {
   readonly revise = el("button", { type: "button", class: "revise-open", text: "Revise" });
   state: SectionState = "waiting";
   private readonly badge = el("span", { class: "badge" });
+  /** What the section was grounded in; inside the body, so it moves no other section. */
+  private readonly grounding = el("p", { class: "grounding", hidden: "" });
   private readonly body: HTMLElement;
   private readonly expand: HTMLButtonElement;
   /** The text streamed since the section last started, rendered at most once per frame. */
@@ -75,7 +77,7 @@ export class SectionView {
       this.body,
       this.tools,
     );
-    this.body.append(waitingLines());
+    this.body.append(this.grounding, waitingLines());
     this.setState("waiting");
     this.setBoxed(true);
   }
@@ -86,11 +88,15 @@ export class SectionView {
     this.badge.textContent = STATE_LABEL[state];
   }
 
-  /** The section starts again from empty (a first start, a repair, a revision). */
-  start(): void {
+  /**
+   * The section starts again from empty (a first start, a repair, a revision). A run's first start
+   * drops what an earlier run grounded it in: resumes and revisions read no workspace.
+   */
+  start(firstInRun: boolean): void {
+    if (firstInRun) this.grounding.hidden = true;
     this.version += 1;
     this.live = "";
-    this.body.replaceChildren(el("div", { class: "live-text markdown" }));
+    this.body.replaceChildren(this.grounding, el("div", { class: "live-text markdown" }));
     this.setState("drafting");
   }
 
@@ -128,7 +134,7 @@ export class SectionView {
     // doubled on the way (a bug in the stream), worth a line in the console.
     if (this.live && this.live !== markdown)
       console.error(`section ${this.id}: the streamed text does not add up to the final text`);
-    this.body.replaceChildren(content);
+    this.body.replaceChildren(this.grounding, content);
     this.body.scrollTop = 0;
   }
 
@@ -136,8 +142,15 @@ export class SectionView {
     this.version += 1;
     this.setState("failed");
     this.body.replaceChildren(
+      this.grounding,
       el("p", { class: "failure", text: `Not drafted: ${message} (${code})` }),
     );
+  }
+
+  /** Says what the section's request carried of the workspace (kept when the section restarts). */
+  ground(line: string): void {
+    this.grounding.textContent = line;
+    this.grounding.hidden = false;
   }
 
   /** Whether Revise (or Retry, for a failed section) can be used now. */

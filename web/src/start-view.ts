@@ -1,5 +1,6 @@
 import { ApiError, getJson, request } from "./api.js";
 import { el } from "./dom.js";
+import { workspaceLine, type MappedRepository } from "./grounding.js";
 
 /** What the server offers (GET /v1/config). */
 interface ServerConfig {
@@ -7,6 +8,8 @@ interface ServerConfig {
   models: string[];
   maxFeatureBytes: number;
   templates: { id: string; title: string }[];
+  /** The repositories drafts are grounded in; null when the server has no workspace. */
+  workspace: { repositories: MappedRepository[] } | null;
 }
 
 /** Where a file dropped on the page goes: the start form on show, if any. */
@@ -157,6 +160,9 @@ export async function startView(
     ),
     templateLabel,
     templateFile,
+    ...(config.workspace
+      ? [el("p", { class: "hint workspace", text: workspaceLine(config.workspace.repositories) })]
+      : []),
     message,
     submit,
   );

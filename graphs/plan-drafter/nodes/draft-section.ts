@@ -6,6 +6,7 @@ import { renderUnit } from "../../../src/render/plan.js";
 import { streamedText } from "../../../src/render/streamed-text.js";
 import type { SectionDraft } from "../../../src/render/types.js";
 import type { SectionNode, WorkUnit } from "../../../src/template/layout.js";
+import { groundingReport } from "../../../src/workspace/report.js";
 import { groundingFor } from "../../../src/workspace/retrieve.js";
 import { callWatch, knownOf, report, workspaceOf, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
@@ -65,7 +66,7 @@ export async function draftUnit(
   try {
     const request = {
       ...requestFor(ctx, unit, state, findings, revision),
-      ...(await groundingOf(unit, state, config)),
+      ...(await groundingOf(ctx, unit, state, config)),
       ...knownOf(config),
       ...callWatch(config, unit.id),
       onPartial,
@@ -121,17 +122,24 @@ function requestFor(
 
 /**
  * The workspace parts for this unit, ranked against the brief and the section: its own
- * repository for a repository's section, every mapped repository for the others.
+ * repository for a repository's section, every mapped repository for the others. Clients are
+ * told what they amount to before the model is asked, so a reader sees what the text rests on.
  */
 async function groundingOf(
+  ctx: GraphContext,
   unit: WorkUnit,
   state: DraftStateType,
   config: LangGraphRunnableConfig,
 ): Promise<Pick<SectionRequest, "grounding">> {
   const material = workspaceOf(config);
-  if (!material) return {};
+  // The rule drafter is sent no part (it looks names up in `known`): reporting parts it never
+  // read would be untrue.
+  if (!material || !ctx.drafter.sendsWorkspace) return {};
   const query = [unit.section.title, unit.repo ?? "", JSON.stringify(state.brief ?? {})].join("\n");
-  return { grounding: await groundingFor(material, unit.repo, query) };
+  const grounding = await groundingFor(material, unit.repo, query);
+  const summary = groundingReport(material, unit.repo, grounding);
+  report(config, { type: "section.grounded", unit: unit.id, ...summary });
+  return { grounding };
 }
 
 function unitFor(ctx: GraphContext, node: SectionNode, unitId: string | undefined): WorkUnit {

@@ -1,16 +1,12 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { AppError } from "../../errors.js";
-import type { StreamEvent, StreamEventType } from "../../events/stream-event.js";
+import {
+  STREAM_EVENT_TYPES,
+  type StreamEvent,
+  type StreamEventType,
+} from "../../events/stream-event.js";
 
-const TYPES = new Set<string>([
-  "draft.started",
-  "section.started",
-  "section.delta",
-  "section.completed",
-  "section.failed",
-  "draft.completed",
-  "draft.failed",
-] satisfies StreamEventType[]);
+const TYPES = new Set<string>(STREAM_EVENT_TYPES);
 
 /**
  * The events of an SSE response, in order, as they arrive. Comments (heartbeats) and event

@@ -47,6 +47,7 @@ export function createLlmDrafter(
   return {
     model: modelName,
     notice: undefined,
+    sendsWorkspace: true,
     async brief({ feature, layout, facts, repair, modelCalls, onRetry }, config) {
       const messages = [...prefixMessages(layout, feature), analyzeMessage(layout, facts)];
       if (repair) messages.push(briefRepairMessage(repair.previous, repair.contradictions));

@@ -27,6 +27,7 @@ export function createRuleDrafter(): Drafter {
   return {
     model: "none",
     notice: RULE_DRAFTER_NOTICE,
+    sendsWorkspace: false,
     brief({ feature, layout, facts, known }) {
       const stated = facts ?? readFeatureFacts(feature, templateRepos(layout));
       // Rules cannot be asked again: where the doc states it explicitly, the statement wins.

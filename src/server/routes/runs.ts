@@ -15,6 +15,16 @@ import {
 import type { DraftRoutesOptions } from "./drafts.js";
 import { links } from "./links.js";
 
+/** What the stream's one event with a nested payload holds: the rest read as their names say. */
+const SECTION_GROUNDED =
+  "section.grounded (only when the server has a workspace, and the model reads it) says what a " +
+  "section's request carries of the workspace, before the model is asked: { section, " +
+  "repository (the section's own repository, or null for a section read against every mapped " +
+  "one), unmapped (true when the workspace does not map that repository: the section is " +
+  "drafted from the doc alone), repositories: [{ name, commit, files, tokens }] (empty when " +
+  "nothing fit or matched), context: { docs, tokens }, budget (the tokens a section may carry) " +
+  "}. Tokens are estimates; no local path is ever sent.";
+
 /** Watching a draft's runs, starting a revision, and stopping a run. */
 export const runRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
   app,
@@ -27,8 +37,10 @@ export const runRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
       schema: {
         summary:
           "The draft's events (Server-Sent Events): draft.started first, then section.started / " +
-          "section.delta / section.completed / section.failed, then draft.completed or draft.failed. " +
+          "section.grounded / section.delta / section.completed / section.failed, then " +
+          "draft.completed or draft.failed. " +
           "Reconnect with Last-Event-ID (or ?after=) to get exactly what you missed.",
+        description: SECTION_GROUNDED,
         params: DraftParams,
         querystring: EventsQuery,
         response: {
