@@ -2,7 +2,7 @@
 // embedded one), listening on 127.0.0.1 port 0, with a scripted model when asked for.
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config.js";
-import { createDeps, type Deps } from "../../src/deps.js";
+import { createDeps, type Deps, type DepsOverrides } from "../../src/deps.js";
 import { buildServer } from "../../src/server/app.js";
 import {
   scriptedModelEnv,
@@ -27,16 +27,18 @@ export interface TestServer {
 
 /**
  * Starts a server with `env` over the test store's. With `model`, a scripted OpenAI-compatible
- * server runs too, and `openai:scripted` is the server's default model.
+ * server runs too, and `openai:scripted` is the server's default model. `overrides` are what
+ * `serve` would pass (its workspace, say).
  */
 export async function startTestServer(
   env: Record<string, string> = {},
   model?: ScriptedLlmOptions,
+  overrides: DepsOverrides = {},
 ): Promise<TestServer> {
   const store = createTestStore();
   const llm = model ? await startScriptedLlm(model) : undefined;
   const modelEnv = llm ? scriptedModelEnv(llm) : {};
-  const deps = await createDeps(loadConfig({ ...store.env, ...modelEnv, ...env }));
+  const deps = await createDeps(loadConfig({ ...store.env, ...modelEnv, ...env }), overrides);
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
