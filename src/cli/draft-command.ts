@@ -9,7 +9,8 @@ import { parseModelName } from "../models/chat-model.js";
 import { templateRepos } from "../template/layout.js";
 import { chooseTemplate } from "../template/offered.js";
 import { loadWorkspace } from "../workspace/load.js";
-import type { CliIo, DraftOptions } from "./main.js";
+import type { CliIo } from "./cli-io.js";
+import type { DraftOptions } from "./draft-options.js";
 import { checkOutputTarget } from "./output-target.js";
 import { drawResult } from "./result.js";
 

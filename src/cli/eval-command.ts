@@ -9,7 +9,7 @@ import { evalTable } from "../eval/table.js";
 import { parseModelName } from "../models/chat-model.js";
 import { chooseTemplate } from "../template/offered.js";
 import { withDeps } from "./draft-command.js";
-import { EXIT, type CliIo } from "./main.js";
+import { EXIT, type CliIo } from "./cli-io.js";
 
 export interface EvalOptions {
   template?: string;

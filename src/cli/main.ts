@@ -1,33 +1,18 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadConfig, type Config } from "../config.js";
 import { AppError, isAppError } from "../errors.js";
-import { WORKSPACE_FILE, type WorkspaceOptions } from "../workspace/load.js";
+import { WORKSPACE_FILE } from "../workspace/load.js";
+import { defaultIo, EXIT, type CliIo } from "./cli-io.js";
 import { checkCommand, type CheckOptions } from "./check-command.js";
 import { evalCommand, type EvalOptions } from "./eval-command.js";
 import { draftCommand, resumeCommand, reviseCommand } from "./draft-command.js";
+import type { DraftOptions } from "./draft-options.js";
 import { listCommand, removeCommand, showCommand } from "./store-commands.js";
 import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client.js";
 import { remoteDraft, remoteResume, remoteRevise } from "./remote/draft-commands.js";
 import { remoteList, remoteRemove, remoteShow } from "./remote/store-commands.js";
 import { startServer } from "../server/main.js";
 import { remoteTemplates, templatesCommand } from "./templates-command.js";
-
-/** Exit codes: 0 done, 1 the draft failed or the plan has findings, 2 bad usage or bad input. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-export interface CliIo {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  stdin: NodeJS.ReadableStream;
-  env: NodeJS.ProcessEnv;
-}
-
-const defaultIo = (): CliIo => ({
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  env: process.env,
-});
 
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -290,15 +275,6 @@ function refuseRemoteWorkspace(options: DraftOptions): void {
       { hint: "draft locally, or set PLANDRAFT_WORKSPACE on the server" },
     );
   }
-}
-
-export interface DraftOptions extends WorkspaceOptions {
-  output?: string;
-  template?: string;
-  /** One of the offered templates, by id; never together with `template`. */
-  templateId?: string;
-  model?: string;
-  json?: boolean;
 }
 
 /** `--template-id`: one of the offered templates, instead of a file. */

@@ -1,7 +1,8 @@
 import type { DraftEvent, DraftResult, SectionResult } from "../drafting/run-draft.js";
 import { isAppError } from "../errors.js";
 import { writeFileAtomic } from "./io.js";
-import { EXIT, type CliIo, type DraftOptions } from "./main.js";
+import { EXIT, type CliIo } from "./cli-io.js";
+import type { DraftOptions } from "./draft-options.js";
 import { createProgress } from "./progress.js";
 
 /**

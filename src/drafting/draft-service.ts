@@ -12,7 +12,7 @@ import { parseTemplate } from "../template/parse.js";
 import type { Template } from "../template/types.js";
 import { findSection } from "./find-section.js";
 import { checkNewDraft, checkPlannedCalls, plannedCalls } from "./limits.js";
-import { endEventOf, streamEventOf } from "../events/draft-events.js";
+import { endEventOf, streamEventOf } from "./draft-events.js";
 import type { RunEvents } from "../events/event-hub.js";
 import {
   graphFor,

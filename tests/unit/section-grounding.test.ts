@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { streamEventOf } from "../../src/events/draft-events.js";
+import { streamEventOf } from "../../src/drafting/draft-events.js";
 import { groundingReport } from "../../src/workspace/report.js";
 import type { RepoDigest, WorkspaceMaterial } from "../../src/workspace/types.js";
 import { groundingLine, workspaceLine } from "../../web/src/grounding.js";

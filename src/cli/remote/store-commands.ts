@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { AppError, isAppError } from "../../errors.js";
 import { DraftList, DraftSummary as DraftSummaryBody } from "../../server/schemas.js";
-import type { CliIo } from "../main.js";
+import type { CliIo } from "../cli-io.js";
 import { checkOutputTarget } from "../output-target.js";
 import { writeDraftList, writeRemoved, writeShown, type DraftSummary } from "../store-commands.js";
 import { parseAnswer, type ApiClient } from "./client.js";

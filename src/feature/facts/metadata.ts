@@ -2,7 +2,7 @@ import { closesFence, parseFence, parseHeading } from "../../template/text.js";
 import { frontMatterLines, tableCells } from "../markdown.js";
 import { plainText } from "../plain-text.js";
 import type { DocReading } from "./passages.js";
-import { isRepoTable } from "./repos.js";
+import { isRepoTable } from "./repo-table.js";
 
 /** One `key: value` of the doc's metadata and its line. */
 export interface MetadataField {

@@ -2,6 +2,7 @@ import type { Cited, Requirement, StatedRepo } from "../facts.js";
 import type { MetadataField } from "./metadata.js";
 import type { DocReading, Passage } from "./passages.js";
 import { type RepoSpelling, repoSpellings, reposIn } from "./repo-names.js";
+import { repoColumnOf, statusColumnOf } from "./repo-table.js";
 import { kindOf } from "./scope.js";
 
 /** Labels of a list of repositories, touched or not: "Repos:", "Repos not touched:", "Untouched:". */
@@ -19,15 +20,6 @@ const ONLY = /\bonly\b/i;
 /** What says, in a sentence, that work lands in a repository ("adds a table" does not: to what?). */
 const CHANGED =
   /\b(touch(es|ed)?|changes? (in|to)|chang(es|ed)|modif(y|ies|ied)|work (lands|happens|goes) in|lands? in|implemented in)\b/i;
-
-const REPO_COLUMN = /repo|repository|system|component|codebase|project|service/i;
-const STATUS_COLUMN = /touched|chang|affected|impact|in scope|modified|work/i;
-
-/** A table with a column of repositories and one that says whether each is touched. */
-export function isRepoTable(header: string[]): boolean {
-  const repo = header.findIndex((h) => REPO_COLUMN.test(h));
-  return repo >= 0 && header.some((h, i) => i !== repo && STATUS_COLUMN.test(h));
-}
 
 /** Lower is more explicit; the most explicit statement of a repository wins, then the first. */
 const RANK: Record<StatedRepo["how"], number> = { table: 0, metadata: 0, list: 1, ids: 2, text: 3 };
@@ -143,12 +135,12 @@ function topLevelParts(value: string): string[] {
 
 /** A row of a table of repositories: `| /data | no changes |`, `| gain | ✓ | watchlist API |`. */
 function tableRow(passage: Passage, spellings: RepoSpelling[]): Statement[] {
-  const column = passage.header.findIndex((h) => REPO_COLUMN.test(h));
+  const column = repoColumnOf(passage.header);
   const cell = passage.cells[Math.max(column, 0)] ?? "";
   if (column < 0 && !/^`?\/?[\w-]+`?$/.test(cell.trim())) return [];
   const repos = reposIn(cell.split(/[(—–:]/)[0] ?? "", spellings, "listed");
   if (repos.length !== 1) return [];
-  const status = passage.header.findIndex((h, i) => i !== column && STATUS_COLUMN.test(h));
+  const status = statusColumnOf(passage.header, column);
   const said =
     status >= 0
       ? [passage.cells[status] ?? ""]

@@ -1,5 +1,5 @@
-import type { DraftEvent, DraftResult } from "../drafting/run-draft.js";
-import type { StreamEventType } from "./stream-event.js";
+import type { DraftEvent, DraftResult } from "./run-draft.js";
+import type { StreamEventType } from "../events/stream-event.js";
 
 type Payload = [StreamEventType, Record<string, unknown>];
 
