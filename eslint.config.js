@@ -1,4 +1,7 @@
 // Type-aware linting: the promise rules catch the bugs that matter most in a streaming server.
+// Import rules: no cycles, and each part imports only what sits below it.
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import importX from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -33,6 +36,54 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-argument": "off",
       "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    // The product only: nothing in it imports a test or a benchmark, so they cannot close a cycle
+    // through it, and no-cycle's cost grows with every file it checks.
+    files: ["src/**/*.ts", "graphs/**/*.ts", "web/src/**/*.ts"],
+    plugins: { "import-x": importX },
+    settings: {
+      // Without this the plugin reads only .js files and sees no import at all.
+      "import-x/extensions": [".ts", ".js"],
+      // Imports name the .js a file compiles to; the TypeScript resolver finds the .ts behind it.
+      // No `paths` aliases anywhere, so the root tsconfig resolves the page's imports too.
+      "import-x/resolver-next": [createTypeScriptImportResolver()],
+    },
+    rules: {
+      // `import type` is not followed (the plugin always skips it): it is erased at compile time
+      // (verbatimModuleSyntax), so it cannot start a module before its imports are ready.
+      // Packages are not followed either: they cannot import us back, and parsing them is slow.
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      "import-x/no-restricted-paths": [
+        "error",
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            {
+              target: "graphs",
+              from: ["src/server", "src/drafting"],
+              message: "The graph is run by src/drafting; it knows nothing of who runs it.",
+            },
+            {
+              target: "src/events",
+              from: ["src/drafting", "graphs"],
+              message:
+                "Drafting writes into a run's event stream; the stream knows nothing of drafting.",
+            },
+            {
+              target: ["src/!(cli)/**", "src/*.ts", "graphs", "web"],
+              from: "src/cli",
+              message: "Only the CLI imports the CLI.",
+            },
+            {
+              target: "web",
+              from: ["src/store", "src/drafting", "src/server", "src/deps.ts", "graphs"],
+              message: "The page runs in the browser and reaches these through the HTTP API.",
+            },
+          ],
+        },
+      ],
     },
   },
 );
