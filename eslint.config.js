@@ -73,6 +73,11 @@ export default tseslint.config(
                 "Drafting writes into a run's event stream; the stream knows nothing of drafting.",
             },
             {
+              target: ["src/feature", "src/render"],
+              from: "src/drafters",
+              message: "The drafters read the feature doc and render sections; neither knows them.",
+            },
+            {
               target: ["src/!(cli)/**", "src/*.ts", "graphs", "web"],
               from: "src/cli",
               message: "Only the CLI imports the CLI.",

@@ -1,7 +1,8 @@
 import { Annotation } from "@langchain/langgraph";
 import type { Brief } from "../../src/drafters/brief.js";
 import type { FeatureFacts } from "../../src/feature/facts.js";
-import { NO_USAGE, addUsage, type FeatureDoc, type Usage } from "../../src/drafters/types.js";
+import type { FeatureDoc } from "../../src/feature/feature-doc.js";
+import { NO_USAGE, addUsage, type Usage } from "../../src/drafters/types.js";
 import type { ModelRetry } from "../../src/models/retry-policy.js";
 import type { SectionDraft } from "../../src/render/types.js";
 import type { Grounding, GroundingReport } from "../../src/workspace/types.js";

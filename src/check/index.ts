@@ -1,4 +1,4 @@
-import type { FeatureDoc } from "../drafters/types.js";
+import type { FeatureDoc } from "../feature/feature-doc.js";
 import type { FeatureFacts } from "../feature/facts.js";
 import { readFeatureFacts } from "../feature/facts/read.js";
 import { buildLayout, templateRepos } from "../template/layout.js";

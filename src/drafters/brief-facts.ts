@@ -1,5 +1,6 @@
 import type { Cited, FeatureFacts } from "../feature/facts.js";
-import { questionKey, type Brief } from "./brief.js";
+import type { Brief } from "./brief.js";
+import { questionKey } from "../render/markers.js";
 
 /** Where a brief says other than the doc states explicitly. */
 export interface Contradiction {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { sectionTitles, templateRepos, type DraftLayout } from "../template/layout.js";
 import { LIMITS } from "../template/schema.js";
+import { questionKey } from "../render/markers.js";
 
 const line = (description: string) => z.string().max(LIMITS.line).describe(description);
 const lines = (description: string) =>
@@ -92,13 +93,4 @@ export function openQuestions(brief: Brief): OpenQuestion[] {
     seen.add(key);
     return true;
   });
-}
-
-/** A question's identity: case, spacing and closing punctuation aside. */
-export function questionKey(question: string): string {
-  return question
-    .toLowerCase()
-    .replace(/\s+/g, " ")
-    .replace(/[\s?.!:;]+$/, "")
-    .trim();
 }

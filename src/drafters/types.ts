@@ -4,20 +4,11 @@ import type { CallBudget } from "../models/call-budget.js";
 import type { ModelRetry } from "../models/retry-policy.js";
 import type { SectionDraft } from "../render/types.js";
 import type { DraftLayout, SectionNode, WorkUnit } from "../template/layout.js";
+import type { FeatureDoc } from "../feature/feature-doc.js";
 import type { FeatureFacts } from "../feature/facts.js";
 import type { KnownRepository } from "../workspace/known.js";
 import type { SectionGrounding } from "../workspace/types.js";
 import type { Brief } from "./brief.js";
-
-/** A feature doc that passed the input checks. */
-export interface FeatureDoc {
-  /** The feature's name: the doc's first heading or title, else the file name. */
-  name: string;
-  /** Where the plan links to it, e.g. "./feature.md". */
-  link: string;
-  /** The doc's text with HTML comments removed; still untrusted. */
-  text: string;
-}
 
 export interface Usage {
   inputTokens: number;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Deps } from "../deps.js";
-import type { FeatureDoc } from "../drafters/types.js";
+import type { FeatureDoc } from "../feature/feature-doc.js";
 import { AppError, describeError, isAppError } from "../errors.js";
 import { isConnectionError } from "../store/database.js";
 import type { DraftRecord } from "../store/draft-store.js";

@@ -9,7 +9,8 @@ import type {
 } from "../../graphs/plan-drafter/state.js";
 import { checkPlan, prepareCheck } from "../check/index.js";
 import type { Config } from "../config.js";
-import type { Drafter, FeatureDoc, Usage } from "../drafters/types.js";
+import type { FeatureDoc } from "../feature/feature-doc.js";
+import type { Drafter, Usage } from "../drafters/types.js";
 import { createCallBudget } from "../models/call-budget.js";
 import { NO_USAGE } from "../drafters/types.js";
 import type { SectionDraft } from "../render/types.js";

@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { FeatureDoc } from "../drafters/types.js";
+import type { FeatureDoc } from "../feature/feature-doc.js";
 import { AppError, fileProblem } from "../errors.js";
 import { readFeature } from "../feature/read-feature.js";
 

@@ -1,7 +1,7 @@
 import { checkPlan, featureFacts, type Finding } from "../check/index.js";
 import { mentionsId } from "../check/feature/context.js";
 import { scanPlan } from "../check/scan.js";
-import type { FeatureDoc } from "../drafters/types.js";
+import type { FeatureDoc } from "../feature/feature-doc.js";
 import { CLARIFICATION_MARKER, TODO_MARKER } from "../render/markers.js";
 import type { Template } from "../template/types.js";
 

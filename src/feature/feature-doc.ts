@@ -1,5 +1,4 @@
 import { basename, extname } from "node:path";
-import type { FeatureDoc } from "../drafters/types.js";
 import { loadDocument } from "../documents/load-document.js";
 import { formatBytes } from "../documents/sizes.js";
 import { decodeText } from "../documents/text.js";
@@ -7,6 +6,16 @@ import { AppError } from "../errors.js";
 import { oneLine } from "./names.js";
 
 export const DEFAULT_MAX_FEATURE_BYTES = 512 * 1024;
+
+/** A feature doc that passed the input checks. */
+export interface FeatureDoc {
+  /** The feature's name: the doc's first heading or title, else the file name. */
+  name: string;
+  /** Where the plan links to it, e.g. "./feature.md". */
+  link: string;
+  /** The doc's text with HTML comments removed; still untrusted. */
+  text: string;
+}
 
 /**
  * Checks a feature doc's bytes before anything else sees them: present, not too large, text

@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import type { FeatureDoc } from "../drafters/types.js";
 import { AppError, fileProblem } from "../errors.js";
-import { readFeatureDoc } from "./feature-doc.js";
+import { readFeatureDoc, type FeatureDoc } from "./feature-doc.js";
 import { fileNameProblem } from "./names.js";
 
 /** Reads a feature doc (markdown, text, HTML, Word or PDF) from a file, or from stdin when the path is "-". */

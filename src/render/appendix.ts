@@ -1,8 +1,7 @@
-import { questionKey, type OpenQuestion } from "../drafters/brief.js";
 import { unitTitle, type DraftLayout } from "../template/layout.js";
 import { contentKeys } from "../template/schema.js";
 import type { Section } from "../template/types.js";
-import { CLARIFICATION_MARKER } from "./markers.js";
+import { CLARIFICATION_MARKER, questionKey } from "./markers.js";
 import { inlineText, itemText } from "./text.js";
 import type { SectionDraft } from "./types.js";
 import type { Grounding } from "../workspace/types.js";
@@ -16,10 +15,21 @@ import type { Grounding } from "../workspace/types.js";
 export const APPENDIX_HEADING = "## Open Questions and Assumptions";
 export const APPENDIX_TITLE = "Open Questions and Assumptions";
 
+/** An open question as the appendix lists it: the brief's, whose shape this matches. */
+export interface AppendixQuestion {
+  question: string;
+  /** What the plan assumes until it is answered. */
+  assumption: string;
+  /** Titles of the sections whose content depends on the answer. */
+  sections: string[];
+  /** Whether implementation cannot start until it is answered. */
+  blocking: boolean;
+}
+
 /** What the appendix reads besides the drafted sections. */
 export interface AppendixParts {
   /** The brief's open questions, each once: `openQuestions(brief)`, the list a summary counts. */
-  questions: OpenQuestion[];
+  questions: AppendixQuestion[];
   /** Lines of the feature doc that address an AI (`facts.addressedToAi`): ignored, never quoted. */
   ignoredLines: number[];
   /** The workspace the draft read (names and commits); absent: no workspace, nothing said. */
@@ -144,7 +154,7 @@ function groundingLines(grounding: Grounding): string[] {
   return ["**Repositories read**", "", ...read, ...unread, ...docs];
 }
 
-function questionLines(n: number, q: OpenQuestion, markedIn: string[]): string[] {
+function questionLines(n: number, q: AppendixQuestion, markedIn: string[]): string[] {
   const sections = [...new Set([...q.sections, ...markedIn])];
   return [
     `${n}. ${itemText(q.question)}`,

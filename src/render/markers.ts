@@ -10,3 +10,16 @@ export const TODO_MARKER = /\bTODO\b/g;
 export function needsClarification(question: string): string {
   return `[NEEDS CLARIFICATION: ${question.replace(/\s+/g, " ").replace(/[[\]]/g, "").trim()}]`;
 }
+
+/**
+ * A question's identity: case, spacing and closing punctuation aside. Here, beside the marker,
+ * because the appendix matches the brief's questions against the markers' by it, and what
+ * renders a plan does not import the drafters.
+ */
+export function questionKey(question: string): string {
+  return question
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/[\s?.!:;]+$/, "")
+    .trim();
+}

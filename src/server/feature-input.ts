@@ -1,11 +1,15 @@
 import type { FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { Config } from "../config.js";
-import type { FeatureDoc } from "../drafters/types.js";
 import type { NewDraftRequest } from "../drafting/draft-service.js";
 import { AppError, isAppError } from "../errors.js";
 import { declaredFormat } from "../documents/detect-format.js";
-import { featureLink, readFeatureDoc, toFeatureDoc } from "../feature/feature-doc.js";
+import {
+  featureLink,
+  readFeatureDoc,
+  toFeatureDoc,
+  type FeatureDoc,
+} from "../feature/feature-doc.js";
 import { checkFileName } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
 import type { OfferedTemplates } from "../template/offered.js";

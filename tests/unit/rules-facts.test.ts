@@ -11,8 +11,7 @@ import {
   valueOf,
 } from "../support/rule-draft.js";
 import { checkPlan, formatFinding } from "../../src/check/index.js";
-import type { FeatureDoc } from "../../src/drafters/types.js";
-import { toFeatureDoc } from "../../src/feature/feature-doc.js";
+import { toFeatureDoc, type FeatureDoc } from "../../src/feature/feature-doc.js";
 import { buildLayout } from "../../src/template/layout.js";
 import { parseTemplate } from "../../src/template/parse.js";
 import { sectionSchema } from "../../src/template/schema.js";

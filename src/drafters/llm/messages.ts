@@ -7,7 +7,8 @@ import { factsText } from "./facts-text.js";
 import { splitLines } from "../../template/text.js";
 import type { Chunk, SectionGrounding } from "../../workspace/types.js";
 import type { Brief } from "../brief.js";
-import type { FeatureDoc, RevisionRequest, SectionChange, SectionRequest } from "../types.js";
+import type { FeatureDoc } from "../../feature/feature-doc.js";
+import type { RevisionRequest, SectionChange, SectionRequest } from "../types.js";
 
 /**
  * The shared prefix (system text with the template, then the feature doc) is byte-identical for

@@ -1,6 +1,7 @@
 import type { Cited, Requirement } from "../../feature/facts.js";
 import type { DraftLayout } from "../../template/layout.js";
-import { questionKey, type Brief } from "../brief.js";
+import type { Brief } from "../brief.js";
+import { questionKey } from "../../render/markers.js";
 import type { KnownRepository } from "../../workspace/known.js";
 import { livesIn } from "./existing.js";
 import type { DocFacts } from "./facts.js";

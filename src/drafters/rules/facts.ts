@@ -1,5 +1,5 @@
 import type { FeatureFacts } from "../../feature/facts.js";
-import type { FeatureDoc } from "../types.js";
+import type { FeatureDoc } from "../../feature/feature-doc.js";
 import {
   type Decision,
   findDecisions,

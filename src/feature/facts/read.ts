@@ -1,4 +1,4 @@
-import type { FeatureDoc } from "../../drafters/types.js";
+import type { FeatureDoc } from "../feature-doc.js";
 import type { FeatureFacts } from "../facts.js";
 import { frontMatterLines } from "../markdown.js";
 import { readAddressedToAi } from "./addressed-to-ai.js";
