@@ -71,6 +71,8 @@ export const ERROR_CODES = {
   SECTIONS_FAILED: failed(500, "a draft's outcome: some sections could not be drafted"),
   NOT_DRAFTED: failed(500, "a section's outcome: it was never drafted"),
   OUTPUT_WRITE_FAILED: refused(400, "the plan cannot be written where -o says"),
+  // Not OUTPUT_WRITE_FAILED: the draft is paid for and kept by then, so the run failed (1).
+  PLAN_NOT_WRITTEN: failed(500, "the draft is kept, but its plan could not be written to -o"),
   DATABASE_UNREACHABLE: failed(503, "the database cannot be reached"),
   DATABASE_LOST: failed(500, "the connection to the database broke while drafting"),
   STORE_BUSY: refused(409, "another plandraft process holds the embedded store"),

@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadConfig, type Config } from "../config.js";
-import { EXIT } from "../error-codes.js";
+import { ERROR_CODES, EXIT } from "../error-codes.js";
 import { AppError, isAppError } from "../errors.js";
 import { WORKSPACE_FILE, type WorkspaceOptions } from "../workspace/load.js";
 import { checkCommand, type CheckOptions } from "./check-command.js";
@@ -333,7 +333,7 @@ function serverUrl(value: string): string {
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
-    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return error.exitCode === 0 ? EXIT.ok : ERROR_CODES.USAGE.exit;
   }
   if (isAppError(error)) {
     io.stderr.write(`plandraft: ${error.toLine()}\n`);
@@ -342,5 +342,5 @@ function reportError(error: unknown, io: CliIo): number {
   io.stderr.write(
     `plandraft: INTERNAL: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  return EXIT.failed;
+  return ERROR_CODES.INTERNAL.exit;
 }
