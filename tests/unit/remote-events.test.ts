@@ -147,4 +147,21 @@ describe("a server draft's events, read back as a local run's", () => {
     expect(() => reader.resultOf(end)).toThrow(AppError);
     expect(() => reader.resultOf(end)).toThrow("draft d1: the draft was cancelled");
   });
+
+  it("says SERVER_ERROR, with the server's code and words, for a code this CLI does not know", () => {
+    const reader = createRunReader(() => {});
+    reader.onStreamEvent(started);
+    const end: StreamEvent = {
+      id: "2",
+      type: "draft.failed",
+      data: { code: "QUOTA_SPENT", message: "the team's monthly tokens are spent" },
+    };
+    expect(() => reader.resultOf(end)).toThrow(
+      expect.objectContaining({
+        code: "SERVER_ERROR",
+        exitCode: 1,
+        message: "the server answered QUOTA_SPENT: draft d1: the team's monthly tokens are spent",
+      }),
+    );
+  });
 });
