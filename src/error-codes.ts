@@ -30,9 +30,9 @@ const failed = (status: number, meaning: string): ErrorCodeInfo => ({
 /**
  * Every error code the program emits: thrown as an AppError, answered by the server, carried
  * by a draft's `error` or a section's `code`. The README's table of error codes is checked
- * against this one (tests/unit/error-codes.test.ts). Codes the CLI makes up about a server it
- * talks to (SERVER_UNREACHABLE, SERVER_ERROR) still have a status, so the table stays total;
- * no server ever answers with them.
+ * against this one (tests/unit/error-codes.test.ts). Codes only the CLI emits (USAGE,
+ * PLAN_NOT_WRITTEN, SERVER_UNREACHABLE...) still have a status, so the table stays total and an
+ * AppError always has one; no server answers with them.
  */
 export const ERROR_CODES = {
   USAGE: refused(400, "the command line is not one the CLI takes"),
