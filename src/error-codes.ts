@@ -30,7 +30,7 @@ const failed = (status: number, meaning: string): ErrorCodeInfo => ({
 /**
  * Every error code the program emits: thrown as an AppError, answered by the server, carried
  * by a draft's `error` or a section's `code`. The README's table of error codes is checked
- * against this one (tests/unit/error-codes.test.ts). Codes only the CLI emits (USAGE,
+ * against this one (tests/unit/error-codes.test.ts). Codes only the CLI emits (EVAL_DIR_MISSING,
  * PLAN_NOT_WRITTEN, SERVER_UNREACHABLE...) still have a status, so the table stays total and an
  * AppError always has one; no server answers with them.
  */
