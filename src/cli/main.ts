@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadConfig, type Config } from "../config.js";
+import { ERROR_CODES, EXIT } from "../error-codes.js";
 import { AppError, isAppError } from "../errors.js";
 import { WORKSPACE_FILE, type WorkspaceOptions } from "../workspace/load.js";
 import { checkCommand, type CheckOptions } from "./check-command.js";
@@ -12,8 +13,8 @@ import { remoteList, remoteRemove, remoteShow } from "./remote/store-commands.js
 import { startServer } from "../server/main.js";
 import { remoteTemplates, templatesCommand } from "./templates-command.js";
 
-/** Exit codes: 0 done, 1 the draft failed or the plan has findings, 2 bad usage or bad input. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+// The exit codes live with the error codes, whose table gives each error its exit code.
+export { EXIT } from "../error-codes.js";
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -332,14 +333,14 @@ function serverUrl(value: string): string {
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
-    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return error.exitCode === 0 ? EXIT.ok : ERROR_CODES.USAGE.exit;
   }
   if (isAppError(error)) {
     io.stderr.write(`plandraft: ${error.toLine()}\n`);
-    return error.status >= 500 ? EXIT.failed : EXIT.usage;
+    return error.exitCode;
   }
   io.stderr.write(
     `plandraft: INTERNAL: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  return EXIT.failed;
+  return ERROR_CODES.INTERNAL.exit;
 }
