@@ -10,6 +10,7 @@ import { readWorkspace } from "../workspace/material.js";
 import type { Workspace, WorkspaceMaterial } from "../workspace/types.js";
 import { parseTemplate } from "../template/parse.js";
 import type { Template } from "../template/types.js";
+import { claimDraft } from "./claim-draft.js";
 import { findSection } from "./find-section.js";
 import { checkNewDraft, checkPlannedCalls, plannedCalls } from "./limits.js";
 import { endEventOf, streamEventOf } from "../events/draft-events.js";
@@ -154,7 +155,7 @@ export function createDraftService(deps: Deps) {
     return {
       id: record.id,
       run: async (watch: Watch = {}): Promise<DraftResult> => {
-        await claim(deps, record);
+        await claimDraft(deps, record);
         const input = { revision, checks: 0, repairs: {} };
         return run(deps, draft, thread, input, false, watch, revised);
       },
@@ -216,7 +217,7 @@ export function createDraftService(deps: Deps) {
       }
       const values = (state.values ?? {}) as Partial<DraftStateType>;
       checkPlannedCalls(plannedCalls(thread.layout, values), deps.config, "this resume");
-      await claim(deps, record);
+      await claimDraft(deps, record);
       const input: GraphInput | null = hasStarted
         ? null
         : { featureText: record.featureText, featureSource: record.featureSource };
@@ -277,20 +278,6 @@ export async function removeDraft(deps: Deps, idOrPrefix: string): Promise<Draft
   await deps.checkpointer.deleteThread(draft.id);
   await deps.drafts.remove(draft.id);
   return draft;
-}
-
-async function claim(deps: Deps, record: DraftRecord): Promise<void> {
-  const claimed = await deps.drafts.claim(record.id, deps.owner, deps.config.leaseMs);
-  if (claimed === "busy") {
-    throw new AppError(
-      "DRAFT_BUSY",
-      `draft ${record.id} is being drafted by another process (${record.owner ?? "unknown"})`,
-      {
-        hint: "wait for it to finish; a process that died releases the draft when its lease runs out",
-      },
-    );
-  }
-  if (claimed === "missing") throw new AppError("DRAFT_NOT_FOUND", `no draft ${record.id}`);
 }
 
 async function run(
