@@ -132,7 +132,7 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
       expect(await b.exited).toBe(2);
       expect(b.stderr()).toMatch(
         kind === "postgres"
-          ? /DRAFT_BUSY: draft .* is being drafted by another process/
+          ? /DRAFT_BUSY: draft .* is being drafted by plandraft process \d+ on /
           : /STORE_BUSY: the embedded store .* is in use by plandraft process \d+/,
       );
       expect(b.stdout()).toBe("");
