@@ -33,7 +33,7 @@ function draftBusy(draft: DraftRecord): AppError {
   const cli = draft.owner ? parseCliOwner(draft.owner) : undefined;
   const stop = cli ? `stop process ${cli.pid} on ${cli.host}` : "stop that process";
   return new AppError("DRAFT_BUSY", `draft ${draft.id} is being drafted by ${holder}${until}`, {
-    hint: `wait for it to finish (or, if it died, for its lease to run out), or ${stop}`,
+    hint: `wait for it to finish or for its lease to run out, or ${stop}`,
   });
 }
 
