@@ -148,12 +148,13 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
   it("takes over the draft of a CLI killed with SIGKILL at once", async () => {
     // A lease that outlasts the test: a resume that waited for it would fail with DRAFT_BUSY.
     const longLease = { ...env, PLANDRAFT_LEASE_MS: "600000" };
+    const earlier = llm.requests.length; // the requests of this file's earlier tests
     const first = spawnCli(["draft", FEATURE], longLease);
     // A section is done, and the next wave has begun: so the first wave's checkpoint is saved.
     await waitFor(
       () =>
         /^plandraft: .+: done$/m.test(first.stderr()) &&
-        llm.requests.some((r) => r.toolName === "testing"),
+        llm.requests.slice(earlier).some((r) => r.toolName === "testing"),
       30_000,
       "a finished section and the next wave",
     );
@@ -163,6 +164,7 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
     const id = /draft ([0-9a-f-]{36})/.exec(first.stderr())![1]!;
     const finished = new Set(
       llm.requests
+        .slice(earlier)
         .filter((r) => r.endedAt !== undefined && r.endedAt < killedAt)
         .map((r) => r.toolName),
     );
