@@ -9,6 +9,7 @@ import { dependentsOf } from "../template/layout.js";
 import type { Workspace, WorkspaceMaterial } from "../workspace/types.js";
 import { parseTemplate } from "../template/parse.js";
 import type { Template } from "../template/types.js";
+import { claimDraft } from "./claim-draft.js";
 import { findSection } from "./find-section.js";
 import { readForRun, readToContinue } from "./workspace-runs.js";
 import { checkNewDraft, checkPlannedCalls, plannedCalls } from "./limits.js";
@@ -151,7 +152,7 @@ export function createDraftService(deps: Deps) {
     return {
       id: record.id,
       run: async (watch: Watch = {}): Promise<DraftResult> => {
-        await claim(deps, record);
+        await claimDraft(deps, record);
         const input = { revision, checks: 0, repairs: {} };
         const workspace = await readToContinue(deps, layout, values.grounding);
         return run(deps, draft, thread, input, false, { ...watch, workspace }, revised);
@@ -214,7 +215,7 @@ export function createDraftService(deps: Deps) {
       }
       const values = (state.values ?? {}) as Partial<DraftStateType>;
       checkPlannedCalls(plannedCalls(thread.layout, values), deps.config, "this resume");
-      await claim(deps, record);
+      await claimDraft(deps, record);
       const draft = { id: record.id, title: record.title, model: record.model };
       if (hasStarted) {
         const workspace = await readToContinue(deps, thread.layout, values.grounding);
@@ -283,20 +284,6 @@ export async function removeDraft(deps: Deps, idOrPrefix: string): Promise<Draft
   await deps.checkpointer.deleteThread(draft.id);
   await deps.drafts.remove(draft.id);
   return draft;
-}
-
-async function claim(deps: Deps, record: DraftRecord): Promise<void> {
-  const claimed = await deps.drafts.claim(record.id, deps.owner, deps.config.leaseMs);
-  if (claimed === "busy") {
-    throw new AppError(
-      "DRAFT_BUSY",
-      `draft ${record.id} is being drafted by another process (${record.owner ?? "unknown"})`,
-      {
-        hint: "wait for it to finish; a process that died releases the draft when its lease runs out",
-      },
-    );
-  }
-  if (claimed === "missing") throw new AppError("DRAFT_NOT_FOUND", `no draft ${record.id}`);
 }
 
 async function run(
