@@ -1,5 +1,3 @@
-import { hostname } from "node:os";
-import { randomUUID } from "node:crypto";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import type { Config } from "./config.js";
 import { createLlmDrafter } from "./drafters/llm/index.js";
@@ -9,6 +7,7 @@ import { createChatModel, parseModelName } from "./models/chat-model.js";
 import { DEFAULT_RETRY_DELAYS, type RetryPolicy } from "./models/retry-policy.js";
 import { openDatabase, type Database } from "./store/database.js";
 import { createDraftStore, type DraftStore } from "./store/draft-store.js";
+import { cliOwner } from "./store/draft-owner.js";
 import { createEventStore } from "./store/event-store.js";
 import { createEventHub, type EventHub } from "./events/event-hub.js";
 import { migrate } from "./store/migrate.js";
@@ -41,8 +40,9 @@ export interface DepsOverrides {
   /** Tests pass a drafter in instead of the one the model name would give. */
   drafterFor?: (modelName: string) => Drafter;
   /**
-   * Who claims drafts. A CLI command is a new owner each time; a server passes a stable one, so
-   * that after a restart it knows (and resumes) the drafts it was running.
+   * Who claims drafts. A CLI command is a new owner each time, naming its host and pid (so a
+   * resume can see it died); a server passes a stable one, so that after a restart it knows (and
+   * resumes) the drafts it was running.
    */
   owner?: string;
   /** The workspace of drafts that name none (`serve` loads PLANDRAFT_WORKSPACE). */
@@ -80,7 +80,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     drafts: createDraftStore(db),
     events: createEventHub(createEventStore(db)),
     checkpointer: new PostgresSaver(db.pool, undefined, { schema: db.schema }),
-    owner: overrides.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    owner: overrides.owner ?? cliOwner(),
     redact: createRedactor(secretsOf(config)),
     digests: createDigestCache(config.home),
     workspace: overrides.workspace,

@@ -7,7 +7,8 @@ import { buildLayout, templateRepos } from "../template/layout.js";
 import { chooseTemplate } from "../template/offered.js";
 import { readCheckouts } from "../workspace/checkouts.js";
 import { loadWorkspace } from "../workspace/load.js";
-import { EXIT, type CliIo } from "./cli-io.js";
+import { EXIT } from "../error-codes.js";
+import type { CliIo } from "./cli-io.js";
 
 export interface CheckOptions {
   /** `--repo NAME=PATH` (repeatable) and `--workspace FILE`, read as `draft` reads them. */

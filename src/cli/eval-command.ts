@@ -9,7 +9,8 @@ import { evalTable } from "../eval/table.js";
 import { parseModelName } from "../models/chat-model.js";
 import { chooseTemplate } from "../template/offered.js";
 import { withDeps } from "./draft-command.js";
-import { EXIT, type CliIo } from "./cli-io.js";
+import { EXIT } from "../error-codes.js";
+import type { CliIo } from "./cli-io.js";
 
 export interface EvalOptions {
   template?: string;

@@ -1,8 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadConfig, type Config } from "../config.js";
+import { ERROR_CODES, EXIT } from "../error-codes.js";
 import { AppError, isAppError } from "../errors.js";
 import { WORKSPACE_FILE } from "../workspace/load.js";
-import { defaultIo, EXIT, type CliIo } from "./cli-io.js";
+import { defaultIo, type CliIo } from "./cli-io.js";
 import { checkCommand, type CheckOptions } from "./check-command.js";
 import { evalCommand, type EvalOptions } from "./eval-command.js";
 import { draftCommand, resumeCommand, reviseCommand } from "./draft-command.js";
@@ -308,14 +309,14 @@ function serverUrl(value: string): string {
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
-    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return error.exitCode === 0 ? EXIT.ok : ERROR_CODES.USAGE.exit;
   }
   if (isAppError(error)) {
     io.stderr.write(`plandraft: ${error.toLine()}\n`);
-    return error.status >= 500 ? EXIT.failed : EXIT.usage;
+    return error.exitCode;
   }
   io.stderr.write(
     `plandraft: INTERNAL: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  return EXIT.failed;
+  return ERROR_CODES.INTERNAL.exit;
 }

@@ -1,7 +1,8 @@
 import type { DraftEvent, DraftResult, SectionResult } from "../drafting/run-draft.js";
-import { isAppError } from "../errors.js";
+import { AppError, isAppError } from "../errors.js";
 import { writeFileAtomic } from "./io.js";
-import { EXIT, type CliIo } from "./cli-io.js";
+import { EXIT } from "../error-codes.js";
+import type { CliIo } from "./cli-io.js";
 import type { DraftOptions } from "./draft-options.js";
 import { createProgress } from "./progress.js";
 
@@ -31,8 +32,8 @@ export async function drawResult(
 
 /**
  * The target was checked before drafting, but it can change while a draft runs. The draft is
- * paid for and kept by then, so this is a failed run (1), not bad input (2), and the line says
- * how to get the plan.
+ * paid for and kept by then, so this is PLAN_NOT_WRITTEN, a failed run (1), not bad input (2),
+ * and the line says how to get the plan.
  */
 async function writePlan(io: CliIo, output: string, result: ShownResult): Promise<number> {
   try {
@@ -40,10 +41,12 @@ async function writePlan(io: CliIo, output: string, result: ShownResult): Promis
     return EXIT.ok;
   } catch (error) {
     if (!isAppError(error)) throw error;
-    io.stderr.write(
-      `plandraft: ${error.code}: ${error.message} (the plan is kept with draft ${result.id}: \`plandraft show ${result.id} -o FILE\` writes it)\n`,
-    );
-    return EXIT.failed;
+    const notWritten = new AppError("PLAN_NOT_WRITTEN", error.message, {
+      hint: `the plan is kept with draft ${result.id}: \`plandraft show ${result.id} -o FILE\` writes it`,
+      cause: error,
+    });
+    io.stderr.write(`plandraft: ${notWritten.toLine()}\n`);
+    return notWritten.exitCode;
   }
 }
 

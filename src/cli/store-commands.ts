@@ -4,7 +4,8 @@ import { AppError } from "../errors.js";
 import { draftSummary } from "../store/draft-store.js";
 import { withDeps } from "./draft-command.js";
 import { writeFileAtomic } from "./io.js";
-import { EXIT, type CliIo } from "./cli-io.js";
+import { EXIT } from "../error-codes.js";
+import type { CliIo } from "./cli-io.js";
 import { checkOutputTarget } from "./output-target.js";
 
 export async function listCommand(

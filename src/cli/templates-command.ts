@@ -1,7 +1,8 @@
 import type { Config } from "../config.js";
 import { ServerConfig } from "../server/schemas.js";
 import { loadOfferedTemplates } from "../template/offered.js";
-import { EXIT, type CliIo } from "./cli-io.js";
+import { EXIT } from "../error-codes.js";
+import type { CliIo } from "./cli-io.js";
 import { parseAnswer, type ApiClient } from "./remote/client.js";
 import { table } from "./store-commands.js";
 

@@ -38,7 +38,6 @@ export class CallFailed extends AppError {
   constructor(error: AppError, usage: Usage) {
     super(error.code, error.message, {
       hint: error.hint,
-      status: error.status,
       cause: error.cause,
     });
     this.usage = usage;

@@ -5,12 +5,13 @@ import { AppError, describeError, isAppError } from "../errors.js";
 import { isConnectionError } from "../store/database.js";
 import type { DraftRecord } from "../store/draft-store.js";
 import type { DraftStateType, Revision } from "../../graphs/plan-drafter/state.js";
-import { dependentsOf, templateRepos } from "../template/layout.js";
-import { readWorkspace } from "../workspace/material.js";
+import { dependentsOf } from "../template/layout.js";
 import type { Workspace, WorkspaceMaterial } from "../workspace/types.js";
 import { parseTemplate } from "../template/parse.js";
 import type { Template } from "../template/types.js";
+import { claimDraft } from "./claim-draft.js";
 import { findSection } from "./find-section.js";
+import { readForRun, readToContinue } from "./workspace-runs.js";
 import { checkNewDraft, checkPlannedCalls, plannedCalls } from "./limits.js";
 import { endEventOf, streamEventOf } from "./draft-events.js";
 import type { RunEvents } from "../events/event-hub.js";
@@ -43,7 +44,10 @@ export interface Watch {
   signal?: AbortSignal | undefined;
 }
 
-/** A run's watch, and the workspace it reads (a new draft's; resumes and revisions have none). */
+/**
+ * A run's watch, and the workspace it reads: a new draft's, or (`readToContinue`) a resumed or
+ * revised one's while its checkouts are at the commits it was grounded in.
+ */
 type RunWatch = Watch & { workspace?: WorkspaceMaterial | undefined };
 
 /**
@@ -83,14 +87,8 @@ export function createDraftService(deps: Deps) {
     request: NewDraftRequest,
     watch: Watch = {},
   ): Promise<{ id: string; done: Promise<DraftResult> }> => {
-    const workspace = request.workspace ?? deps.workspace;
-    const read = workspace
-      ? await readWorkspace(workspace, {
-          cache: deps.digests,
-          templateRepos: templateRepos(layoutFor(templateOf(request.templateSource))),
-          tokens: deps.config.contextTokens,
-        })
-      : undefined;
+    const layout = layoutFor(templateOf(request.templateSource));
+    const read = await readForRun(deps, layout, request.workspace ?? deps.workspace);
     const { id, thread, draft } = await record(request, "running");
     const model = thread.model;
     const input: GraphInput = {
@@ -154,9 +152,10 @@ export function createDraftService(deps: Deps) {
     return {
       id: record.id,
       run: async (watch: Watch = {}): Promise<DraftResult> => {
-        await claim(deps, record);
+        await claimDraft(deps, record);
         const input = { revision, checks: 0, repairs: {} };
-        return run(deps, draft, thread, input, false, watch, revised);
+        const workspace = await readToContinue(deps, layout, values.grounding);
+        return run(deps, draft, thread, input, false, { ...watch, workspace }, revised);
       },
     };
   };
@@ -216,12 +215,20 @@ export function createDraftService(deps: Deps) {
       }
       const values = (state.values ?? {}) as Partial<DraftStateType>;
       checkPlannedCalls(plannedCalls(thread.layout, values), deps.config, "this resume");
-      await claim(deps, record);
-      const input: GraphInput | null = hasStarted
-        ? null
-        : { featureText: record.featureText, featureSource: record.featureSource };
+      await claimDraft(deps, record);
       const draft = { id: record.id, title: record.title, model: record.model };
-      return run(deps, draft, thread, input, hasStarted, watch);
+      if (hasStarted) {
+        const workspace = await readToContinue(deps, thread.layout, values.grounding);
+        return run(deps, draft, thread, null, true, { ...watch, workspace });
+      }
+      // A draft that waited for its turn starts as a new one would: grounded in the workspace.
+      const read = await readForRun(deps, thread.layout);
+      const input: GraphInput = {
+        featureText: record.featureText,
+        featureSource: record.featureSource,
+        ...(read ? { grounding: read.grounding } : {}),
+      };
+      return run(deps, draft, thread, input, false, { ...watch, workspace: read?.material });
     },
   };
 }
@@ -277,20 +284,6 @@ export async function removeDraft(deps: Deps, idOrPrefix: string): Promise<Draft
   await deps.checkpointer.deleteThread(draft.id);
   await deps.drafts.remove(draft.id);
   return draft;
-}
-
-async function claim(deps: Deps, record: DraftRecord): Promise<void> {
-  const claimed = await deps.drafts.claim(record.id, deps.owner, deps.config.leaseMs);
-  if (claimed === "busy") {
-    throw new AppError(
-      "DRAFT_BUSY",
-      `draft ${record.id} is being drafted by another process (${record.owner ?? "unknown"})`,
-      {
-        hint: "wait for it to finish; a process that died releases the draft when its lease runs out",
-      },
-    );
-  }
-  if (claimed === "missing") throw new AppError("DRAFT_NOT_FOUND", `no draft ${record.id}`);
 }
 
 async function run(

@@ -17,7 +17,7 @@ import { createDraftService } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
 import { guardAccess } from "./access.js";
 import { safeLogger } from "./logger.js";
-import { clientErrorHandler, frameworkErrors, registerErrorHandler } from "./errors.js";
+import { clientErrorHandler, frameworkErrors, registerErrorHandler, sendError } from "./errors.js";
 import { registerBodyParsers } from "./body-parsers.js";
 import { registerPage } from "./page.js";
 import { ServerConfig } from "./schemas.js";
@@ -105,9 +105,7 @@ export async function buildServer(
       await deps.db.pool.query("SELECT 1");
       return { status: "ready", database: deps.db.where };
     } catch {
-      return reply
-        .status(503)
-        .send({ code: "DATABASE_UNREACHABLE", message: "the database cannot be reached" });
+      return sendError(reply, "DATABASE_UNREACHABLE", "the database cannot be reached");
     }
   });
   const { config } = deps;

@@ -8,13 +8,23 @@ import type {
   FastifyServerOptions,
 } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { AppError, isAppError } from "../errors.js";
+import type { z } from "zod";
+import { ERROR_CODES, type ErrorCode } from "../error-codes.js";
+import { isAppError, type AppError } from "../errors.js";
+import type { ErrorBody } from "./schemas.js";
+
+type ErrorAnswer = z.infer<typeof ErrorBody>;
+
+/** Answers with an error code, under the status its row in ERROR_CODES gives. */
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  return reply.status(ERROR_CODES[code].status).send({ code, message } satisfies ErrorAnswer);
+}
 
 /**
  * One error shape for every answer, `{ code, message }`: an AppError answers with its own status,
  * code and message; a validation error with 400 and what was wrong; a client error raised by
- * Fastify or a plugin with its own status under our code; anything else with a 500 that says
- * only that something failed (the detail goes to the log, with the request id).
+ * Fastify or a plugin under our code; anything else with a 500 that says only that something
+ * failed (the detail goes to the log, with the request id). Every status is the code's own.
  */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -23,23 +33,21 @@ export function registerErrorHandler(app: FastifyInstance): void {
       if (error.retryAfterS !== undefined)
         void reply.header("retry-after", String(error.retryAfterS));
       if (error.headers) void reply.headers(error.headers);
-      return reply.status(error.status).send({ code: error.code, message: messageOf(error) });
+      return sendError(reply, error.code, messageOf(error));
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const problems = error.validation.map(
         (v) => `${v.instancePath.replace(/^\//, "") || "body"}: ${v.message}`,
       );
-      return reply.status(400).send({ code: "INVALID_REQUEST", message: problems.join("; ") });
+      return sendError(reply, "INVALID_REQUEST", problems.join("; "));
     }
     const status = error.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
-      return reply.status(status).send(clientErrorBody(status, error.code));
+      const { code, message } = clientErrorBody(status, error.code);
+      return sendError(reply, code, message);
     }
     request.log.error({ err: error }, "request failed");
-    return reply.status(500).send({
-      code: "INTERNAL",
-      message: `something failed on the server (request ${request.id})`,
-    });
+    return sendError(reply, "INTERNAL", `something failed on the server (request ${request.id})`);
   });
   // The SSE plugin answers a client that refuses text/event-stream itself; keep our error shape.
   app.addHook("onSend", async (_request, reply, payload) =>
@@ -47,14 +55,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
       ? JSON.stringify({
           code: "NOT_ACCEPTABLE",
           message: "this route answers only text/event-stream (send Accept: text/event-stream)",
-        })
+        } satisfies ErrorAnswer)
       : payload,
   );
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      code: "NOT_FOUND",
-      message: `no route ${request.method} ${printable(request.url.split("?")[0] ?? "")}`,
-    }),
+    sendError(
+      reply,
+      "NOT_FOUND",
+      `no route ${request.method} ${printable(request.url.split("?")[0] ?? "")}`,
+    ),
   );
 }
 
@@ -67,8 +76,8 @@ export const frameworkErrors: NonNullable<FastifyServerOptions["frameworkErrors"
   _request: FastifyRequest,
   reply: FastifyReply,
 ) => {
-  const status = error.statusCode ?? 400;
-  void reply.status(status).send(clientErrorBody(status, error.code));
+  const { code, message } = clientErrorBody(error.statusCode ?? 400, error.code);
+  void sendError(reply, code, message);
 };
 
 /**
@@ -77,13 +86,9 @@ export const frameworkErrors: NonNullable<FastifyServerOptions["frameworkErrors"
  */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === "ECONNRESET" || socket.destroyed) return;
-  const status =
-    error.code === "ERR_HTTP_REQUEST_TIMEOUT"
-      ? 408
-      : error.code === "HPE_HEADER_OVERFLOW"
-        ? 431
-        : 400;
-  const body = JSON.stringify(clientErrorBody(status, error.code));
+  const answer = clientErrorBody(400, error.code);
+  const status = ERROR_CODES[answer.code].status;
+  const body = JSON.stringify(answer);
   // An answer to HEAD has no body, even when the rest of its request could not be read.
   const head = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString() === "HEAD ";
   if (socket.writable) {
@@ -96,7 +101,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
 }
 
 /** Fastify's, its plugins' and Node's client errors, under our codes and in our words. */
-const KNOWN: Record<string, [code: string, message: string]> = {
+const KNOWN: Record<string, [code: ErrorCode, message: string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ["BODY_TOO_LARGE", "the request body is over the size limit"],
   FST_REQ_FILE_TOO_LARGE: ["BODY_TOO_LARGE", "the uploaded file is over the size limit"],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [
@@ -119,8 +124,11 @@ const KNOWN: Record<string, [code: string, message: string]> = {
   ERR_HTTP_REQUEST_TIMEOUT: ["REQUEST_TIMEOUT", "the request took too long to arrive"],
 };
 
-/** For client errors with no code of ours: a code and a plain message from the status alone. */
-const BY_STATUS: Record<number, [code: string, message: string]> = {
+/**
+ * For client errors with no code of ours: a code and a plain message from the status alone.
+ * Each code's own status is the one it stands for here.
+ */
+const BY_STATUS: Record<number, [code: ErrorCode, message: string]> = {
   400: ["INVALID_REQUEST", "the request is malformed"],
   403: ["FORBIDDEN", "this path is not served"],
   404: ["NOT_FOUND", "nothing is served at this path"],
@@ -136,12 +144,13 @@ const BY_STATUS: Record<number, [code: string, message: string]> = {
 
 /**
  * The plugin's own message is not passed on: some repeat the request (a path, a header) and
- * none is written for the person reading it.
+ * none is written for the person reading it. A client error this table does not foresee is
+ * INVALID_REQUEST, so it answers 400; its own status is named in the message.
  */
 function clientErrorBody(status: number, code: string | undefined) {
-  const [ourCode, message] = (code && KNOWN[code]) ??
+  const [ourCode, message] = (code === undefined ? undefined : KNOWN[code]) ??
     BY_STATUS[status] ?? ["INVALID_REQUEST", `the request was refused (${status})`];
-  return { code: ourCode, message };
+  return { code: ourCode, message } satisfies ErrorAnswer;
 }
 
 /** Control characters and over-long input stay out of a message that repeats the request. */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import { PACKAGE_ROOT } from "../package-root.js";
+import { sendError } from "./errors.js";
 
 /** Where `npm run build` puts the page (see scripts/build-web.mjs). */
 export const PAGE_ROOT = join(PACKAGE_ROOT, "dist", "web");
@@ -19,10 +20,11 @@ export async function registerPage(app: FastifyInstance, root = PAGE_ROOT): Prom
   if (!existsSync(indexFile)) {
     for (const url of PAGE_ROUTES) {
       app.get(url, { schema: { hide: true } }, (_request, reply) =>
-        reply.status(503).send({
-          code: "PAGE_NOT_BUILT",
-          message: "the web page is not built here; run `npm run build` (the API is at /docs)",
-        }),
+        sendError(
+          reply,
+          "PAGE_NOT_BUILT",
+          "the web page is not built here; run `npm run build` (the API is at /docs)",
+        ),
       );
     }
     return;

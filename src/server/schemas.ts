@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ErrorCodeSchema } from "../error-codes.js";
 import {
   fileNameProblem,
   MAX_FILE_NAME_LENGTH,
@@ -15,7 +16,7 @@ const refuseIf =
 
 /** Every error the API answers with. */
 export const ErrorBody = z.object({
-  code: z.string().describe("stable error code, e.g. FEATURE_EMPTY"),
+  code: ErrorCodeSchema.describe("stable error code, e.g. FEATURE_EMPTY (README: Error codes)"),
   message: z.string().describe("what went wrong and how to fix it"),
 });
 

@@ -13,6 +13,8 @@ export interface DraftRecord {
   featureText: string;
   featureSource: string;
   owner: string | null;
+  /** Until when the owner's claim holds without a heartbeat; null when nobody is drafting it. */
+  leaseUntil: Date | null;
   error: { code: string; message: string } | null;
   usage: Record<string, number> | null;
   createdAt: Date;
@@ -40,7 +42,7 @@ export interface NewDraft {
 export type ClaimResult = "claimed" | "busy" | "missing";
 
 const SELECT_DRAFT = `
-  SELECT d.id, d.title, d.model, d.template, d.feature_text, d.feature_source, d.owner, d.error,
+  SELECT d.id, d.title, d.model, d.template, d.feature_text, d.feature_source, d.owner, d.lease_until, d.error,
          d.usage, d.created_at, d.updated_at,
          CASE WHEN d.status = 'running' AND (d.lease_until IS NULL OR d.lease_until < now())
               THEN 'interrupted' ELSE d.status END AS status,
@@ -113,13 +115,20 @@ export function createDraftStore(db: Database) {
 
     /**
      * Takes a draft for `owner`, unless a live process holds it: one atomic update, so two
-     * resumes at once cannot both win.
+     * resumes at once cannot both win. `takeOverFrom` is an owner known to be dead (its lease is
+     * taken at once); it is matched in the same update, so only the first resume gets it.
      */
-    async claim(id: string, owner: string, leaseMs: number): Promise<ClaimResult> {
+    async claim(
+      id: string,
+      owner: string,
+      leaseMs: number,
+      takeOverFrom?: string,
+    ): Promise<ClaimResult> {
       const { rowCount } = await pool.query(
         `UPDATE drafts SET owner = $2, status = 'running', lease_until = now() + $3 * interval '1 millisecond', updated_at = now()
-         WHERE id = $1 AND (owner IS NULL OR owner = $2 OR lease_until IS NULL OR lease_until < now())`,
-        [id, owner, leaseMs],
+         WHERE id = $1 AND (owner IS NULL OR owner = $2 OR lease_until IS NULL OR lease_until < now()
+                            OR owner = $4::text)`,
+        [id, owner, leaseMs, takeOverFrom ?? null],
       );
       if (rowCount === 1) return "claimed";
       const { rowCount: exists } = await pool.query("SELECT 1 FROM drafts WHERE id = $1", [id]);
@@ -239,6 +248,7 @@ interface Row {
   feature_text: string;
   feature_source: string;
   owner: string | null;
+  lease_until: Date | null;
   error: DraftRecord["error"];
   usage: DraftRecord["usage"];
   created_at: Date;
@@ -256,6 +266,7 @@ function toDraft(row: Row): DraftRecord {
     featureText: row.feature_text,
     featureSource: row.feature_source,
     owner: row.owner,
+    leaseUntil: row.lease_until,
     error: row.error,
     usage: row.usage,
     createdAt: row.created_at,

@@ -37,7 +37,8 @@ function readHolder(path: string): { pid: number; host: string } | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this pid namespace runs; EPERM means it does, as another user's. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,15 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
+import {
+  mkdir,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { join } from "node:path";
 import { checkoutState } from "./git.js";
 import { DEFAULT_DIGEST_LIMITS, readDigest, type DigestLimits } from "./digest.js";
@@ -22,6 +32,11 @@ interface Stored {
 }
 
 const KEPT_IN_MEMORY = 16;
+/**
+ * Digest files kept on disk: each is one checkout at one commit (up to a few MiB), and every
+ * new commit drafted against adds one. The least recently used go first.
+ */
+export const KEPT_ON_DISK = 64;
 /** Bump when what a digest holds changes, so older cached digests are not served. */
 const FORMAT = 2;
 
@@ -29,6 +44,7 @@ const FORMAT = 2;
 export function createDigestCache(
   home: string | undefined,
   limits: DigestLimits = DEFAULT_DIGEST_LIMITS,
+  keep = KEPT_ON_DISK,
 ): DigestCache {
   const memory = new Map<string, Stored>();
   let reads = 0;
@@ -54,7 +70,9 @@ export function createDigestCache(
         reads += 1;
         const { chunks, filesRead, files } = await readDigest(root, limits);
         stored = { commit: state.commit, dirty: state.dirty, filesRead, chunks, files };
-        if (file) await writeStored(file, stored);
+        if (file) await writeStored(file, stored, keep);
+      } else if (file && !memory.has(key)) {
+        await markUsed(file);
       }
       remember(key, stored);
       return { name, ...stored };
@@ -70,14 +88,35 @@ async function readStored(file: string): Promise<Stored | undefined> {
   }
 }
 
-/** Written whole or not at all; a cache that cannot be written only costs a read next time. */
-async function writeStored(file: string, stored: Stored): Promise<void> {
+/**
+ * Written whole or not at all, then the least recently used beyond `keep` are removed; a cache
+ * that cannot be written or pruned only costs a read (or some disk) next time.
+ */
+async function writeStored(file: string, stored: Stored, keep: number): Promise<void> {
   try {
     await mkdir(join(file, ".."), { recursive: true });
     const partial = `${file}.${process.pid}.tmp`;
     await writeFile(partial, JSON.stringify(stored));
     await rename(partial, file);
+    await prune(join(file, ".."), keep);
   } catch {
     // not fatal: see above
   }
+}
+
+/** A digest read from disk is used: its time moves, so pruning keeps it. */
+async function markUsed(file: string): Promise<void> {
+  const now = new Date();
+  await utimes(file, now, now).catch(() => undefined);
+}
+
+/** Removes the digest files beyond the `keep` most recently used. */
+async function prune(folder: string, keep: number): Promise<void> {
+  const names = (await readdir(folder)).filter((n) => n.endsWith(".json"));
+  if (names.length <= keep) return;
+  const dated = await Promise.all(
+    names.map(async (name) => ({ name, used: (await stat(join(folder, name))).mtimeMs })),
+  );
+  dated.sort((a, b) => b.used - a.used);
+  await Promise.all(dated.slice(keep).map(({ name }) => rm(join(folder, name), { force: true })));
 }

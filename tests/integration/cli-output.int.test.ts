@@ -182,7 +182,7 @@ describe("draft, revise and show -o: the target is checked before any model call
       rmSync(gone, { recursive: true });
       open();
       expect(await cli.exited).toBe(1);
-      expect(cli.stderr()).toMatch(/OUTPUT_WRITE_FAILED: cannot write .*plan\.md/);
+      expect(cli.stderr()).toMatch(/PLAN_NOT_WRITTEN: cannot write .*plan\.md/);
       expect(cli.stderr()).toMatch(
         /the plan is kept with draft [0-9a-f-]{36}: `plandraft show [0-9a-f-]{36} -o FILE` writes it/,
       );

@@ -1,9 +1,11 @@
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPlan } from "../../src/check/index.js";
+import { cliOwner } from "../../src/store/draft-owner.js";
 import { runCli } from "../support/cli.js";
 import { spawnCli, waitFor } from "../support/cli-process.js";
-import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
+import { DEFAULT_TEMPLATE, DEFAULT_TEMPLATE_SOURCE, fixturePath } from "../support/drafting.js";
 import { startScriptedLlm, type ScriptedLlm, scriptedModelEnv } from "../support/scripted-llm.js";
 import { createTestStore, testDatabaseUrl, type TestStore } from "../support/store.js";
 
@@ -115,7 +117,6 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
     first.child.kill("SIGKILL");
     await first.exited;
     const id = /draft ([0-9a-f-]{36})/.exec(first.stderr())![1]!;
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // the lease runs out
 
     // The first resume's next model call never answers, so it is surely still running when the
     // second one asks; a race on start-up times cannot decide the outcome.
@@ -132,7 +133,7 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
       expect(await b.exited).toBe(2);
       expect(b.stderr()).toMatch(
         kind === "postgres"
-          ? /DRAFT_BUSY: draft .* is being drafted by another process/
+          ? /DRAFT_BUSY: draft .* is being drafted by plandraft process \d+ on /
           : /STORE_BUSY: the embedded store .* is in use by plandraft process \d+/,
       );
       expect(b.stdout()).toBe("");
@@ -143,6 +144,73 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
       await stalled.close();
     }
   });
+
+  it("takes over the draft of a CLI killed with SIGKILL at once", async () => {
+    // A lease that outlasts the test: a resume that waited for it would fail with DRAFT_BUSY.
+    const longLease = { ...env, PLANDRAFT_LEASE_MS: "600000" };
+    const earlier = llm.requests.length; // the requests of this file's earlier tests
+    const first = spawnCli(["draft", FEATURE], longLease);
+    // A section is done, and the next wave has begun: so the first wave's checkpoint is saved.
+    await waitFor(
+      () =>
+        /^plandraft: .+: done$/m.test(first.stderr()) &&
+        llm.requests.slice(earlier).some((r) => r.toolName === "testing"),
+      30_000,
+      "a finished section and the next wave",
+    );
+    const killedAt = performance.now();
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBeNull();
+    const id = /draft ([0-9a-f-]{36})/.exec(first.stderr())![1]!;
+    const finished = new Set(
+      llm.requests
+        .slice(earlier)
+        .filter((r) => r.endedAt !== undefined && r.endedAt < killedAt)
+        .map((r) => r.toolName),
+    );
+    expect(finished).toContain("architecture");
+    const before = llm.requests.length;
+
+    const resumed = await runCli(["resume", id], { env: longLease });
+    expect(resumed.stderr).not.toMatch(/DRAFT_BUSY/);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/drafted .* \(version 1\)/);
+    const again = llm.requests.slice(before).map((r) => r.toolName);
+    for (const tool of finished) expect(again).not.toContain(tool);
+    expect(again).toContain("testing");
+  });
+
+  it.runIf(kind === "postgres")(
+    "refuses a lease that a live or unknown process holds, naming it and its lease's end",
+    async () => {
+      const here = cliOwner(); // this test process: alive, on this host
+      const holders = [
+        {
+          owner: here.replace(/[0-9a-f]{8}$/, "0badcafe"),
+          pid: process.pid,
+          host: hostnameOf(here),
+        },
+        // a pid that cannot be running here says nothing about a process of another host
+        {
+          owner: "cli:build-elsewhere:-:999999999:0badcafe",
+          pid: 999999999,
+          host: "build-elsewhere",
+        },
+      ];
+      for (const holder of holders) {
+        const id = await fakeRunningDraft(store, holder.owner);
+        const refused = await runCli(["resume", id], { env });
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toContain(
+          `DRAFT_BUSY: draft ${id} is being drafted by plandraft process ${holder.pid} on ${holder.host} (${holder.owner}), whose lease holds until `,
+        );
+        expect(refused.stderr).toMatch(/until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+        expect(refused.stderr).toContain(`stop process ${holder.pid} on ${holder.host}`);
+        const row = await store.query!("SELECT owner FROM drafts WHERE id = $1", [id]);
+        expect(row.rows[0]).toEqual({ owner: holder.owner }); // still theirs
+      }
+    },
+  );
 
   it("rm deletes a draft with its versions and checkpoints", async () => {
     const drafted = await runCli(["draft", FEATURE, "--json"], { env });
@@ -170,3 +238,19 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
     expect((await runCli(["show", id], { env })).stderr).toMatch(/DRAFT_NOT_FOUND/);
   });
 });
+
+function hostnameOf(owner: string): string {
+  return owner.split(":")[1]!;
+}
+
+/** A draft some other process is running, as its row says: claimed, with a lease of 10 minutes. */
+async function fakeRunningDraft(store: TestStore, owner: string): Promise<string> {
+  const { rows } = await store.query!(
+    `INSERT INTO drafts (id, title, status, model, template, feature_text, feature_source, owner, lease_until)
+     VALUES (gen_random_uuid(), 'Watchlists', 'running', 'openai:scripted', $1, $2, $3, $4,
+             now() + interval '10 minutes')
+     RETURNING id`,
+    [DEFAULT_TEMPLATE_SOURCE, readFileSync(FEATURE, "utf8"), FEATURE, owner],
+  );
+  return (rows[0] as { id: string }).id;
+}

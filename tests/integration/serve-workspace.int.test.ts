@@ -13,7 +13,7 @@ import {
   type ScriptedLlm,
   type ScriptedRequest,
 } from "../support/scripted-llm.js";
-import { draftEvents, readEvents, type Received } from "../support/sse.js";
+import { draftEvents, readEvents, type Received, watchEvents } from "../support/sse.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 import {
   git,
@@ -73,6 +73,8 @@ describe("plandraft serve with PLANDRAFT_WORKSPACE", () => {
         PLANDRAFT_HOME: join(repos.root, "home"),
         PLANDRAFT_PORT: "0",
         PLANDRAFT_WORKSPACE: join(repos.root, "serve.workspace.yaml"),
+        // One draft at a time: a second one waits its turn, and must be grounded all the same.
+        PLANDRAFT_MAX_RUNNING: "1",
       }),
       quiet,
     );
@@ -102,21 +104,11 @@ describe("plandraft serve with PLANDRAFT_WORKSPACE", () => {
   });
 
   it("grounds a draft posted through the API in the mapped checkouts", async () => {
-    const posted = await fetch(`${server.url}/v1/drafts`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ feature: FEATURE }),
-    });
-    expect(posted.status).toBe(202);
-    const { id } = (await posted.json()) as { id: string };
-    let plan: Response | undefined;
-    for (let tries = 0; tries < 300; tries += 1) {
-      plan = await fetch(`${server.url}/v1/drafts/${id}/plan.md`);
-      if (plan.status === 200) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(plan?.status).toBe(200);
-    const markdown = await plan!.text();
+    const { id, events } = await draftEvents(server.url, FEATURE);
+    expect(events.at(-1)?.type).toBe("draft.completed");
+    const plan = await fetch(`${server.url}/v1/drafts/${id}/plan.md`);
+    expect(plan.status).toBe(200);
+    const markdown = await plan.text();
 
     const request = (tool: string) => llm.requests.find((r) => r.toolName === tool);
     const gain = groundingIn(request("repoChanges_gain"));
@@ -193,6 +185,59 @@ describe("plandraft serve with PLANDRAFT_WORKSPACE", () => {
     // Kept with the draft: a page opened later (a reload, the history list) is told the same.
     const replay = await readEvents(`${server.url}/v1/drafts/${id}/events`);
     expect(replay.events.filter((e) => e.type === "section.grounded")).toEqual(grounded);
+  });
+
+  it("grounds a draft that waited for its turn as it grounds the first", async () => {
+    const post = async () => {
+      const posted = await fetch(`${server.url}/v1/drafts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ feature: FEATURE }),
+      });
+      return (await posted.json()) as { id: string; status: string };
+    };
+    const [first, second] = [await post(), await post()];
+    expect([first.status, second.status]).toEqual(["running", "queued"]);
+    for (const { id } of [first, second]) {
+      const events = await watchEvents(`${server.url}/v1/drafts/${id}/events`).done;
+      expect(events.at(-1)?.type).toBe("draft.completed");
+      const gain = events.find(
+        (e) => e.type === "section.grounded" && e.data.repository === "/gain",
+      );
+      expect(gain?.data.repositories[0]?.files).toBeGreaterThan(0);
+      const plan = await (await fetch(`${server.url}/v1/drafts/${id}/plan.md`)).text();
+      expect(plan).toMatch(/- `\/gain` read at commit `[0-9a-f]{12}`/);
+    }
+  });
+
+  it("grounds a revision in the checkouts while they are at the draft's commits", async () => {
+    const { id, events } = await draftEvents(server.url, FEATURE);
+    const revised = await fetch(`${server.url}/v1/drafts/${id}/revisions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ section: "/gain", feedback: "Name the migration" }),
+    });
+    expect(revised.status).toBe(202);
+    const after = events.at(-1)?.id ?? "";
+    const run = await watchEvents(`${server.url}/v1/drafts/${id}/events?after=${after}`).done;
+    expect(run.at(-1)?.type).toBe("draft.completed");
+    const grounded = run.filter((e) => e.type === "section.grounded");
+    expect(grounded.map((e): unknown => e.data.repository)).toEqual(["/gain"]);
+    expect(grounded[0]?.data.repositories[0]?.files).toBeGreaterThan(0);
+
+    // Once /gain has moved on, its sections would rest on two commits: drafted from the doc alone.
+    git(repos.gain, "commit", "-q", "--allow-empty", "-m", "moved on");
+    const again = await fetch(`${server.url}/v1/drafts/${id}/revisions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ section: "/gain", feedback: "Name the table" }),
+    });
+    expect(again.status).toBe(202);
+    const later = await watchEvents(
+      `${server.url}/v1/drafts/${id}/events?after=${run.at(-1)?.id ?? ""}`,
+    ).done;
+    expect(later.at(-1)?.type).toBe("draft.completed");
+    expect(later.filter((e) => e.type === "section.grounded")).toEqual([]);
   });
 });
 

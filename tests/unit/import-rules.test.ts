@@ -23,7 +23,7 @@ const files: Record<string, string> = {
   [join(inSrc, "revision.ts")]:
     'import { draft } from "./draft.js";\nexport interface Revision { feedback: string }\nexport const revise = draft;\n',
   [join(inGraphs, "node.ts")]:
-    'import { EXIT } from "../../src/cli/cli-io.js";\nexport const exitCode = EXIT.ok;\n',
+    'import { defaultIo } from "../../src/cli/cli-io.js";\nexport const io = defaultIo;\n',
 };
 
 /** The import rules' messages per planted file, by file name. */

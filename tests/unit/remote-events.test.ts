@@ -136,15 +136,32 @@ describe("a server draft's events, read back as a local run's", () => {
     });
   });
 
-  it("throws the server's error for a run that failed as a whole", () => {
+  /** The error a run that failed as a whole, with this code and message, throws in the CLI. */
+  const thrownFor = (code: string, message: string): unknown => {
     const reader = createRunReader(() => {});
     reader.onStreamEvent(started);
-    const end: StreamEvent = {
-      id: "2",
-      type: "draft.failed",
-      data: { code: "DRAFT_CANCELLED", message: "the draft was cancelled" },
-    };
-    expect(() => reader.resultOf(end)).toThrow(AppError);
-    expect(() => reader.resultOf(end)).toThrow("draft d1: the draft was cancelled");
+    try {
+      reader.resultOf({ id: "2", type: "draft.failed", data: { code, message } });
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it("throws the server's error for a run that failed as a whole", () => {
+    const error = thrownFor("DRAFT_CANCELLED", "the draft was cancelled");
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({
+      code: "DRAFT_CANCELLED",
+      message: "draft d1: the draft was cancelled",
+    });
+  });
+
+  it("says SERVER_ERROR, with the server's code and words, for a code this CLI does not know", () => {
+    expect(thrownFor("QUOTA_SPENT", "the team's monthly tokens are spent")).toMatchObject({
+      code: "SERVER_ERROR",
+      exitCode: 1,
+      message: "the server answered QUOTA_SPENT: draft d1: the team's monthly tokens are spent",
+    });
   });
 });

@@ -59,6 +59,18 @@ describe("rule-based drafter: facts land where they belong", () => {
     expect(result.markdown).not.toMatch(/(Basic API structure|->>p2): .*GET \/api\/scores/);
   });
 
+  it("plans an endpoint whose path says 'today': a word in a code span is a name, not a time", async () => {
+    const result = await draft(
+      inline(
+        "# Digest\n\nRepos: /gain\n\n## Requirements\n\n- GAIN-1: `GET /api/digests/today` returns the analyst's digest.\n",
+      ),
+    );
+    const gain = unitContent(result, "/gain");
+    expect(textOf(valueOf(gain.section, gain.content, "New endpoints"))).toContain(
+      "`GET /api/digests/today`",
+    );
+  });
+
   it("does not take a sentence that only says where the work lands as the work", async () => {
     const result = await draft(
       inline(

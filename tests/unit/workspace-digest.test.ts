@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -77,6 +77,23 @@ describe("the digest cache", () => {
     expect(fresh.reads).toBe(1);
     expect(dirty.dirty).toBe(true);
     expect(dirty.chunks.find((c) => c.path === "README.md")?.text).toContain("Changed");
+  });
+
+  it("keeps on disk only the digests used most recently", async () => {
+    const home = mkdtempSync(join(tmpdir(), "plandraft-digests-"));
+    const stored = () => readdirSync(join(home, "digests")).filter((n) => n.endsWith(".json"));
+    const cache = createDigestCache(home, undefined, 2);
+    await cache.digest("/gain", repos.gain);
+    await cache.digest("/data", repos.data);
+    expect(stored()).toHaveLength(2);
+    // /gain is used again from disk (a new process), so the digest pruned next is /data's.
+    await createDigestCache(home, undefined, 2).digest("/gain", repos.gain);
+    writeFiles(repos.data, { "README.md": "# data\n\nChanged, not committed.\n" });
+    await cache.digest("/data", repos.data);
+    expect(stored()).toHaveLength(2);
+    const again = createDigestCache(home, undefined, 2);
+    await again.digest("/gain", repos.gain);
+    expect(again.reads).toBe(0);
   });
 });
 

@@ -1,5 +1,6 @@
-import type { z } from "zod";
-import { AppError, type ErrorCode } from "../../errors.js";
+import { z } from "zod";
+import { ErrorCodeSchema } from "../../error-codes.js";
+import { AppError } from "../../errors.js";
 
 /** The plandraft server the CLI talks to, and the token it sends. */
 export interface RemoteServer {
@@ -17,8 +18,8 @@ export interface RequestOptions {
 
 /**
  * A thin client of the HTTP API. Every failure comes back as an AppError: the server's own
- * `{ code, message }` with its HTTP status (so the CLI's exit code follows it), a missing or
- * wrong token with what to set, and a server that cannot be reached as SERVER_UNREACHABLE.
+ * `{ code, message }` (so the CLI's exit code is the code's, as if it had run here), a missing
+ * or wrong token with what to set, and a server that cannot be reached as SERVER_UNREACHABLE.
  */
 export function createApiClient(server: RemoteServer) {
   const send = async (
@@ -97,14 +98,30 @@ function systemCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? "";
 }
 
-const CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
+/** The shape of a plandraft server's error answer; its code is checked by `serverError`. */
+const ErrorAnswer = z.object({
+  code: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/),
+  message: z.string(),
+});
+
+/**
+ * An error a plandraft server reported, by its code. A code this CLI's table does not have (a
+ * newer server's) is SERVER_ERROR, with the server's code and words in the message, so a script
+ * still sees what the server said and the exit code still comes from the table.
+ */
+export function serverError(code: string, message: string): AppError {
+  const known = ErrorCodeSchema.safeParse(code);
+  if (known.success) return new AppError(known.data, message);
+  return new AppError("SERVER_ERROR", `the server answered ${code}: ${message}`, {
+    hint: "use a plandraft CLI of the same version as the server",
+  });
+}
 
 async function errorOf(server: RemoteServer, response: Response): Promise<AppError> {
   const status = response.status;
   if (status === 401) {
     return new AppError("UNAUTHORIZED", `the server at ${server.url} needs an API token`, {
       hint: "set PLANDRAFT_API_TOKEN to the token the server was started with",
-      status,
     });
   }
   if (status === 403) {
@@ -113,22 +130,26 @@ async function errorOf(server: RemoteServer, response: Response): Promise<AppErr
       server.token
         ? `the server at ${server.url} refused the API token in PLANDRAFT_API_TOKEN`
         : `the server at ${server.url} refused the request, and PLANDRAFT_API_TOKEN is not set`,
-      { hint: "set PLANDRAFT_API_TOKEN to the token the server was started with", status },
+      { hint: "set PLANDRAFT_API_TOKEN to the token the server was started with" },
     );
   }
   const text = await response.text().catch(() => "");
-  const body = parseJson(text);
-  if (body && typeof body.code === "string" && CODE.test(body.code)) {
-    // The server is plandraft: its codes are this union's (a newer server's new code is passed
-    // on as it came, so a script still sees what the server said).
-    const message = typeof body.message === "string" ? body.message : response.statusText;
-    return new AppError(body.code as ErrorCode, message, { status });
+  const body = ErrorAnswer.safeParse(parseJson(text));
+  if (body.success) return serverError(body.data.code, body.data.message);
+  const answered = `${status} ${response.statusText}`.trim();
+  // A proxy in front of a server that is down or restarting: the CLI waits for it like for a drop.
+  if (status === 502 || status === 503 || status === 504) {
+    return new AppError(
+      "SERVER_UNREACHABLE",
+      `the server at ${server.url} is unavailable (${answered})`,
+      {
+        hint: "check that `plandraft serve` runs behind the proxy at --server (or PLANDRAFT_SERVER)",
+      },
+    );
   }
-  return new AppError(
-    "SERVER_ERROR",
-    `the server at ${server.url} answered ${status} ${response.statusText}`.trim(),
-    { hint: "check that --server (or PLANDRAFT_SERVER) is a plandraft server", status },
-  );
+  return new AppError("SERVER_ERROR", `the server at ${server.url} answered ${answered}`, {
+    hint: "check that --server (or PLANDRAFT_SERVER) is a plandraft server",
+  });
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {

@@ -93,8 +93,11 @@ export async function followRun(client: ApiClient, options: FollowOptions): Prom
   }
 }
 
-/** A broken connection, or a server that is stopping or behind a proxy that cannot reach it. */
+/**
+ * A broken connection or a proxy that cannot reach the server (SERVER_UNREACHABLE), or a server
+ * that answers it cannot serve for now (503: stopping, or its database is away).
+ */
 function isDrop(error: unknown): boolean {
   if (!isAppError(error)) return false;
-  return error.code === "SERVER_UNREACHABLE" || [502, 503, 504].includes(error.status);
+  return error.code === "SERVER_UNREACHABLE" || error.status === 503;
 }

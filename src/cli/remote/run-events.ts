@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { DraftEvent } from "../../drafting/run-draft.js";
-import { AppError, type ErrorCode } from "../../errors.js";
+import { AppError } from "../../errors.js";
 import type { StreamEvent } from "../../events/stream-event.js";
 import type { ShownResult } from "../result.js";
+import { serverError } from "./client.js";
 
 const Outline = z.object({ id: z.string(), title: z.string(), dependsOn: z.array(z.string()) });
 
@@ -120,7 +121,7 @@ export function createRunReader(onEvent: (event: DraftEvent) => void) {
       const failed = parse(Failed, end);
       if (!failed.sections || !failed.usage || failed.model === undefined) {
         // The codes are the server's, as the local run would have thrown them.
-        throw new AppError(failed.code as ErrorCode, `draft ${started.id}: ${failed.message}`);
+        throw serverError(failed.code, `draft ${started.id}: ${failed.message}`);
       }
       return {
         ...draft,

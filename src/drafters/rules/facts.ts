@@ -17,7 +17,7 @@ import {
   findDataObjects,
   findEndpoints,
   findRoutes,
-  TODAY,
+  saysToday,
 } from "./objects.js";
 import { findActors, findIntegrations } from "./people.js";
 import {
@@ -125,7 +125,7 @@ function placeableStatements(all: Statement[], off: Unplaceable): Statement[] {
   // "Today the app calls ..." under Design is background: no decision, scope or work.
   const today = (s: Statement) =>
     (s.kind === undefined || s.kind === "design" || s.kind === "decision") &&
-    TODAY.test(s.text) &&
+    saysToday(s.text) &&
     !BUILDS.test(s.text);
   return kept.map((s, order) => ({ ...s, order, kind: today(s) ? "background" : s.kind }));
 }

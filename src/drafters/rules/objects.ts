@@ -79,11 +79,16 @@ export const BUILDS = /\b(will|new|add(s|ed)?|introduc\w*|expos\w*|creat\w*|prov
 export function describesToday(statement: Pick<Statement, "text" | "kind">): boolean {
   if (BUILDS.test(statement.text)) return false;
   const context = statement.kind === "background" || statement.kind === "summary";
-  return context || TODAY.test(statement.text);
+  return context || saysToday(statement.text);
 }
 
 /** "Today ...", "Currently ...": the doc describes what is, not what it plans. */
-export const TODAY = /\b(today|currently|at present|right now|as of now)\b/i;
+const TODAY = /\b(today|currently|at present|right now|as of now)\b/i;
+
+/** The prose says "today": a code span's word (`GET /api/digests/today`) is a name, not a time. */
+export function saysToday(text: string): boolean {
+  return TODAY.test(text.replace(/`[^`]*`/g, " "));
+}
 
 function isApiPath(path: string, text: string): boolean {
   if (FILE_ROOT.test(path) || path.split("/").length < 3) return false;
