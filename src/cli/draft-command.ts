@@ -52,20 +52,33 @@ export async function draftCommand(
 export async function resumeCommand(
   config: Config,
   id: string,
-  options: Pick<DraftOptions, "output" | "json">,
+  options: ContinueOptions,
   io: CliIo,
 ): Promise<number> {
+  const workspace = await continuedWorkspace(options);
   if (options.output) await checkOutputTarget(options.output);
   return withService(config, {}, (service) =>
-    drawResult(io, options, (onEvent) => service.resume(id, { onEvent })),
+    drawResult(io, options, (onEvent) => service.resume(id, { onEvent }, { workspace })),
   );
+}
+
+/** The options of the commands that continue a draft: its output, and the workspace to read. */
+type ContinueOptions = Pick<DraftOptions, "output" | "json" | "repo" | "context" | "workspace">;
+
+/**
+ * The workspace a resume or revision reads, found as `draft` finds it. Its sections are grounded
+ * only while its checkouts are at the commits the draft was grounded in.
+ */
+async function continuedWorkspace(options: ContinueOptions) {
+  // The draft's template is not known yet: the names are checked against it when it is read.
+  return await loadWorkspace(options, { cwd: process.cwd() });
 }
 
 /** `plandraft revise ID --section S --feedback TEXT [--cascade]`: a new version of the draft. */
 export async function reviseCommand(
   config: Config,
   id: string,
-  options: Pick<DraftOptions, "output" | "json"> & {
+  options: ContinueOptions & {
     section: string;
     feedback: string;
     cascade?: boolean;
@@ -73,9 +86,10 @@ export async function reviseCommand(
   io: CliIo,
 ): Promise<number> {
   const change = revisionOf(options);
+  const workspace = await continuedWorkspace(options);
   if (options.output) await checkOutputTarget(options.output);
   return withService(config, {}, (service) =>
-    drawResult(io, options, (onEvent) => service.revise(id, change, { onEvent })),
+    drawResult(io, options, (onEvent) => service.revise(id, change, { onEvent }, { workspace })),
   );
 }
 

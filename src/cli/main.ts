@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { loadConfig, type Config } from "../config.js";
 import { ERROR_CODES, EXIT } from "../error-codes.js";
 import { AppError, isAppError } from "../errors.js";
-import { WORKSPACE_FILE } from "../workspace/load.js";
+import { WORKSPACE_FILE, type WorkspaceOptions } from "../workspace/load.js";
 import { defaultIo, type CliIo } from "./cli-io.js";
 import { checkCommand, type CheckOptions } from "./check-command.js";
 import { evalCommand, type EvalOptions } from "./eval-command.js";
@@ -43,8 +43,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     exitCode = server ? await remote(createApiClient(server), config) : await local(config);
   };
 
-  program
-    .command("draft")
+  withWorkspaceOptions(program.command("draft"), "ground the plan in")
     .description("draft a plan from a feature doc (a file, or - for stdin)")
     .argument("<feature>", "the feature doc: a markdown file, or - to read stdin")
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
@@ -59,22 +58,6 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       ),
     )
     .option("--json", "print the result (id, sections, usage, markdown) as JSON on stdout")
-    .option(
-      "--repo <name=path>",
-      "ground the plan in a checkout of a template repository, e.g. /gain=../gain (repeatable)",
-      collect,
-      [],
-    )
-    .option(
-      "--context <file|dir>",
-      "a context doc, or a folder of them: architecture, ADRs, conventions (repeatable)",
-      collect,
-      [],
-    )
-    .option(
-      "--workspace <file>",
-      `a workspace file mapping repositories and context docs (default: ./${WORKSPACE_FILE} when there)`,
-    )
     .action(async (feature: string, options: DraftOptions) => {
       await runEither(
         (server, config) => {
@@ -111,21 +94,22 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       );
     });
 
-  program
-    .command("resume")
+  withWorkspaceOptions(program.command("resume"), "ground the rest of the draft in")
     .description("continue an interrupted draft from its last checkpoint")
     .argument("<id>", "draft id, or a unique start of it")
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
     .option("--json", "print the result as JSON on stdout")
-    .action(async (id: string, options: { output?: string; json?: boolean }) => {
+    .action(async (id: string, options: { output?: string; json?: boolean } & WorkspaceOptions) => {
       await runEither(
-        (server) => remoteResume(server, id, options, io),
+        (server) => {
+          refuseRemoteWorkspace(options);
+          return remoteResume(server, id, options, io);
+        },
         (config) => resumeCommand(config, id, options, io),
       );
     });
 
-  program
-    .command("revise")
+  withWorkspaceOptions(program.command("revise"), "ground the revised sections in")
     .description("re-draft one section with feedback, as the draft's next version")
     .argument("<id>", "draft id, or a unique start of it")
     .requiredOption(
@@ -145,10 +129,13 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
           cascade?: boolean;
           output?: string;
           json?: boolean;
-        },
+        } & WorkspaceOptions,
       ) => {
         await runEither(
-          (server) => remoteRevise(server, id, options, io),
+          (server) => {
+            refuseRemoteWorkspace(options);
+            return remoteRevise(server, id, options, io);
+          },
           (config) => reviseCommand(config, id, options, io),
         );
       },
@@ -268,7 +255,31 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** A workspace is read where the draft runs: a server reads its own (PLANDRAFT_WORKSPACE). */
-function refuseRemoteWorkspace(options: DraftOptions): void {
+/**
+ * `--repo`, `--context` and `--workspace`: what a draft is grounded in. A resume or revision
+ * reads them again, and grounds its sections only while the checkouts are at the draft's commits.
+ */
+function withWorkspaceOptions(command: Command, purpose: string): Command {
+  return command
+    .option(
+      "--repo <name=path>",
+      `${purpose} a checkout of a template repository, e.g. /gain=../gain (repeatable)`,
+      collect,
+      [],
+    )
+    .option(
+      "--context <file|dir>",
+      "a context doc, or a folder of them: architecture, ADRs, conventions (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--workspace <file>",
+      `a workspace file mapping repositories and context docs (default: ./${WORKSPACE_FILE} when there)`,
+    );
+}
+
+function refuseRemoteWorkspace(options: WorkspaceOptions): void {
   if ((options.repo?.length ?? 0) > 0 || (options.context?.length ?? 0) > 0 || options.workspace) {
     throw new AppError(
       "USAGE",

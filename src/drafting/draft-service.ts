@@ -38,6 +38,11 @@ export interface NewDraftRequest {
   workspace?: Workspace | undefined;
 }
 
+/** The workspace a CLI command names for a resume or a revision; absent: the deps' (a server's). */
+interface GivenWorkspace {
+  workspace?: Workspace | undefined;
+}
+
 /** Who watches a run: progress as it happens, and a signal that stops it (cancel, shutdown). */
 export interface Watch {
   onEvent?: ((event: DraftEvent) => void) | undefined;
@@ -111,7 +116,11 @@ export function createDraftService(deps: Deps) {
    * re-drafts one section with feedback (with `cascade`, also the sections that depend on it) as
    * the draft's next version, by moving its thread forward.
    */
-  const prepareRevision = async (idOrPrefix: string, change: RevisionRequest) => {
+  const prepareRevision = async (
+    idOrPrefix: string,
+    change: RevisionRequest,
+    given: GivenWorkspace = {},
+  ) => {
     const record = await findDraft(deps, idOrPrefix);
     const template = templateOf(record.template);
     const thread = graphFor(deps, template, record.model);
@@ -154,7 +163,7 @@ export function createDraftService(deps: Deps) {
       run: async (watch: Watch = {}): Promise<DraftResult> => {
         await claimDraft(deps, record);
         const input = { revision, checks: 0, repairs: {} };
-        const workspace = await readToContinue(deps, layout, values.grounding);
+        const workspace = await readToContinue(deps, layout, values.grounding, given.workspace);
         return run(deps, draft, thread, input, false, { ...watch, workspace }, revised);
       },
     };
@@ -174,8 +183,13 @@ export function createDraftService(deps: Deps) {
      * Re-drafts one section with feedback (with `cascade`, also the sections that depend on it)
      * as the draft's next version, by moving its thread forward.
      */
-    async revise(idOrPrefix: string, change: RevisionRequest, watch: Watch = {}) {
-      return (await prepareRevision(idOrPrefix, change)).run(watch);
+    async revise(
+      idOrPrefix: string,
+      change: RevisionRequest,
+      watch: Watch = {},
+      given: GivenWorkspace = {},
+    ) {
+      return (await prepareRevision(idOrPrefix, change, given)).run(watch);
     },
 
     prepareRevision,
@@ -195,7 +209,11 @@ export function createDraftService(deps: Deps) {
     },
 
     /** Continues a draft from its last checkpoint: finished sections are not drafted again. */
-    async resume(idOrPrefix: string, watch: Watch = {}): Promise<DraftResult> {
+    async resume(
+      idOrPrefix: string,
+      watch: Watch = {},
+      given: GivenWorkspace = {},
+    ): Promise<DraftResult> {
       const record = await findDraft(deps, idOrPrefix);
       const template = templateOf(record.template);
       const thread = graphFor(deps, template, record.model);
@@ -218,11 +236,16 @@ export function createDraftService(deps: Deps) {
       await claimDraft(deps, record);
       const draft = { id: record.id, title: record.title, model: record.model };
       if (hasStarted) {
-        const workspace = await readToContinue(deps, thread.layout, values.grounding);
+        const workspace = await readToContinue(
+          deps,
+          thread.layout,
+          values.grounding,
+          given.workspace,
+        );
         return run(deps, draft, thread, null, true, { ...watch, workspace });
       }
       // A draft that waited for its turn starts as a new one would: grounded in the workspace.
-      const read = await readForRun(deps, thread.layout);
+      const read = await readForRun(deps, thread.layout, given.workspace ?? deps.workspace);
       const input: GraphInput = {
         featureText: record.featureText,
         featureSource: record.featureSource,

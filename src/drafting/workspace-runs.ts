@@ -25,8 +25,8 @@ export async function readForRun(
 }
 
 /**
- * The workspace parts for a run that continues a draft (a resume, a revision): the deps'
- * workspace read again, only when the draft was grounded and every repository it was grounded
+ * The workspace parts for a run that continues a draft (a resume, a revision): its workspace
+ * (the CLI's, else the deps' own: a server's) read again, only when the draft was grounded and every repository it was grounded
  * in is still at that commit. A checkout that moved would give sections of one plan two
  * different commits under one "Drafted against" line: they are drafted from the doc alone.
  */
@@ -34,9 +34,10 @@ export async function readToContinue(
   deps: Deps,
   layout: DraftLayout,
   grounded: Grounding | undefined,
+  workspace: Workspace | undefined = deps.workspace,
 ): Promise<WorkspaceMaterial | undefined> {
   if (!grounded || grounded.repositories.length === 0) return undefined;
-  const read = await readForRun(deps, layout);
+  const read = await readForRun(deps, layout, workspace);
   if (!read) return undefined;
   const now = new Map(read.grounding.repositories.map((r) => [r.name, r]));
   const same = grounded.repositories.every((r) => {

@@ -12,7 +12,12 @@ import {
   type ScriptedRequest,
 } from "../support/scripted-llm.js";
 import { createTestStore, type TestStore } from "../support/store.js";
-import { makeWorkspaceRepos, PLANTED_SECRETS, writeFiles } from "../support/workspace-repos.js";
+import {
+  git,
+  makeWorkspaceRepos,
+  PLANTED_SECRETS,
+  writeFiles,
+} from "../support/workspace-repos.js";
 
 const BUDGET = 1500;
 const repos = makeWorkspaceRepos();
@@ -108,15 +113,39 @@ describe("a draft grounded in a workspace", () => {
 
   it("reads each checkout once: a second draft of the same commits uses the cached digests", async () => {
     const digests = join(home, "digests");
-    const before = readdirSync(digests).map((f) => [f, statSync(join(digests, f)).mtimeMs]);
+    // A digest rewritten is a new file (written aside, then renamed): a new inode. Reading one
+    // only marks it used (its time moves, so pruning keeps it).
+    const before = readdirSync(digests).map((f) => [f, statSync(join(digests, f)).ino]);
     expect(before).toHaveLength(2);
     const run = await runCli(["draft", fixturePath("watchlist-feature.md"), "--json"], {
       env: env(),
       cwd: repos.root,
     });
     expect(run.code, run.stderr).toBe(0);
-    const after = readdirSync(digests).map((f) => [f, statSync(join(digests, f)).mtimeMs]);
+    const after = readdirSync(digests).map((f) => [f, statSync(join(digests, f)).ino]);
     expect(after).toEqual(before);
+  });
+
+  it("grounds a revision in the workspace it finds while the checkouts have not moved", async () => {
+    const drafted = await runCli(["draft", fixturePath("watchlist-feature.md"), "--json"], {
+      env: env(),
+      cwd: repos.root,
+    });
+    const { id } = JSON.parse(drafted.stdout) as { id: string };
+    const revise = async () => {
+      const before = llm.requests.length;
+      const run = await runCli(["revise", id, "-s", "/data", "-f", "Name the model", "--json"], {
+        env: env(),
+        cwd: repos.root,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const request = llm.requests.slice(before).find((r) => r.toolName === "repoChanges_data");
+      return groundingIn(request);
+    };
+    expect(await revise()).toContain('<repository name="/data"');
+    // /data moves on: the revised section would rest on another commit than the plan says.
+    git(repos.data, "commit", "-q", "--allow-empty", "-m", "moved on");
+    expect(await revise()).not.toContain("<repository ");
   });
 });
 
