@@ -1,5 +1,5 @@
 import type { Config } from "../config.js";
-import { findDraft, removeDraft } from "../drafting/draft-service.js";
+import { findDraft, listDrafts, removeDraft } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
 import { draftSummary } from "../store/draft-store.js";
 import { withDeps } from "./draft-command.js";
@@ -13,7 +13,7 @@ export async function listCommand(
   options: { json?: boolean; limit: number },
   io: CliIo,
 ): Promise<number> {
-  const drafts = await withDeps(config, {}, (deps) => deps.drafts.list(options.limit));
+  const drafts = await withDeps(config, {}, (deps) => listDrafts(deps, options.limit));
   return writeDraftList(io, drafts.map(draftSummary), options);
 }
 

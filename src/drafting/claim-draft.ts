@@ -9,7 +9,7 @@ import type { DraftRecord } from "../store/draft-store.js";
  * wanted; any other holder's lease is refused with whose it is and until when it holds.
  */
 export async function claimDraft(deps: Deps, record: DraftRecord): Promise<void> {
-  const stale = staleOwner(deps, record.owner);
+  const stale = deadHolder(deps, record.owner);
   const claimed = await deps.drafts.claim(record.id, deps.owner, deps.config.leaseMs, stale);
   if (claimed === "missing") throw new AppError("DRAFT_NOT_FOUND", `no draft ${record.id}`);
   // Read again: the holder may have changed since `record` was read.
@@ -17,11 +17,21 @@ export async function claimDraft(deps: Deps, record: DraftRecord): Promise<void>
 }
 
 /**
+ * A running draft whose holder is known dead reads as interrupted, as one whose lease ran out
+ * does: `list`, `show` and `rm` then agree with what `resume` would do (take it over at once).
+ */
+export function asSeen(deps: Deps, draft: DraftRecord): DraftRecord {
+  return draft.status === "running" && deadHolder(deps, draft.owner) !== undefined
+    ? { ...draft, status: "interrupted" }
+    : draft;
+}
+
+/**
  * The holder whose lease can be taken at once. On the embedded store this process alone has the
  * store open (its pid lock), so any other holder is a process that stopped without letting go.
  * On Postgres only a CLI process of this host that is no longer running can be known dead.
  */
-function staleOwner(deps: Deps, owner: string | null): string | undefined {
+function deadHolder(deps: Deps, owner: string | null): string | undefined {
   if (owner === null || owner === deps.owner) return undefined;
   if (deps.db.kind === "embedded" || diedOnThisHost(owner)) return owner;
   return undefined;

@@ -9,7 +9,7 @@ import { dependentsOf } from "../template/layout.js";
 import type { Workspace, WorkspaceMaterial } from "../workspace/types.js";
 import { parseTemplate } from "../template/parse.js";
 import type { Template } from "../template/types.js";
-import { claimDraft } from "./claim-draft.js";
+import { asSeen, claimDraft } from "./claim-draft.js";
 import { findSection } from "./find-section.js";
 import { readForRun, readToContinue } from "./workspace-runs.js";
 import { checkNewDraft, checkPlannedCalls, plannedCalls } from "./limits.js";
@@ -278,6 +278,11 @@ function templateOf(source: string): Template {
   return template;
 }
 
+/** Newest first, each as `asSeen` tells: what `plandraft list` and the API list. */
+export async function listDrafts(deps: Deps, limit: number, offset = 0): Promise<DraftRecord[]> {
+  return (await deps.drafts.list(limit, offset)).map((draft) => asSeen(deps, draft));
+}
+
 /** A draft by its id or a unique prefix of it (as `plandraft list` shows them). */
 export async function findDraft(deps: Deps, idOrPrefix: string): Promise<DraftRecord> {
   const id = idOrPrefix.trim().toLowerCase();
@@ -289,7 +294,7 @@ export async function findDraft(deps: Deps, idOrPrefix: string): Promise<DraftRe
       hint: "list the drafts with `plandraft list`",
     });
   }
-  return record;
+  return asSeen(deps, record);
 }
 
 /** Deletes a draft with its versions and checkpoints; a draft some process is running is refused. */

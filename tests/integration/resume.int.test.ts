@@ -48,12 +48,8 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
     const id = /draft ([0-9a-f-]{36})/.exec(first.stderr())?.[1];
     expect(id).toBeDefined();
 
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // the lease runs out
-    const listed = JSON.parse((await runCli(["list", "--json"], { env })).stdout) as {
-      id: string;
-      status: string;
-    }[];
-    expect(listed.find((d) => d.id === id)?.status).toBe("interrupted");
+    // No wait for the lease: its holder is known dead.
+    expect(await listedStatus(env, id!)).toBe("interrupted");
 
     // answered before the kill (the server also closes the requests the dead client left open)
     const done = new Set(
@@ -169,6 +165,10 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
         .map((r) => r.toolName),
     );
     expect(finished).toContain("architecture");
+    // Its lease holds for minutes yet, but its holder is known dead: list and show say so.
+    expect(await listedStatus(longLease, id)).toBe("interrupted");
+    const shown = await runCli(["show", id, "--json"], { env: longLease });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id, status: "interrupted" });
     const before = llm.requests.length;
 
     const resumed = await runCli(["resume", id], { env: longLease });
@@ -208,9 +208,34 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
         expect(refused.stderr).toContain(`stop process ${holder.pid} on ${holder.host}`);
         const row = await store.query!("SELECT owner FROM drafts WHERE id = $1", [id]);
         expect(row.rows[0]).toEqual({ owner: holder.owner }); // still theirs
+        // list and rm apply the same rule: a live or unknown holder is drafting it
+        expect(await listedStatus(env, id)).toBe("running");
+        const kept = await runCli(["rm", id], { env });
+        expect(kept.code).toBe(2);
+        expect(kept.stderr).toMatch(/DRAFT_BUSY: draft .* is being drafted by /);
+        await store.query!("DELETE FROM drafts WHERE id = $1", [id]);
       }
     },
   );
+
+  it("rm deletes the draft of a CLI killed with SIGKILL at once", async () => {
+    const longLease = { ...env, PLANDRAFT_LEASE_MS: "600000" };
+    const first = spawnCli(["draft", FEATURE], longLease);
+    await waitFor(
+      () => /^plandraft: .+: done$/m.test(first.stderr()),
+      30_000,
+      "a finished section",
+    );
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBeNull();
+    const id = /draft ([0-9a-f-]{36})/.exec(first.stderr())![1]!;
+
+    const removed = await runCli(["rm", id], { env: longLease });
+    expect(removed.stderr).not.toMatch(/DRAFT_BUSY/);
+    expect(removed.code).toBe(0);
+    expect(removed.stderr).toContain(`removed draft ${id} and its checkpoints`);
+    expect(await listedStatus(longLease, id)).toBeUndefined();
+  });
 
   it("rm deletes a draft with its versions and checkpoints", async () => {
     const drafted = await runCli(["draft", FEATURE, "--json"], { env });
@@ -238,6 +263,14 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
     expect((await runCli(["show", id], { env })).stderr).toMatch(/DRAFT_NOT_FOUND/);
   });
 });
+
+/** The draft's status as `plandraft list --json` gives it; undefined when it is not listed. */
+async function listedStatus(env: Record<string, string>, id: string): Promise<string | undefined> {
+  const listed = await runCli(["list", "--json"], { env });
+  expect(listed.code).toBe(0);
+  return (JSON.parse(listed.stdout) as { id: string; status: string }[]).find((d) => d.id === id)
+    ?.status;
+}
 
 function hostnameOf(owner: string): string {
   return owner.split(":")[1]!;

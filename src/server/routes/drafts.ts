@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { OfferedTemplates } from "../../template/offered.js";
 import type { Deps } from "../../deps.js";
-import { findDraft, removeDraft } from "../../drafting/draft-service.js";
+import { findDraft, listDrafts, removeDraft } from "../../drafting/draft-service.js";
 import { AppError } from "../../errors.js";
 import { draftSummary, type DraftRecord } from "../../store/draft-store.js";
 import { sectionStates } from "../../events/section-states.js";
@@ -77,7 +77,7 @@ export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
     },
     async (request) => {
       const { limit, offset } = request.query;
-      const drafts = await deps.drafts.list(limit + 1, offset);
+      const drafts = await listDrafts(deps, limit + 1, offset);
       const next =
         drafts.length > limit ? `/v1/drafts?limit=${limit}&offset=${offset + limit}` : null;
       return { drafts: drafts.slice(0, limit).map(summaryOf), next };
