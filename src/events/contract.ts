@@ -162,7 +162,10 @@ export const StreamEventSchema = z
     "type",
     STREAM_EVENT_TYPES.map((type) => eventOf(type)) as [EventSchema, ...EventSchema[]],
   )
-  .describe(
-    "one event of the stream: `type` is the SSE `event:` name and `data` the JSON of its " +
+  .meta({
+    // The id makes it a component of the OpenAPI document (see src/server/app.ts).
+    id: "StreamEvent",
+    description:
+      "one event of the stream: `type` is the SSE `event:` name and `data` the JSON of its " +
       "`data:` line",
-  );
+  });
