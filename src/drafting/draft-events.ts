@@ -1,14 +1,12 @@
 import type { DraftEvent, DraftResult } from "./run-draft.js";
-import type { StreamEventType } from "../events/stream-event.js";
-
-type Payload = [StreamEventType, Record<string, unknown>];
+import type { StreamEventPayload } from "../events/contract.js";
 
 /**
  * A drafting event as clients receive it. Graph steps (ingest, check, ...) are not sent, nor
  * retries of model requests: the section's `section.started` again is all a client needs, and
  * the CLI and the server's log tell each retry.
  */
-export function streamEventOf(event: DraftEvent): Payload | undefined {
+export function streamEventOf(event: DraftEvent): StreamEventPayload | undefined {
   switch (event.type) {
     case "draft.started":
       return [
@@ -63,7 +61,7 @@ export function streamEventOf(event: DraftEvent): Payload | undefined {
 export function endEventOf(
   result: DraftResult,
   error: { code: string; message: string } | undefined,
-): Payload {
+): StreamEventPayload {
   const sections = result.sections.map(({ id, title, status, code, message }) => ({
     id,
     title,

@@ -10,6 +10,7 @@ import {
   type StreamEventType,
   type StreamPosition,
 } from "./stream-event.js";
+import type { StreamEventPayload } from "./contract.js";
 
 type Listener = (event: StreamEvent) => void;
 
@@ -47,7 +48,8 @@ interface Run {
 }
 
 export interface RunEvents {
-  emit(type: StreamEventType, data: Record<string, unknown>): void;
+  /** Typed by the contract, so a run can only write what clients can read. */
+  emit(...[type, data]: StreamEventPayload): void;
   /** Waits until every event is saved and published; rejects if saving one failed. */
   close(): Promise<void>;
 }
@@ -152,7 +154,8 @@ export function createEventHub(store: EventStore) {
       };
       runs.set(draftId, run);
       return {
-        emit(type, data) {
+        // Stored and replayed as plain JSON: the hub reads no more of it than `section`.
+        emit(type: StreamEventType, data: Record<string, unknown>) {
           if (!isKept(type)) {
             // A section's held deltas share its blocker, so its text stays in order.
             const blocker = blockerOf(run, data.section);

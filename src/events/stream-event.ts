@@ -3,18 +3,9 @@
  * Ids are `S` for an event kept in the database (S counts them within the draft) and `S.k` for
  * the k-th text delta after event S: deltas are only held in memory while a run lasts.
  */
-export const STREAM_EVENT_TYPES = [
-  "draft.started",
-  "section.started",
-  "section.grounded",
-  "section.delta",
-  "section.completed",
-  "section.failed",
-  "draft.completed",
-  "draft.failed",
-] as const;
+import type { StreamEventType } from "./contract.js";
 
-export type StreamEventType = (typeof STREAM_EVENT_TYPES)[number];
+export { STREAM_EVENT_TYPES, type StreamEventType } from "./contract.js";
 
 export interface StreamEvent {
   id: string;

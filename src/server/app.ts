@@ -8,6 +8,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -87,6 +88,8 @@ export async function buildServer(
       },
     },
     transform: jsonSchemaTransform,
+    // Schemas with an id (the stream's events) become components, referred to by name.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPlan } from "../../src/check/index.js";
 import { loadConfig } from "../../src/config.js";
 import { createDeps, type Deps } from "../../src/deps.js";
+import { STREAM_EVENT_TYPES } from "../../src/events/contract.js";
 import { buildApp } from "../../src/server/app.js";
 import { spawnCli, waitFor } from "../support/cli-process.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
@@ -177,6 +178,26 @@ describe("the HTTP API", () => {
         "/v1/drafts/{id}/cancel",
       ]),
     );
+  });
+
+  it("documents each event of the stream, from the contract, in the OpenAPI document", async () => {
+    const openapi = (await app.inject({ method: "GET", url: "/docs/json" })).json<{
+      paths: Record<string, { get: { responses: Record<string, { content: object }> } }>;
+      components: { schemas: Record<string, { oneOf?: { properties: object }[] }> };
+    }>();
+    const events = openapi.paths["/v1/drafts/{id}/events"]?.get.responses["200"]?.content;
+    expect(events).toEqual({
+      "text/event-stream": { schema: { $ref: "#/components/schemas/StreamEvent" } },
+    });
+    const members = openapi.components.schemas.StreamEvent?.oneOf ?? [];
+    expect(members.map((m) => m.properties)).toEqual(
+      STREAM_EVENT_TYPES.map((type): unknown => ({
+        type: { type: "string", enum: [type] },
+        data: expect.anything(),
+      })),
+    );
+    // A nested shape reaches the document field by field, with its words.
+    expect(JSON.stringify(members[2])).toContain("the tokens a section may carry");
   });
 });
 

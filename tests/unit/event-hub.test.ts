@@ -3,6 +3,9 @@ import { createEventHub } from "../../src/events/event-hub.js";
 import type { StreamEvent } from "../../src/events/stream-event.js";
 import type { EventStore, StoredEvent } from "../../src/store/event-store.js";
 
+/** A draft with no sections: the hub reads nothing of it but its type. */
+const STARTED = { id: "d", title: "Draft", sections: [], resumed: false, revision: null };
+
 /** A store whose saves finish only when the test says so. */
 function slowStore() {
   const rows: StoredEvent[] = [];
@@ -42,7 +45,7 @@ describe("the event hub", () => {
     await hub.follow("d", { seq: 0, delta: 0 }, (e) => seen.push(e));
     const run = await hub.open("d");
 
-    run.emit("draft.started", { sections: [] });
+    run.emit("draft.started", STARTED);
     run.emit("section.delta", { section: "a", text: "too early" }); // waits for the draft's start
     expect(seen).toEqual([]);
     await saveOne();
@@ -69,7 +72,7 @@ describe("the event hub", () => {
     const { store, batches, rows, saveOne } = slowStore();
     const hub = createEventHub(store);
     const run = await hub.open("d");
-    run.emit("draft.started", { sections: [] });
+    run.emit("draft.started", STARTED);
     for (const section of ["a", "b", "c"]) run.emit("section.started", { section });
     await saveOne();
     await saveOne();
@@ -83,7 +86,7 @@ describe("the event hub", () => {
     const { store, saveOne } = slowStore();
     const hub = createEventHub(store);
     const run = await hub.open("d");
-    run.emit("draft.started", { sections: [] });
+    run.emit("draft.started", STARTED);
     await saveOne();
     run.emit("section.started", { section: "a" });
     await saveOne();

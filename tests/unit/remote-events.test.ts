@@ -164,4 +164,23 @@ describe("a server draft's events, read back as a local run's", () => {
       message: "the server answered QUOTA_SPENT: draft d1: the team's monthly tokens are spent",
     });
   });
+
+  it("refuses an event whose data the contract does not allow, with SERVER_ERROR", () => {
+    const reader = createRunReader(() => {});
+    reader.onStreamEvent(started);
+    const malformed: StreamEvent = {
+      id: "2",
+      type: "section.completed",
+      data: { section: "a", status: "finished", markdown: "## A" },
+    };
+    expect(() => reader.onStreamEvent(malformed)).toThrow(
+      expect.objectContaining({
+        code: "SERVER_ERROR",
+        message: expect.stringContaining("a section.completed event this CLI does not understand"),
+      }),
+    );
+    expect(() => reader.resultOf({ id: "3", type: "draft.completed", data: { model: 1 } })).toThrow(
+      expect.objectContaining({ code: "SERVER_ERROR" }),
+    );
+  });
 });

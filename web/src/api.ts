@@ -64,12 +64,6 @@ async function errorOf(response: Response): Promise<ApiError> {
   );
 }
 
-export interface SectionOutline {
-  id: string;
-  title: string;
-  dependsOn: string[];
-}
-
 export interface DraftDetail {
   id: string;
   title: string;

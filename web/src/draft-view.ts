@@ -1,6 +1,6 @@
 import { getJson, request, type DraftDetail } from "./api.js";
 import { announce, el } from "./dom.js";
-import { groundingLine, type SectionGrounded } from "./grounding.js";
+import { groundingLine } from "./grounding.js";
 import { renderMarkdown } from "./markdown.js";
 import { revisionForm } from "./revision-form.js";
 import { SectionView } from "./section-view.js";
@@ -157,14 +157,13 @@ export class DraftView {
 
   private apply(event: StreamEvent): void {
     this.lastEventId = event.id || this.lastEventId;
-    const data = event.data;
-    const section = typeof data.section === "string" ? this.sections.get(data.section) : undefined;
+    const section = "section" in event.data ? this.sections.get(event.data.section) : undefined;
     switch (event.type) {
       case "draft.started":
         this.finished = false;
         this.startedInRun.clear();
-        this.layout(data.sections as { id: string; title: string }[]);
-        this.setStatus(data.revision ? "Revising…" : "Drafting…");
+        this.layout(event.data.sections);
+        this.setStatus(event.data.revision ? "Revising…" : "Drafting…");
         for (const view of this.sections.values()) view.offerRevision(false);
         break;
       case "section.started":
@@ -173,33 +172,29 @@ export class DraftView {
         this.startedInRun.add(section.id);
         break;
       case "section.grounded":
-        section?.ground(groundingLine(data as unknown as SectionGrounded));
+        section?.ground(groundingLine(event.data));
         break;
       case "section.delta":
-        section?.append(String(data.text));
+        section?.append(event.data.text);
         break;
       case "section.completed":
         if (!section) return;
-        this.track(section.complete(String(data.markdown)));
+        this.track(section.complete(event.data.markdown));
         announce(
           `${section.title} is done. ${this.doneCount()} of ${this.sections.size} sections done.`,
         );
         break;
       case "section.failed":
         if (!section) return;
-        section.fail(String(data.code), String(data.message));
+        section.fail(event.data.code, event.data.message);
         announce(`${section.title} failed.`, true);
         break;
       case "draft.completed":
-        this.finish(
-          String(data.markdown),
-          data.usage as Record<string, number> | undefined,
-          typeof data.version === "number" ? data.version : undefined,
-        );
+        this.finish(event.data.markdown, event.data.usage, event.data.version ?? undefined);
         break;
       case "draft.failed":
         this.finished = true;
-        this.setStatus(`The draft failed: ${String(data.message)}`);
+        this.setStatus(`The draft failed: ${event.data.message}`);
         announce("The draft failed.", true);
         this.offerRevisions();
         void this.reveal();

@@ -1,13 +1,7 @@
+import type { StreamEventData } from "../../src/events/contract.js";
+
 /** What a section's request carried of the workspace: the data of a `section.grounded` event. */
-export interface SectionGrounded {
-  section: string;
-  /** The section's own repository; null for a section read against every mapped one. */
-  repository: string | null;
-  unmapped: boolean;
-  repositories: { name: string; commit: string; files: number; tokens: number }[];
-  context: { docs: number; tokens: number };
-  budget: number;
-}
+export type SectionGrounded = StreamEventData<"section.grounded">;
 
 /** A mapped repository as the server's config names it (GET /v1/config). */
 export interface MappedRepository {

@@ -1,77 +1,15 @@
-import { z } from "zod";
 import type { DraftEvent } from "../../drafting/run-draft.js";
 import { AppError } from "../../errors.js";
+import {
+  STREAM_EVENT_DATA,
+  type StreamEventData,
+  type StreamEventType,
+} from "../../events/contract.js";
 import type { StreamEvent } from "../../events/stream-event.js";
 import type { ShownResult } from "../result.js";
 import { serverError } from "./client.js";
 
-const Outline = z.object({ id: z.string(), title: z.string(), dependsOn: z.array(z.string()) });
-
-const Started = z.object({
-  id: z.string(),
-  title: z.string(),
-  sections: z.array(Outline),
-  resumed: z.boolean(),
-  revision: z
-    .object({
-      section: z.string(),
-      feedback: z.string(),
-      cascade: z.boolean(),
-      sections: z.array(z.string()),
-    })
-    .nullable(),
-});
-
-const Usage = z.object({
-  inputTokens: z.number(),
-  outputTokens: z.number(),
-  totalTokens: z.number(),
-  calls: z.number(),
-});
-
-const Section = z.object({
-  id: z.string(),
-  title: z.string(),
-  status: z.enum(["drafted", "no_changes", "failed", "missing"]),
-  code: z.string().optional(),
-  message: z.string().optional(),
-});
-
-const Finding = z.object({
-  line: z.number(),
-  code: z.string(),
-  message: z.string(),
-  sectionId: z.string().optional(),
-});
-
-const Completed = z.object({
-  markdown: z.string(),
-  version: z.number().nullable(),
-  usage: Usage,
-  model: z.string(),
-  sections: z.array(Section),
-  findings: z.array(Finding),
-});
-
-const Failed = z.object({
-  code: z.string(),
-  message: z.string(),
-  usage: Usage.optional(),
-  model: z.string().optional(),
-  sections: z.array(Section).optional(),
-  findings: z.array(Finding).optional(),
-});
-
-const SectionStarted = z.object({ section: z.string() });
-const SectionDelta = z.object({ section: z.string(), text: z.string() });
-const SectionCompleted = z.object({
-  section: z.string(),
-  status: z.enum(["drafted", "no_changes", "failed"]),
-  markdown: z.string(),
-});
-const SectionFailed = z.object({ section: z.string(), code: z.string(), message: z.string() });
-
-type StartedData = Pick<z.infer<typeof Started>, "id" | "title" | "sections">;
+type StartedData = Pick<StreamEventData<"draft.started">, "id" | "title" | "sections">;
 
 /**
  * Turns a draft's server events back into the events the local run reports (for the same
@@ -96,7 +34,7 @@ export function createRunReader(onEvent: (event: DraftEvent) => void) {
         throw new AppError("SERVER_ERROR", "the draft's event stream ended before it started");
       }
       const outline = new Map(started.sections.map((s) => [s.id, s]));
-      const sectionsOf = (sections: z.infer<typeof Section>[]) =>
+      const sectionsOf = (sections: StreamEventData<"draft.completed">["sections"]) =>
         sections.map(({ id, title, status, code, message }) => ({
           id,
           title,
@@ -106,7 +44,7 @@ export function createRunReader(onEvent: (event: DraftEvent) => void) {
         }));
       const draft = { id: started.id, title: started.title };
       if (end.type === "draft.completed") {
-        const done = parse(Completed, end);
+        const done = parse("draft.completed", end);
         return {
           ...draft,
           model: done.model,
@@ -118,7 +56,7 @@ export function createRunReader(onEvent: (event: DraftEvent) => void) {
           ...(done.version !== null ? { version: done.version } : {}),
         };
       }
-      const failed = parse(Failed, end);
+      const failed = parse("draft.failed", end);
       if (!failed.sections || !failed.usage || failed.model === undefined) {
         // The codes are the server's, as the local run would have thrown them.
         throw serverError(failed.code, `draft ${started.id}: ${failed.message}`);
@@ -140,7 +78,7 @@ export function createRunReader(onEvent: (event: DraftEvent) => void) {
 function draftEventOf(event: StreamEvent): DraftEvent | undefined {
   switch (event.type) {
     case "draft.started": {
-      const started = parse(Started, event);
+      const started = parse("draft.started", event);
       return {
         type: "draft.started",
         id: started.id,
@@ -151,17 +89,17 @@ function draftEventOf(event: StreamEvent): DraftEvent | undefined {
       };
     }
     case "section.started":
-      return { type: "section.started", unit: parse(SectionStarted, event).section };
+      return { type: "section.started", unit: parse("section.started", event).section };
     case "section.delta": {
-      const { section, text } = parse(SectionDelta, event);
+      const { section, text } = parse("section.delta", event);
       return { type: "section.delta", unit: section, text };
     }
     case "section.completed": {
-      const { section, status, markdown } = parse(SectionCompleted, event);
+      const { section, status, markdown } = parse("section.completed", event);
       return { type: "section.completed", unit: section, status, markdown };
     }
     case "section.failed": {
-      const { section, code, message } = parse(SectionFailed, event);
+      const { section, code, message } = parse("section.failed", event);
       return { type: "section.failed", unit: section, code, message };
     }
     default:
@@ -169,12 +107,16 @@ function draftEventOf(event: StreamEvent): DraftEvent | undefined {
   }
 }
 
-function findingOf(finding: z.infer<typeof Finding>) {
+function findingOf(finding: StreamEventData<"draft.completed">["findings"][number]) {
   return { ...finding, sectionId: finding.sectionId };
 }
 
-function parse<T>(schema: z.ZodType<T>, event: { type: string; data: unknown }): T {
-  const parsed = schema.safeParse(event.data);
+/** The event's data as the contract describes it; anything else is the server's fault. */
+function parse<T extends StreamEventType>(
+  type: T,
+  event: { type: string; data: unknown },
+): StreamEventData<T> {
+  const parsed = STREAM_EVENT_DATA[type].safeParse(event.data);
   if (!parsed.success) {
     throw new AppError(
       "SERVER_ERROR",
@@ -182,5 +124,6 @@ function parse<T>(schema: z.ZodType<T>, event: { type: string; data: unknown }):
       { hint: "use a plandraft CLI of the same version as the server" },
     );
   }
-  return parsed.data;
+  // TypeScript cannot tie the schema picked by `type` to `T`; the table above does.
+  return parsed.data as StreamEventData<T>;
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { findDraft } from "../../drafting/draft-service.js";
 import { AppError } from "../../errors.js";
+import { StreamEventSchema } from "../../events/contract.js";
 import { parseId, START, type StreamPosition } from "../../events/stream-event.js";
 import { streamDraftEvents } from "../event-stream.js";
 import {
@@ -14,16 +15,6 @@ import {
 } from "../schemas.js";
 import type { DraftRoutesOptions } from "./drafts.js";
 import { links } from "./links.js";
-
-/** What the stream's one event with a nested payload holds: the rest read as their names say. */
-const SECTION_GROUNDED =
-  "section.grounded (only when the server has a workspace, and the model reads it) says what a " +
-  "section's request carries of the workspace, before the model is asked: { section, " +
-  "repository (the section's own repository, or null for a section read against every mapped " +
-  "one), unmapped (true when the workspace does not map that repository: the section is " +
-  "drafted from the doc alone), repositories: [{ name, commit, files, tokens }] (empty when " +
-  "nothing fit or matched), context: { docs, tokens }, budget (the tokens a section may carry) " +
-  "}. Tokens are estimates; no local path is ever sent.";
 
 /** Watching a draft's runs, starting a revision, and stopping a run. */
 export const runRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
@@ -40,11 +31,14 @@ export const runRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
           "section.grounded / section.delta / section.completed / section.failed, then " +
           "draft.completed or draft.failed. " +
           "Reconnect with Last-Event-ID (or ?after=) to get exactly what you missed.",
-        description: SECTION_GROUNDED,
+        description:
+          "Each event's `event:` name and `data:` (JSON) are one member of the StreamEvent " +
+          "schema below: the same contract the server writes, the CLI reads and the page uses.",
         params: DraftParams,
         querystring: EventsQuery,
+        produces: ["text/event-stream"],
         response: {
-          200: z.string().describe("text/event-stream"),
+          200: StreamEventSchema,
           204: z.null().describe("the draft has finished and there is nothing after that id"),
           400: ErrorBody,
           404: ErrorBody,
