@@ -245,8 +245,14 @@ describe.skipIf(!HAS_CHROMIUM)(
         sections: { id: string }[];
       };
       expect(await page.locator("article.section").count()).toBe(detail.sections.length);
-      // Each section shows its finished markdown once, and no streamed text is left over.
+      // Each section shows its finished markdown once, and no streamed text is left over. A
+      // section is "done" as its text arrives; its diagrams are drawn before the text goes in.
       for (const section of detail.sections) {
+        await expect
+          .poll(() =>
+            page.locator(`[id="section-${section.id}"] .markdown:not(.live-text)`).count(),
+          )
+          .toBe(1);
         expect(await page.locator(`[id="section-${section.id}"] .markdown`).count()).toBe(1);
       }
       expect(await page.locator(".live-text").count()).toBe(0);
