@@ -7,16 +7,12 @@ import { tokensOf } from "../../src/workspace/retrieve.js";
 import { DEFAULT_CONTEXT_TOKENS } from "../../src/workspace/types.js";
 import { runCli } from "../support/cli.js";
 import { fixturePath } from "../support/drafting.js";
-import {
-  startScriptedLlm,
-  scriptedModelEnv,
-  type ScriptedLlm,
-  type ScriptedRequest,
-} from "../support/scripted-llm.js";
+import { startScriptedLlm, scriptedModelEnv, type ScriptedLlm } from "../support/scripted-llm.js";
 import { draftEvents, readEvents, type Received, watchEvents } from "../support/sse.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 import {
   git,
+  groundingIn,
   makeWorkspaceRepos,
   PLANTED_SECRETS,
   writeFiles,
@@ -31,15 +27,6 @@ writeFiles(repos.root, {
   "bad.workspace.yaml": "repositories:\n  /gain: missing-checkout\n",
 });
 const quiet = { stderr: { write: () => true } as unknown as NodeJS.WritableStream };
-
-/** The text of the message that carries the workspace, in one section's request. */
-function groundingIn(request: ScriptedRequest | undefined): string {
-  const messages = (request?.body?.messages ?? []) as { content: unknown }[];
-  const text = messages.map((m) =>
-    typeof m.content === "string" ? m.content : JSON.stringify(m.content),
-  );
-  return text.find((t) => t.includes("relevant to this section, read from their checkouts")) ?? "";
-}
 
 /**
  * What one repository block of a request carried, counted as the server counts it: the files

@@ -5,15 +5,11 @@ import { readContextDocs } from "../../src/workspace/context-docs.js";
 import { runCli } from "../support/cli.js";
 import { makeDocx, makePdf } from "../support/documents.js";
 import { fixturePath } from "../support/drafting.js";
-import {
-  startScriptedLlm,
-  scriptedModelEnv,
-  type ScriptedLlm,
-  type ScriptedRequest,
-} from "../support/scripted-llm.js";
+import { startScriptedLlm, scriptedModelEnv, type ScriptedLlm } from "../support/scripted-llm.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 import {
   git,
+  groundingIn,
   makeWorkspaceRepos,
   PLANTED_SECRETS,
   writeFiles,
@@ -28,15 +24,6 @@ writeFiles(repos.root, {
     "# Architecture\n\nWatchlists are stored in the GAIN Postgres database.\n",
   "docs/.env.local": "sk-live-FAKE123\n",
 });
-
-/** The text of the message that carries the workspace, in one section's request. */
-function groundingIn(request: ScriptedRequest | undefined): string {
-  const messages = (request?.body?.messages ?? []) as { content: unknown }[];
-  const text = messages.map((m) =>
-    typeof m.content === "string" ? m.content : JSON.stringify(m.content),
-  );
-  return text.find((t) => t.includes("relevant to this section, read from their checkouts")) ?? "";
-}
 
 describe("a draft grounded in a workspace", () => {
   let store: TestStore;

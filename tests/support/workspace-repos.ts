@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { ScriptedRequest } from "./scripted-llm.js";
 
 /** Secrets planted in the repositories: none may reach a request, a plan or a stored draft. */
 export const PLANTED_SECRETS = [
@@ -107,4 +108,13 @@ export function makeWorkspaceRepos(): { root: string; gain: string; data: string
   });
   const data = makeRepo(join(root, "data"), DATA_FILES);
   return { root, gain, data };
+}
+
+/** The text of the message that carries the workspace, in one section's request. */
+export function groundingIn(request: ScriptedRequest | undefined): string {
+  const messages = (request?.body?.messages ?? []) as { content: unknown }[];
+  const text = messages.map((m) =>
+    typeof m.content === "string" ? m.content : JSON.stringify(m.content),
+  );
+  return text.find((t) => t.includes("relevant to this section, read from their checkouts")) ?? "";
 }
