@@ -38,7 +38,7 @@ const ConfigSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
     .default("public"),
   PLANDRAFT_DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
-  PLANDRAFT_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  PLANDRAFT_LEASE_MS: z.coerce.number().int().min(500).default(10_000),
   PLANDRAFT_HOST: z.string().min(1).default("127.0.0.1"),
   PLANDRAFT_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   PLANDRAFT_BODY_LIMIT: z.coerce

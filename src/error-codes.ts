@@ -106,6 +106,10 @@ export const ERROR_CODES = {
   HEADERS_TOO_LARGE: refused(431, "the request headers are too large"),
   PAGE_NOT_BUILT: failed(503, "the web page is not built in this install"),
   SERVER_STOPPING: failed(503, "the server is stopping; its drafts resume when it is back"),
+  DRAFT_TAKEN_OVER: failed(
+    503,
+    "another worker took the draft over after this one missed its heartbeats; it goes on there",
+  ),
   SERVER_INSECURE: refused(400, "serve would listen beyond loopback without a token"),
   SERVER_LISTEN_FAILED: failed(500, "serve cannot listen on its host and port"),
   SERVER_UNREACHABLE: failed(500, "the CLI cannot reach the server, or lost it for too long"),

@@ -13,6 +13,7 @@ import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client
 import { remoteDraft, remoteResume, remoteRevise } from "./remote/draft-commands.js";
 import { remoteList, remoteRemove, remoteShow } from "./remote/store-commands.js";
 import { startServer } from "../server/main.js";
+import { startWorker } from "../queue/worker-main.js";
 import { remoteTemplates, templatesCommand } from "./templates-command.js";
 
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
@@ -172,16 +173,35 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       "--allow-no-token",
       "listen on a non-loopback address without PLANDRAFT_API_TOKEN (something in front checks access)",
     )
-    .action(async (options: { host?: string; port?: string; allowNoToken?: boolean }) => {
+    .addOption(
+      new Option(
+        "--role <role>",
+        "with DATABASE_URL: `api` takes requests only, and `plandraft worker` processes run the drafts",
+      )
+        .choices(["all", "api"])
+        .default("all"),
+    )
+    .action(async (options: ServeOptions) => {
       const env = {
         ...io.env,
         ...(options.host ? { PLANDRAFT_HOST: options.host } : {}),
         ...(options.port ? { PLANDRAFT_PORT: options.port } : {}),
         ...(options.allowNoToken ? { PLANDRAFT_ALLOW_NO_TOKEN: "1" } : {}),
       };
-      const server = await startServer(loadConfig(env), io);
+      const server = await startServer(loadConfig(env), io, options.role);
       await server.closed; // until SIGTERM or SIGINT
       io.stderr.write("plandraft: server stopped\n");
+    });
+
+  program
+    .command("worker")
+    .description(
+      "run drafts from the queue in the Postgres at DATABASE_URL, beside `serve --role api` nodes",
+    )
+    .action(async () => {
+      const worker = await startWorker(loadConfig(io.env), io);
+      await worker.closed; // until SIGTERM or SIGINT, its drafts handed back
+      io.stderr.write("plandraft: worker stopped\n");
     });
 
   program
@@ -306,6 +326,13 @@ function positiveInt(value: string): number {
 }
 
 /** An http(s) URL, without the slashes at its end. */
+interface ServeOptions {
+  host?: string;
+  port?: string;
+  allowNoToken?: boolean;
+  role: "all" | "api";
+}
+
 function serverUrl(value: string): string {
   let url: URL;
   try {

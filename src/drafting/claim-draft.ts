@@ -6,10 +6,11 @@ import type { DraftRecord } from "../store/draft-store.js";
 /**
  * Claims a draft for this process before drafting it. A lease whose holder is known to be dead
  * is taken over at once rather than waited out, since right after a crash is when a resume is
- * wanted; any other holder's lease is refused with whose it is and until when it holds.
+ * wanted; any other holder's lease is refused with whose it is and until when it holds. With
+ * `takeOver` (a queue worker holding the draft's job) the holder is known gone.
  */
-export async function claimDraft(deps: Deps, record: DraftRecord): Promise<void> {
-  const stale = deadHolder(deps, record.owner);
+export async function claimDraft(deps: Deps, record: DraftRecord, takeOver = false): Promise<void> {
+  const stale = takeOver ? (record.owner ?? undefined) : deadHolder(deps, record.owner);
   const claimed = await deps.drafts.claim(record.id, deps.owner, deps.config.leaseMs, stale);
   if (claimed === "missing") throw new AppError("DRAFT_NOT_FOUND", `no draft ${record.id}`);
   // Read again: the holder may have changed since `record` was read.

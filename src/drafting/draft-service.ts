@@ -47,6 +47,16 @@ interface GivenWorkspace {
 export interface Watch {
   onEvent?: ((event: DraftEvent) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * What the run's heartbeat found: a cancel asked for elsewhere, or the draft taken over by
+   * another process. Whoever holds the signal's controller decides what to do.
+   */
+  onLease?: ((state: "cancel" | "lost") => void) | undefined;
+  /**
+   * Takes the draft over whoever holds its lease: a queue worker, which holds the draft's only
+   * job, knows the lease's holder is gone.
+   */
+  takeOver?: boolean | undefined;
 }
 
 /**
@@ -69,6 +79,13 @@ export function createDraftService(deps: Deps) {
     status: "running" | "queued",
     id: string = randomUUID(),
   ) => {
+    const { draft, thread } = prepare(request, id);
+    await deps.drafts.create(draft, deps.owner, deps.config.leaseMs, status);
+    return { id, thread, draft };
+  };
+
+  /** The draft's record, once its template, model and cost are known to work; nothing saved. */
+  const prepare = (request: NewDraftRequest, id: string = randomUUID()) => {
     const template = templateOf(request.templateSource);
     checkNewDraft(layoutFor(template), deps.config);
     const thread = graphFor(deps, template, request.model);
@@ -80,8 +97,7 @@ export function createDraftService(deps: Deps) {
       featureText: request.feature.text,
       featureSource: request.featureSource,
     };
-    await deps.drafts.create(draft, deps.owner, deps.config.leaseMs, status);
-    return { id, thread, draft };
+    return { draft, thread };
   };
 
   /**
@@ -161,7 +177,7 @@ export function createDraftService(deps: Deps) {
     return {
       id: record.id,
       run: async (watch: Watch = {}): Promise<DraftResult> => {
-        await claimDraft(deps, record);
+        await claimDraft(deps, record, watch.takeOver);
         const input = { revision, checks: 0, repairs: {} };
         const workspace = await readToContinue(deps, layout, values.grounding, given.workspace);
         return run(deps, draft, thread, input, false, { ...watch, workspace }, revised);
@@ -174,6 +190,9 @@ export function createDraftService(deps: Deps) {
       (await begin(request, watch)).done,
 
     begin,
+
+    /** Checks a new draft (template, model, cost) and gives its record, saving nothing. */
+    prepare: (request: NewDraftRequest, id?: string) => prepare(request, id).draft,
 
     /** Records a draft that waits for its turn (under the id given); `resume` starts it. */
     enqueue: async (request: NewDraftRequest, id?: string): Promise<string> =>
@@ -233,7 +252,7 @@ export function createDraftService(deps: Deps) {
       }
       const values = (state.values ?? {}) as Partial<DraftStateType>;
       checkPlannedCalls(plannedCalls(thread.layout, values), deps.config, "this resume");
-      await claimDraft(deps, record);
+      await claimDraft(deps, record, watch.takeOver);
       const draft = { id: record.id, title: record.title, model: record.model };
       if (hasStarted) {
         const workspace = await readToContinue(
@@ -324,7 +343,7 @@ async function run(
   revision: RevisionSummary | null = null,
 ): Promise<DraftResult> {
   const events = await deps.events.open(draft.id);
-  const heartbeat = keepLease(deps, draft.id);
+  const heartbeat = keepLease(deps, draft.id, watch);
   const emit = (event: DraftEvent) => {
     watch.onEvent?.(event);
     const streamed = streamEventOf(event);
@@ -396,7 +415,8 @@ async function failRun(
     );
   }
   const reason: unknown = signal?.aborted ? signal.reason : error;
-  if (isAppError(reason) && reason.code === "SERVER_STOPPING") {
+  // Stopped to go on elsewhere: a restart or another worker resumes it, and its stream goes on.
+  if (isAppError(reason) && HANDED_ON.has(reason.code)) {
     await events.close();
     return reason;
   }
@@ -411,11 +431,19 @@ async function failRun(
   return reason;
 }
 
-function keepLease(deps: Deps, id: string): NodeJS.Timeout {
+/** Why a run stops without ending its draft. */
+const HANDED_ON = new Set(["SERVER_STOPPING", "DRAFT_TAKEN_OVER"]);
+
+function keepLease(deps: Deps, id: string, watch: Watch): NodeJS.Timeout {
   const timer = setInterval(
     () => {
-      // A failed renewal is not fatal here: the next checkpoint write reports a lost database.
-      deps.drafts.renew(id, deps.owner, deps.config.leaseMs).catch(() => undefined);
+      deps.drafts.renew(id, deps.owner, deps.config.leaseMs).then(
+        (lease) => {
+          if (lease !== "held") watch.onLease?.(lease);
+        },
+        // A failed renewal is not fatal here: the next checkpoint write reports a lost database.
+        () => undefined,
+      );
     },
     Math.max(200, Math.floor(deps.config.leaseMs / 3)),
   );

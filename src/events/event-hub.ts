@@ -1,9 +1,11 @@
 import { describeError } from "../errors.js";
 import type { EventStore, StoredEvent } from "../store/event-store.js";
+import type { EventBus } from "./bus.js";
 import {
   formatId,
   isAfter,
   isKept,
+  isTerminal,
   parseId,
   START,
   type StreamEvent,
@@ -71,10 +73,30 @@ export interface Following {
 export function createEventHub(store: EventStore) {
   const runs = new Map<string, Run>();
   const listeners = new Map<string, Set<Listener>>();
+  /** Drafts another process runs, as heard on the bus: what they published since we heard. */
+  const heard = new Map<string, StreamEvent[]>();
+  let bus: EventBus | undefined;
 
+  const fanOut = (draftId: string, event: StreamEvent) => {
+    for (const listener of listeners.get(draftId) ?? []) listener(event);
+  };
   const publish = (draftId: string, run: Run, event: StreamEvent) => {
     run.published.push(event);
-    for (const listener of listeners.get(draftId) ?? []) listener(event);
+    fanOut(draftId, event);
+    bus?.publish(draftId, event);
+  };
+
+  /** An event of a draft another process runs: kept for replay until its run ends. */
+  const hear = (draftId: string, event: StreamEvent) => {
+    if (runs.has(draftId)) return;
+    // A new run (a resume, a revision) starts afresh: what an earlier run left is in the table.
+    const events = event.type === "draft.started" ? [] : (heard.get(draftId) ?? []);
+    heard.delete(draftId); // re-inserted last: the map's first entry is the longest unheard
+    events.push(event);
+    if (isTerminal(event)) heard.delete(draftId);
+    else heard.set(draftId, events);
+    if (heard.size > HEARD_DRAFTS) heard.delete(heard.keys().next().value as string);
+    fanOut(draftId, event);
   };
 
   const publishDelta = (draftId: string, run: Run, data: Record<string, unknown>) => {
@@ -191,9 +213,23 @@ export function createEventHub(store: EventStore) {
       return store.outline(draftId);
     },
 
-    /** Whether this process is running the draft now. */
+    /**
+     * Whether the draft's events reach this process as they happen: it runs the draft, or hears
+     * the process that does on the bus.
+     */
     isLive(draftId: string): boolean {
-      return runs.has(draftId);
+      return runs.has(draftId) || heard.has(draftId);
+    },
+
+    /**
+     * Shares this process's events with the other processes of the database, and passes theirs
+     * to this process's followers. A gap in hearing (a dropped connection) forgets what was
+     * heard: followers then read the kept events from the table.
+     */
+    connect(eventBus: EventBus): void {
+      bus = eventBus;
+      eventBus.onEvent(hear);
+      eventBus.onGap(() => heard.clear());
     },
 
     /**
@@ -234,10 +270,30 @@ export function createEventHub(store: EventStore) {
       // A run that opened or closed while reading changes where the saved part ends: read again.
       if (runs.get(draftId) !== run) continue;
       const events = saved.map(toStreamEvent);
-      if (run) events.push(...run.published.filter((event) => isAfter(event, after)));
+      if (!run) return coalesceDeltas(withHeard(events, heard.get(draftId) ?? [], after));
+      events.push(...run.published.filter((event) => isAfter(event, after)));
       return coalesceDeltas(events);
     }
   }
+}
+
+/** Drafts whose heard events are kept at most: a run whose process died never sends its end. */
+const HEARD_DRAFTS = 1000;
+
+/**
+ * The table's events with what was heard of another process's run after `after`: a kept event
+ * is saved before it is sent, so the table has every kept one heard, and the heard deltas go in
+ * their place by id.
+ */
+function withHeard(saved: StreamEvent[], heard: StreamEvent[], after: StreamPosition) {
+  const savedIds = new Set(saved.map((event) => event.id));
+  const extra = heard.filter((event) => isAfter(event, after) && !savedIds.has(event.id));
+  return [...saved, ...extra].sort(byPosition);
+}
+
+function byPosition(a: StreamEvent, b: StreamEvent): number {
+  const [x, y] = [parseId(a.id) ?? START, parseId(b.id) ?? START];
+  return x.seq - y.seq || x.delta - y.delta;
 }
 
 function toStreamEvent(row: StoredEvent): StreamEvent {

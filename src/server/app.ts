@@ -5,7 +5,7 @@ import rateLimit from "@fastify/rate-limit";
 import { fastifySSE } from "@fastify/sse";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -26,7 +26,8 @@ import type { OpenStreams } from "./event-stream.js";
 import { draftRoutes } from "./routes/drafts.js";
 import { runRoutes } from "./routes/runs.js";
 import { loadOfferedTemplates, type OfferedTemplates } from "../template/offered.js";
-import { createDraftRunner } from "./runner.js";
+import { createDraftRunner, type DraftRunner } from "./runner.js";
+import { joinCluster } from "../queue/cluster.js";
 import { headCommit } from "../workspace/git.js";
 
 /**
@@ -39,6 +40,8 @@ export async function buildServer(
     logger?: FastifyServerOptions["logger"];
     /** The templates it offers; default: read from the config's folder now. */
     templates?: OfferedTemplates;
+    /** On Postgres: whether this process also runs drafts (`all`) or only takes requests. */
+    role?: "all" | "api";
   } = {},
 ) {
   const app = Fastify({
@@ -93,13 +96,14 @@ export async function buildServer(
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  const runner = createDraftRunner(createDraftService(deps), server, app.log);
+  const { runner, leave } = await draftRunnerOf(deps, options.role ?? "all", app.log);
   const streams: OpenStreams = new Set();
   // On close: end the event streams first (clients reconnect, to this server once it is back),
-  // then interrupt running drafts, which stay resumable.
+  // then interrupt running drafts, which stay resumable (a worker hands them to another).
   app.addHook("preClose", async () => {
     for (const end of [...streams]) end();
     await runner.stop();
+    await leave();
   });
   const templates = options.templates ?? (await loadOfferedTemplates(deps.config.templatesDir));
   app.get("/healthz", { schema: { hide: true } }, () => ({ status: "ok" }));
@@ -143,6 +147,28 @@ export async function buildServer(
   await app.register(runRoutes, { deps, runner, templates, streams });
   await registerPage(app);
   return { app, runner, routes };
+}
+
+/**
+ * On Postgres, drafts go through the cluster's queue (this process a worker too, unless its role
+ * is `api`); on the embedded store, which one process holds, they run here in turn.
+ */
+async function draftRunnerOf(
+  deps: Deps,
+  role: "all" | "api",
+  log: FastifyBaseLogger,
+): Promise<{ runner: DraftRunner; leave: () => Promise<void> }> {
+  if (deps.db.kind === "postgres") {
+    const cluster = await joinCluster(deps, role, log);
+    return { runner: cluster.runner, leave: () => cluster.leave() };
+  }
+  if (role !== "all") {
+    throw new AppError("USAGE", "an API node without workers needs Postgres (DATABASE_URL)", {
+      hint: "set DATABASE_URL, or run `plandraft serve` without --role on the embedded store",
+    });
+  }
+  const runner = createDraftRunner(createDraftService(deps), deps.config.server, log);
+  return { runner, leave: () => Promise.resolve() };
 }
 
 /** The app alone, for callers that do not run drafts themselves (tests with inject). */

@@ -12,8 +12,8 @@ import {
 export interface DraftActivity {
   /** Running here now, or waiting here for its turn. */
   isActive(draftId: string): boolean;
-  /** Waiting here for its turn (a new draft, or a revision of a finished one). */
-  isQueued(draftId: string): boolean;
+  /** Waiting for its turn (a new draft, or a revision of a finished one). */
+  isQueued(draftId: string): boolean | Promise<boolean>;
 }
 
 /** The open event streams of a server, so a shutdown can end them and let clients reconnect. */
@@ -27,7 +27,8 @@ const RECONNECT_MS = 1000;
  * Sends a draft's events after `after` on an SSE reply, then each new one, and ends the stream
  * after the run's last event (`draft.completed` or `draft.failed`), which tells a client to stop.
  * A draft with nothing more to send answers 204, which also stops a browser's EventSource.
- * A draft drafted by another process (the CLI, on the same database) is followed by polling.
+ * A draft run by another process is followed as the bus brings its events (a queue worker's),
+ * else by polling the table (the CLI's, on the same database).
  */
 export async function streamDraftEvents(
   deps: Deps,
@@ -62,10 +63,10 @@ export async function streamDraftEvents(
     writing = writing.then(() => sse.send({ ...message, ...retry }).catch(() => end()));
   };
   /** Events read in one go: the stream is over if the last one ends a run and none waits. */
-  const sendBatch = (events: StreamEvent[]) => {
+  const sendBatch = async (events: StreamEvent[]) => {
     events.forEach(send);
     const final = events.at(-1);
-    if (final && isTerminal(final) && !runs.isQueued(draftId)) end();
+    if (final && isTerminal(final) && !(await runs.isQueued(draftId))) end();
   };
   const onLive = (event: StreamEvent) => {
     send(event);
@@ -85,13 +86,24 @@ export async function streamDraftEvents(
   sse.sendHeaders();
   open.add(end);
   sse.onClose(end);
-  sendBatch(missed);
+  await sendBatch(missed);
   if (ended) return;
+  let lagging: string | undefined;
   poll = setInterval(() => {
     if (runs.isActive(draftId)) return;
     deps.events
       .saved(draftId, last)
-      .then(sendBatch)
+      .then((events) => {
+        // Heard from the process running the draft, events come with the deltas between them;
+        // the table has the kept ones first. One the bus has not brought by the next poll was
+        // lost on the way, and is taken from the table.
+        const first = events[0]?.id;
+        if (first !== undefined && deps.events.isLive(draftId) && first !== lagging) {
+          lagging = first;
+          return;
+        }
+        return sendBatch(events);
+      })
       .catch(() => end());
   }, POLL_MS);
   poll.unref();

@@ -21,6 +21,7 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   io: { stderr: NodeJS.WritableStream },
+  role: "all" | "api" = "all",
 ): Promise<RunningServer> {
   assertSafeToListen(config.server.host, config.server);
   // Checked before the store opens: a template folder that cannot work stops the start at once.
@@ -34,6 +35,7 @@ export async function startServer(
   const { app, runner } = await buildServer(deps, {
     logger: { level: "info" },
     templates,
+    role,
   }).catch(async (error: unknown) => {
     await deps.close();
     throw error;
@@ -42,6 +44,7 @@ export async function startServer(
   try {
     url = await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
+    await app.close(); // lets go of the queue and its workers too
     await deps.close();
     throw new AppError(
       "SERVER_LISTEN_FAILED",
@@ -52,10 +55,11 @@ export async function startServer(
       },
     );
   }
-  // Its unfinished drafts wait their turn like new ones, shown as queued until each resumes.
-  const unfinished = await deps.drafts.ownedBy(owner);
+  // Its unfinished drafts wait their turn like new ones, shown as queued until each resumes. On
+  // Postgres the queue keeps them, and any worker resumes them.
+  const unfinished = deps.db.kind === "embedded" ? await deps.drafts.ownedBy(owner) : [];
   for (const draft of unfinished) await deps.drafts.requeue(draft.id, owner);
-  for (const draft of unfinished) runner.resume(draft.id);
+  for (const draft of unfinished) await runner.resume(draft.id);
   if (unfinished.length > 0)
     io.stderr.write(`plandraft: resuming ${unfinished.length} unfinished draft(s)\n`);
   io.stderr.write(

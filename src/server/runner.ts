@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
-import type { DraftService, NewDraftRequest, Watch } from "../drafting/draft-service.js";
-import type { DraftEvent, DraftResult } from "../drafting/run-draft.js";
+import type {
+  DraftService,
+  NewDraftRequest,
+  RevisionRequest,
+  Watch,
+} from "../drafting/draft-service.js";
+import type { DraftActivity } from "./event-stream.js";
+import type { DraftResult } from "../drafting/run-draft.js";
+import { logRetries } from "../drafting/log-retries.js";
 import { AppError, isAppError } from "../errors.js";
 
 export interface RunnerLimits {
@@ -29,7 +36,7 @@ export function createDraftRunner(
   service: DraftService,
   limits: RunnerLimits,
   log: FastifyBaseLogger,
-) {
+): DraftRunner & { readonly running: number; readonly queued: number } {
   const running = new Map<string, { controller: AbortController; settled: Promise<void> }>();
   const queue: Waiting[] = [];
   /** Drafts given a slot that are still being recorded: a burst must not all see room. */
@@ -185,18 +192,20 @@ export function createDraftRunner(
   };
 }
 
-export type DraftRunner = ReturnType<typeof createDraftRunner>;
-
-/** Logs each retried model request of one run as a warning; the run's first event names the draft. */
-function logRetries(log: FastifyBaseLogger): (event: DraftEvent) => void {
-  let draft: string | undefined;
-  return (event) => {
-    if (event.type === "draft.started") draft = event.id;
-    if (event.type !== "model.retry") return;
-    const { unit, attempt, attempts, code, reason, waitMs } = event;
-    log.warn(
-      { draft, call: unit ?? "brief", attempt, attempts, code, reason, waitMs },
-      "model call retried",
-    );
-  };
+/**
+ * How the API has its drafts run: in this process (the embedded store, `createDraftRunner`), or
+ * by the cluster's workers through the queue (Postgres, `createQueuedRunner`).
+ */
+export interface DraftRunner extends DraftActivity {
+  start(request: NewDraftRequest): Promise<{ id: string; status: "running" | "queued" }>;
+  revise(
+    id: string,
+    change: RevisionRequest,
+  ): Promise<{ id: string; status: "running" | "queued" }>;
+  /** Picks up a draft a server was running (or had queued) when it stopped. */
+  resume(id: string): void | Promise<void>;
+  /** Stops a running or queued draft; false when it is neither. */
+  cancel(id: string): Promise<boolean>;
+  /** On shutdown: interrupts the drafts it runs, which stay resumable. */
+  stop(): Promise<void>;
 }

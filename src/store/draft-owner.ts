@@ -24,6 +24,14 @@ export function cliOwner(): string {
   return `cli:${hostname()}:${pidSpace()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
+/**
+ * The owner a queue worker claims drafts as: each worker process its own, so the draft's lease
+ * tells one worker from another (the fence), even two of one server id.
+ */
+export function workerOwner(): string {
+  return `worker:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
 /** The CLI process behind an owner string; undefined for a server (`server:<id>`) or older ones. */
 export function parseCliOwner(owner: string): CliOwner | undefined {
   const match = CLI_OWNER.exec(owner);
@@ -48,6 +56,7 @@ export function describeOwner(owner: string): string {
   const cli = parseCliOwner(owner);
   if (cli) return `plandraft process ${cli.pid} on ${cli.host} (${owner})`;
   if (owner.startsWith("server:")) return `the server ${owner.slice("server:".length)}`;
+  if (owner.startsWith("worker:")) return `the worker ${owner.slice("worker:".length)}`;
   return owner;
 }
 

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { Database } from "./database.js";
 
 export type DraftStatus =
@@ -41,6 +42,11 @@ export interface NewDraft {
 
 export type ClaimResult = "claimed" | "busy" | "missing";
 
+export type LeaseState = "held" | "cancel" | "lost";
+
+/** A pool or one of its clients (in a transaction): what the store's writes run on. */
+export type Queryable = Pick<pg.Pool, "query">;
+
 const SELECT_DRAFT = `
   SELECT d.id, d.title, d.model, d.template, d.feature_text, d.feature_source, d.owner, d.lease_until, d.error,
          d.usage, d.created_at, d.updated_at,
@@ -62,8 +68,9 @@ export function createDraftStore(db: Database) {
       owner: string,
       leaseMs: number,
       status: "running" | "queued" = "running",
+      client: Queryable = pool,
     ): Promise<void> {
-      await pool.query(
+      await client.query(
         `INSERT INTO drafts (id, title, status, model, template, feature_text, feature_source, owner, lease_until)
          VALUES ($1, $2, $9, $3, $4, $5, $6, $7,
                  CASE WHEN $9 = 'running' THEN now() + $8 * interval '1 millisecond' END)`,
@@ -143,13 +150,61 @@ export function createDraftStore(db: Database) {
         [id, owner],
       );
     },
-    /** Extends the lease; false when the draft is no longer this owner's. */
-    async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
-      const { rowCount } = await pool.query(
-        `UPDATE drafts SET lease_until = now() + $3 * interval '1 millisecond' WHERE id = $1 AND owner = $2`,
+    /**
+     * Extends the lease: "held", "cancel" when someone asked to cancel the draft, or "lost" when
+     * the draft is no longer this owner's (another process took it over).
+     */
+    async renew(id: string, owner: string, leaseMs: number): Promise<LeaseState> {
+      const { rows } = await pool.query(
+        `UPDATE drafts SET lease_until = now() + $3 * interval '1 millisecond' WHERE id = $1 AND owner = $2
+         RETURNING cancel_requested_at IS NOT NULL AS cancel`,
         [id, owner, leaseMs],
       );
+      const row = rows[0] as { cancel: boolean } | undefined;
+      return row ? (row.cancel ? "cancel" : "held") : "lost";
+    },
+
+    /** Asks whoever runs the draft to cancel it; false when it is not running. */
+    async requestCancel(id: string): Promise<boolean> {
+      const { rowCount } = await pool.query(
+        `UPDATE drafts SET cancel_requested_at = now() WHERE id = $1 AND status = 'running'`,
+        [id],
+      );
       return rowCount === 1;
+    },
+
+    /**
+     * Puts a finished draft back in line for a revision, in the caller's transaction with its
+     * job; false when it is not finished (a run or another revision has it).
+     */
+    async queueAgain(id: string, client: Queryable = pool): Promise<boolean> {
+      const { rowCount } = await client.query(
+        `UPDATE drafts SET status = 'queued', owner = NULL, lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND status IN ('completed', 'failed', 'cancelled')`,
+        [id],
+      );
+      return rowCount === 1;
+    },
+
+    /**
+     * Ends a draft still waiting for its turn as cancelled; false when it is not waiting (a
+     * worker took it meanwhile, or it has ended).
+     */
+    async cancelIfQueued(id: string, error: { code: string; message: string }): Promise<boolean> {
+      const { rowCount } = await pool.query(
+        `UPDATE drafts SET status = 'cancelled', error = $2, owner = NULL, lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND status = 'queued'`,
+        [id, error],
+      );
+      return rowCount === 1;
+    },
+
+    /** Drafts waiting for a worker, across the cluster: the queue's length. */
+    async countQueued(client: Queryable = pool): Promise<number> {
+      const { rows } = await client.query(
+        "SELECT count(*)::int AS n FROM drafts WHERE status = 'queued'",
+      );
+      return (rows[0] as { n: number }).n;
     },
 
     /** Ends a run: the outcome, and the draft is nobody's any more. */
@@ -163,7 +218,8 @@ export function createDraftStore(db: Database) {
       },
     ): Promise<void> {
       await pool.query(
-        `UPDATE drafts SET status = $3, error = $4, usage = COALESCE($5, usage), owner = NULL, lease_until = NULL, updated_at = now()
+        `UPDATE drafts SET status = $3, error = $4, usage = COALESCE($5, usage), owner = NULL, lease_until = NULL,
+                cancel_requested_at = NULL, updated_at = now()
          WHERE id = $1 AND owner = $2`,
         [id, owner, outcome.status, outcome.error ?? null, outcome.usage ?? null],
       );

@@ -61,7 +61,11 @@ describe.skipIf(!HAS_CHROMIUM)(
 
     /** Every diagram on the page is drawn as an svg, and no section failed to render. */
     const expectEveryDiagramDrawn = async (page: Page) => {
-      await page.waitForSelector("figure.diagram svg");
+      // Polled on a timer and on the DOM, not on animation frames and visibility: after the page
+      // has been offline, Chromium can hold a visibility wait past its timeout with the svg drawn.
+      await page.waitForFunction(() => document.querySelector("figure.diagram svg"), undefined, {
+        polling: 100,
+      });
       expect(await page.locator("figure.diagram").count()).toBeGreaterThan(0);
       expect(await page.locator("figure.diagram:not(:has(svg))").count()).toBe(0);
       expect(await page.locator("text=Could not render this section").count()).toBe(0);

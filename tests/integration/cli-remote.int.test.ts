@@ -294,7 +294,7 @@ describe("following a draft on a server across a restart", () => {
     const deps = await createDeps(config(), { owner });
     const { app, runner } = await buildServer(deps);
     const url = await app.listen({ host: "127.0.0.1", port });
-    for (const draft of await deps.drafts.ownedBy(owner)) runner.resume(draft.id);
+    for (const draft of await deps.drafts.ownedBy(owner)) await runner.resume(draft.id);
     return {
       url,
       port: Number(new URL(url).port),

@@ -147,7 +147,7 @@ describe("the API with Word, PDF and HTML docs", () => {
     const status = async () =>
       (await app.inject({ method: "GET", url: `/v1/drafts/${id}` })).json<{ status: string }>()
         .status;
-    while ((await status()) === "running") {
+    while (["queued", "running"].includes(await status())) {
       if (Date.now() > deadline) throw new Error(`draft ${id} still running`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -1,0 +1,54 @@
+import type pg from "pg";
+import { channelOf, listenTo } from "./listen.js";
+
+/** What API processes tell workers at once, rather than at their next poll. */
+type Command = { cmd: "wake" } | { cmd: "cancel"; draft: string };
+
+export interface Control {
+  /** A job was queued: idle workers fetch now. */
+  wake(): Promise<void>;
+  /** Stop this draft wherever it runs. */
+  cancel(draftId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Commands from API processes to workers over NOTIFY (pg-boss 10 neither listens nor signals a
+ * running job). A command missed while a worker's connection was down costs a poll (a wake), or
+ * is found at the worker's next heartbeat (a cancel).
+ */
+export async function openControl(
+  pool: pg.Pool,
+  url: string,
+  schema: string,
+  on: { wake?: () => void; cancel?: (draftId: string) => void } = {},
+): Promise<Control> {
+  const channel = channelOf("control", schema);
+  const notify = async (command: Command) => {
+    await pool.query("SELECT pg_notify($1, $2)", [channel, JSON.stringify(command)]);
+  };
+  const listening =
+    on.wake || on.cancel
+      ? await listenTo(url, channel, (payload) => {
+          const command = parseCommand(payload);
+          if (command?.cmd === "wake") on.wake?.();
+          if (command?.cmd === "cancel") on.cancel?.(command.draft);
+        })
+      : undefined;
+  return {
+    wake: () => notify({ cmd: "wake" }),
+    cancel: (draft) => notify({ cmd: "cancel", draft }),
+    close: async () => listening?.close(),
+  };
+}
+
+function parseCommand(payload: string | undefined): Command | undefined {
+  try {
+    const command = JSON.parse(payload ?? "") as Command;
+    return command.cmd === "wake" || (command.cmd === "cancel" && typeof command.draft === "string")
+      ? command
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

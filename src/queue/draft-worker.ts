@@ -1,0 +1,168 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Deps } from "../deps.js";
+import type { DraftService, Watch } from "../drafting/draft-service.js";
+import { AppError, isAppError } from "../errors.js";
+import { logRetries } from "../drafting/log-retries.js";
+import { openControl } from "./control.js";
+import type { DraftQueue, FetchedJob } from "./draft-queue.js";
+
+export interface DraftWorker {
+  /** Drafts this worker runs now. */
+  readonly running: number;
+  /** Stops fetching, interrupts its drafts and hands their jobs back at once, for another worker. */
+  stop(): Promise<void>;
+}
+
+interface Taken {
+  jobId: string;
+  controller: AbortController;
+  settled: Promise<void>;
+}
+
+/** Codes a job ends on without being completed: the draft goes on elsewhere. */
+const NOT_ENDED = new Set(["SERVER_STOPPING", "DRAFT_TAKEN_OVER", "DATABASE_LOST"]);
+/** Codes that say a job had nothing left to do: its draft ended already. */
+const NOTHING_TO_DO = new Set(["DRAFT_NOT_RESUMABLE", "DRAFT_NOT_FOUND"]);
+
+/**
+ * Runs drafts from the queue, at most `slots` at once: our own fetch loop rather than pg-boss's
+ * `work()`, which fails a job at its lease without stopping the handler (measured: the same
+ * draft run three times at once). Each taken job has a heartbeat that keeps its lease, and each
+ * run renews the draft's own lease, which is the fence: a worker that finds another process
+ * holding its draft stops at once (DRAFT_TAKEN_OVER).
+ */
+export async function startDraftWorker(
+  deps: Deps,
+  service: DraftService,
+  queue: DraftQueue,
+  options: { slots: number; pollMs: number; log: FastifyBaseLogger },
+): Promise<DraftWorker> {
+  const { log } = options;
+  const taken = new Map<string, Taken>();
+  let stopping = false;
+  let wakeUp: () => void = () => undefined;
+  const wake = () => wakeUp();
+
+  const stopDraft = (draftId: string, reason: AppError) => {
+    taken.get(draftId)?.controller.abort(reason);
+  };
+  const control = await openControl(deps.db.pool, urlOf(deps), deps.db.schema, {
+    wake,
+    cancel: (draftId) => stopDraft(draftId, cancelled()),
+  });
+
+  const runJob = (job: FetchedJob) => {
+    const draftId = job.data.draft;
+    const controller = new AbortController();
+    const beat = setInterval(
+      () => void queue.heartbeat(job.id).catch(() => undefined),
+      heartbeatMs(deps),
+    );
+    beat.unref();
+    const watch: Watch = {
+      signal: controller.signal,
+      onEvent: logRetries(log),
+      takeOver: true,
+      onLease: (state) => stopDraft(draftId, state === "cancel" ? cancelled() : takenOver()),
+    };
+    const settled = work(service, job, watch)
+      .then(
+        async () => {
+          await queue.complete(job.id);
+          log.info({ draft: draftId, job: job.id }, "draft job done");
+        },
+        async (error: unknown) => {
+          if (isAppError(error) && NOTHING_TO_DO.has(error.code)) return queue.complete(job.id);
+          if (isAppError(error) && NOT_ENDED.has(error.code)) {
+            log.info({ draft: draftId, code: error.code }, "draft left for another worker");
+            return;
+          }
+          log.warn({ draft: draftId, err: error }, "draft stopped");
+          await queue.complete(job.id);
+        },
+      )
+      .catch((error: unknown) => log.error({ draft: draftId, err: error }, "draft job not ended"))
+      .finally(() => {
+        clearInterval(beat);
+        taken.delete(draftId);
+        wake();
+      });
+    taken.set(draftId, { jobId: job.id, controller, settled });
+  };
+
+  const loop = async () => {
+    while (!stopping) {
+      const free = options.slots - taken.size;
+      const jobs = free > 0 ? await queue.fetch(free).catch(logFetchError(log)) : [];
+      for (const job of jobs) runJob(job);
+      if (jobs.length > 0 && jobs.length === free) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.pollMs);
+        wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  };
+  const looping = loop();
+
+  return {
+    get running() {
+      return taken.size;
+    },
+    async stop() {
+      stopping = true;
+      wake();
+      await looping;
+      const held = [...taken.values()];
+      const reason = new AppError(
+        "SERVER_STOPPING",
+        "the worker stopped; another worker goes on with the draft",
+      );
+      for (const job of held) job.controller.abort(reason);
+      await Promise.all(held.map((job) => job.settled));
+      await queue.handBack(held.map((job) => job.jobId)).catch(() => undefined);
+      await control.close();
+    },
+  };
+}
+
+/**
+ * What a job asks: a revision once the draft's run has ended, else to bring the draft up to
+ * date (start it, or resume it from its last checkpoint). A revision whose own run a worker left
+ * unfinished is resumed, not asked for again.
+ */
+async function work(service: DraftService, job: FetchedJob, watch: Watch): Promise<unknown> {
+  const { draft, revise } = job.data;
+  if (!revise) return service.resume(draft, watch);
+  try {
+    return await service.revise(draft, revise, watch);
+  } catch (error) {
+    if (isAppError(error) && error.code === "DRAFT_NOT_FINISHED") {
+      return service.resume(draft, watch);
+    }
+    throw error;
+  }
+}
+
+const cancelled = () => new AppError("DRAFT_CANCELLED", "the draft was cancelled");
+const takenOver = () =>
+  new AppError("DRAFT_TAKEN_OVER", "another worker took the draft over; it goes on there");
+
+/** A job's heartbeat: three to a lease, as the draft's own lease is renewed. */
+function heartbeatMs(deps: Deps): number {
+  return Math.max(200, Math.floor(deps.config.leaseMs / 3));
+}
+
+function urlOf(deps: Deps): string {
+  if (!deps.config.databaseUrl) throw new Error("a queue worker needs DATABASE_URL");
+  return deps.config.databaseUrl;
+}
+
+function logFetchError(log: FastifyBaseLogger) {
+  return (error: unknown): FetchedJob[] => {
+    log.warn({ err: error }, "could not fetch drafts from the queue; trying again");
+    return [];
+  };
+}
