@@ -3,7 +3,7 @@ import { checkPlan, prepareCheck } from "../../src/check/index.js";
 import { loadConfig } from "../../src/config.js";
 import { createDrafter } from "../../src/deps.js";
 import { DEFAULT_TEMPLATE_PATH } from "../../src/package-root.js";
-import { buildLayout } from "../../src/template/layout.js";
+import { buildLayout } from "./topology.js";
 import { parseTemplate } from "../../src/template/parse.js";
 import { buildPlanGraph } from "./index.js";
 

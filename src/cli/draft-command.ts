@@ -6,7 +6,7 @@ import { layoutFor } from "../drafting/run-draft.js";
 import { AppError } from "../errors.js";
 import { readFeature } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
-import { templateRepos } from "../template/layout.js";
+import { templateRepos } from "../../graphs/plan-drafter/topology.js";
 import { chooseTemplate } from "../template/offered.js";
 import { loadWorkspace } from "../workspace/load.js";
 import type { CliIo } from "./cli-io.js";

@@ -14,7 +14,7 @@ import type { Drafter, Usage } from "../drafters/types.js";
 import { createCallBudget } from "../models/call-budget.js";
 import { NO_USAGE } from "../drafters/types.js";
 import type { SectionDraft } from "../render/types.js";
-import { buildLayout, unitTitle, type DraftLayout } from "../template/layout.js";
+import { buildLayout, unitTitle, type DraftLayout } from "../../graphs/plan-drafter/topology.js";
 import type { Template } from "../template/types.js";
 import type { Grounding, WorkspaceMaterial } from "../workspace/types.js";
 
