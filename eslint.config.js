@@ -69,6 +69,12 @@ export default tseslint.config(
               message: "The graph is run by src/drafting; it knows nothing of who runs it.",
             },
             {
+              target: "src/template",
+              from: "graphs",
+              message:
+                "The template is what people write; the graph reads its shape from it (graphs/plan-drafter/topology.ts), not the other way.",
+            },
+            {
               target: "src/events",
               from: ["src/drafting", "graphs"],
               message:

@@ -7,7 +7,7 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { structuredTool } from "../src/drafters/llm/structured-call.js";
 import { createChatModel } from "../src/models/chat-model.js";
-import { nodeDepths, type DraftLayout, type WorkUnit } from "../src/template/layout.js";
+import { nodeDepths, type DraftLayout, type WorkUnit } from "../graphs/plan-drafter/topology.js";
 import { unitSchema } from "../src/template/schema.js";
 import { slugify } from "../src/template/text.js";
 import { scriptedConfig } from "../tests/support/drafting.js";

@@ -4,7 +4,7 @@
  * Target (DESIGN.md): wall / critical path <= 1.10.
  */
 import { performance } from "node:perf_hooks";
-import { buildLayout, criticalPathCalls } from "../src/template/layout.js";
+import { buildLayout, criticalPathCalls } from "../graphs/plan-drafter/topology.js";
 import { startLlmProcess } from "./scripted-llm-process.js";
 import {
   DEFAULT_TEMPLATE,

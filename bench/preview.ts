@@ -10,7 +10,7 @@ import { parsePartialJson } from "@langchain/core/output_parsers";
 import { parse } from "jsonriver";
 import { z } from "zod";
 import { createPartialRenderer, renderPartialUnit } from "../src/render/partial.js";
-import { buildLayout, type WorkUnit } from "../src/template/layout.js";
+import { buildLayout, type WorkUnit } from "../graphs/plan-drafter/topology.js";
 import { unitSchema } from "../src/template/schema.js";
 import { DEFAULT_TEMPLATE } from "../tests/support/drafting.js";
 import { fillSchema } from "../tests/support/schema-filler.js";

@@ -10,7 +10,7 @@
 import { performance } from "node:perf_hooks";
 import { createParser } from "eventsource-parser";
 import { readStamps } from "../tests/support/scripted-llm.js";
-import { buildLayout } from "../src/template/layout.js";
+import { buildLayout } from "../graphs/plan-drafter/topology.js";
 import { DEFAULT_TEMPLATE } from "../tests/support/drafting.js";
 import { measureClientFloor, widestStep } from "./client-floor.js";
 import { cpuBetween, cpuSeconds, treeUsage, type TreeUsage } from "./processes.js";

@@ -14,6 +14,10 @@ import { migrate } from "./store/migrate.js";
 import { createRedactor, secretsOf, type Redact } from "./redact.js";
 import { createDigestCache, type DigestCache } from "./workspace/digest-cache.js";
 import type { Workspace } from "./workspace/types.js";
+import {
+  createTemplateCatalog,
+  type TemplateCatalog,
+} from "../graphs/plan-drafter/template-catalog.js";
 
 /** What the CLI and the server share: built once from the config, passed to whatever needs it. */
 export interface Deps {
@@ -25,6 +29,8 @@ export interface Deps {
   /** Each draft's event stream: numbered, saved, and fanned out to whoever follows it. */
   events: EventHub;
   checkpointer: PostgresSaver;
+  /** Templates by their text, with their layouts and graphs: drafts of one template share them. */
+  templates: TemplateCatalog;
   /** Who this process is when it claims a draft. */
   owner: string;
   /** Takes this configuration's secrets (and anything shaped like one) out of outside text. */
@@ -65,7 +71,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   }
   // One drafter per model name: its client and its per-section tool schemas serve every draft.
   const drafters = new Map<string, Drafter>();
-  const drafterFor = (modelName: string): Drafter => {
+  const drafterFor = (modelName = config.model): Drafter => {
     if (overrides.drafterFor) return overrides.drafterFor(modelName);
     const known = drafters.get(modelName);
     if (known) return known;
@@ -75,7 +81,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   };
   return {
     config,
-    drafterFor: (modelName = config.model) => drafterFor(modelName),
+    drafterFor,
+    templates: createTemplateCatalog({ config, drafterFor }),
     db,
     drafts: createDraftStore(db),
     events: createEventHub(createEventStore(db)),

@@ -3,7 +3,7 @@ import type { Finding } from "../../src/check/index.js";
 import type { CallWatch, Drafter } from "../../src/drafters/types.js";
 import type { FeatureFacts } from "../../src/feature/facts.js";
 import type { CallBudget } from "../../src/models/call-budget.js";
-import type { DraftLayout } from "../../src/template/layout.js";
+import type { DraftLayout } from "./topology.js";
 import { knownRepositories, type KnownRepository } from "../../src/workspace/known.js";
 import type { CheckoutFiles, WorkspaceMaterial } from "../../src/workspace/types.js";
 import type { ProgressEvent } from "./state.js";

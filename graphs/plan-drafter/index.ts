@@ -1,5 +1,5 @@
 import { END, START, Send, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
-import type { SectionNode } from "../../src/template/layout.js";
+import type { SectionNode } from "./topology.js";
 import type { GraphContext } from "./context.js";
 import { analyzeNode } from "./nodes/analyze.js";
 import { assembleNode } from "./nodes/assemble.js";

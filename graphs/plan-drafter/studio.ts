@@ -1,11 +1,8 @@
 import { readFileSync } from "node:fs";
-import { checkPlan, prepareCheck } from "../../src/check/index.js";
 import { loadConfig } from "../../src/config.js";
 import { createDrafter } from "../../src/deps.js";
 import { DEFAULT_TEMPLATE_PATH } from "../../src/package-root.js";
-import { buildLayout } from "../../src/template/layout.js";
-import { parseTemplate } from "../../src/template/parse.js";
-import { buildPlanGraph } from "./index.js";
+import { createTemplateCatalog } from "./template-catalog.js";
 
 /**
  * The graph as LangGraph Studio and `npx @langchain/langgraph-cli dev` load it (langgraph.json):
@@ -14,13 +11,11 @@ import { buildPlanGraph } from "./index.js";
  * `{ "featureText": "...", "featureSource": "feature.md" }`.
  */
 const config = loadConfig();
-const template = parseTemplate(readFileSync(DEFAULT_TEMPLATE_PATH, "utf8"));
-
-export const graph = buildPlanGraph({
-  layout: buildLayout(template),
-  drafter: createDrafter(config.model, config),
-  checkPlan: (markdown, facts, checkouts) => checkPlan(markdown, template, { facts, checkouts }),
-  prepareCheck,
-  maxFeatureBytes: config.maxFeatureBytes,
-  today: () => new Date().toISOString().slice(0, 10),
+// Studio has no Deps to hold a catalog; it builds the one graph as the CLI and the server would.
+const catalog = createTemplateCatalog({
+  config,
+  drafterFor: (modelName = config.model) => createDrafter(modelName, config),
 });
+const template = catalog.templateOf(readFileSync(DEFAULT_TEMPLATE_PATH, "utf8"));
+
+export const graph = catalog.graphFor(template, {}).graph;

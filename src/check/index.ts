@@ -1,7 +1,7 @@
 import type { FeatureDoc } from "../feature/feature-doc.js";
 import type { FeatureFacts } from "../feature/facts.js";
 import { readFeatureFacts } from "../feature/facts/read.js";
-import { buildLayout, templateRepos } from "../template/layout.js";
+import { buildLayout, templateRepos } from "../../graphs/plan-drafter/topology.js";
 import type { Template } from "../template/types.js";
 import type { CheckoutFiles } from "../workspace/types.js";
 import { checkChoices } from "./choices.js";

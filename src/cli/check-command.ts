@@ -3,7 +3,7 @@ import { checkPlan, featureFacts, formatFinding } from "../check/index.js";
 import { AppError } from "../errors.js";
 import type { Config } from "../config.js";
 import { readFeature } from "../feature/read-feature.js";
-import { buildLayout, templateRepos } from "../template/layout.js";
+import { buildLayout, templateRepos } from "../../graphs/plan-drafter/topology.js";
 import { chooseTemplate } from "../template/offered.js";
 import { readCheckouts } from "../workspace/checkouts.js";
 import { loadWorkspace } from "../workspace/load.js";

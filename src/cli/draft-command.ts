@@ -2,11 +2,10 @@ import type { Config } from "../config.js";
 import { createDeps, type Deps, type DepsOverrides } from "../deps.js";
 import { createDraftService, type DraftService } from "../drafting/draft-service.js";
 import { checkNewDraft } from "../drafting/limits.js";
-import { layoutFor } from "../drafting/run-draft.js";
+import { buildLayout, templateRepos } from "../../graphs/plan-drafter/topology.js";
 import { AppError } from "../errors.js";
 import { readFeature } from "../feature/read-feature.js";
 import { parseModelName } from "../models/chat-model.js";
-import { templateRepos } from "../template/layout.js";
 import { chooseTemplate } from "../template/offered.js";
 import { loadWorkspace } from "../workspace/load.js";
 import type { CliIo } from "./cli-io.js";
@@ -25,10 +24,10 @@ export async function draftCommand(
   const model = options.model ?? config.model;
   parseModelName(model);
   const { template, source: templateSource } = await chooseTemplate(config.templatesDir, options);
-  checkNewDraft(layoutFor(template), config);
+  checkNewDraft(buildLayout(template), config);
   const workspace = await loadWorkspace(options, {
     cwd: process.cwd(),
-    templateRepos: templateRepos(layoutFor(template)),
+    templateRepos: templateRepos(buildLayout(template)),
   });
   const feature = await readFeature(featurePath, config.maxFeatureBytes, io.stdin);
   if (options.output) await checkOutputTarget(options.output);

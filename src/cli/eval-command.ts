@@ -1,7 +1,7 @@
 import type { Config } from "../config.js";
 import { createDraftService } from "../drafting/draft-service.js";
 import { checkNewDraft } from "../drafting/limits.js";
-import { layoutFor } from "../drafting/run-draft.js";
+import { buildLayout } from "../../graphs/plan-drafter/topology.js";
 import { readEvalDocs } from "../eval/docs.js";
 import { createJudge } from "../eval/judge.js";
 import { runEval, type EvalRun } from "../eval/run-eval.js";
@@ -35,7 +35,7 @@ export async function evalCommand(
   parseModelName(model);
   const judge = options.judge === undefined ? undefined : createJudge(options.judge, config);
   const { template, source } = await chooseTemplate(config.templatesDir, options);
-  checkNewDraft(layoutFor(template), config);
+  checkNewDraft(buildLayout(template), config);
   const docs = await readEvalDocs(dir, config.maxFeatureBytes);
   const run = await withDeps({ ...config, model }, {}, (deps) =>
     runEval(docs, {

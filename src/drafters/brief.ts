@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { sectionTitles, templateRepos, type DraftLayout } from "../template/layout.js";
+import {
+  sectionTitles,
+  templateRepos,
+  type DraftLayout,
+} from "../../graphs/plan-drafter/topology.js";
 import { LIMITS } from "../template/schema.js";
 import { questionKey } from "../render/markers.js";
 

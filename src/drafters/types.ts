@@ -3,7 +3,7 @@ import { AppError } from "../errors.js";
 import type { CallBudget } from "../models/call-budget.js";
 import type { ModelRetry } from "../models/retry-policy.js";
 import type { SectionDraft } from "../render/types.js";
-import type { DraftLayout, SectionNode, WorkUnit } from "../template/layout.js";
+import type { DraftLayout, SectionNode, WorkUnit } from "../../graphs/plan-drafter/topology.js";
 import type { FeatureDoc } from "../feature/feature-doc.js";
 import type { FeatureFacts } from "../feature/facts.js";
 import type { KnownRepository } from "../workspace/known.js";

@@ -5,19 +5,17 @@ import { AppError, describeError, isAppError } from "../errors.js";
 import { isConnectionError } from "../store/database.js";
 import type { DraftRecord } from "../store/draft-store.js";
 import type { DraftStateType, Revision } from "../../graphs/plan-drafter/state.js";
-import { dependentsOf } from "../template/layout.js";
-import type { Workspace, WorkspaceMaterial } from "../workspace/types.js";
-import { parseTemplate } from "../template/parse.js";
+import { dependentsOf } from "../../graphs/plan-drafter/topology.js";
 import type { Template } from "../template/types.js";
+import type { Workspace, WorkspaceMaterial } from "../workspace/types.js";
 import { asSeen, claimDraft } from "./claim-draft.js";
 import { findSection } from "./find-section.js";
 import { readForRun, readToContinue } from "./workspace-runs.js";
 import { checkNewDraft, checkPlannedCalls, plannedCalls } from "./limits.js";
 import { endEventOf, streamEventOf } from "./draft-events.js";
 import type { RunEvents } from "../events/event-hub.js";
+import type { DraftGraph } from "../../graphs/plan-drafter/template-catalog.js";
 import {
-  graphFor,
-  layoutFor,
   outlineOf,
   resultOf,
   streamDraft,
@@ -70,6 +68,10 @@ type RunWatch = Watch & { workspace?: WorkspaceMaterial | undefined };
  * lease it renews), checkpointed as it goes, and kept as a version when it completes.
  */
 export function createDraftService(deps: Deps) {
+  const { templates } = deps;
+  const graphOf = (template: Template, model: string | undefined) =>
+    templates.graphFor(template, { model, checkpointer: deps.checkpointer });
+
   /**
    * Records a draft; a template or model that cannot work, or a draft that would cost more than
    * the limits allow, is refused before anything is saved.
@@ -86,9 +88,9 @@ export function createDraftService(deps: Deps) {
 
   /** The draft's record, once its template, model and cost are known to work; nothing saved. */
   const prepare = (request: NewDraftRequest, id: string = randomUUID()) => {
-    const template = templateOf(request.templateSource);
-    checkNewDraft(layoutFor(template), deps.config);
-    const thread = graphFor(deps, template, request.model);
+    const template = templates.templateOf(request.templateSource);
+    checkNewDraft(templates.layoutOf(template), deps.config);
+    const thread = graphOf(template, request.model);
     const draft = {
       id,
       title: request.feature.name,
@@ -108,7 +110,7 @@ export function createDraftService(deps: Deps) {
     request: NewDraftRequest,
     watch: Watch = {},
   ): Promise<{ id: string; done: Promise<DraftResult> }> => {
-    const layout = layoutFor(templateOf(request.templateSource));
+    const layout = templates.layoutOf(templates.templateOf(request.templateSource));
     const read = await readForRun(deps, layout, request.workspace ?? deps.workspace);
     const { id, thread, draft } = await record(request, "running");
     const model = thread.model;
@@ -138,8 +140,8 @@ export function createDraftService(deps: Deps) {
     given: GivenWorkspace = {},
   ) => {
     const record = await findDraft(deps, idOrPrefix);
-    const template = templateOf(record.template);
-    const thread = graphFor(deps, template, record.model);
+    const template = templates.templateOf(record.template);
+    const thread = graphOf(template, record.model);
     const { graph, layout } = thread;
     const unit = findSection(layout, change.section);
     const state = await graph.getState({ configurable: { thread_id: record.id } });
@@ -234,8 +236,8 @@ export function createDraftService(deps: Deps) {
       given: GivenWorkspace = {},
     ): Promise<DraftResult> {
       const record = await findDraft(deps, idOrPrefix);
-      const template = templateOf(record.template);
-      const thread = graphFor(deps, template, record.model);
+      const template = templates.templateOf(record.template);
+      const thread = graphOf(template, record.model);
       const state = await thread.graph.getState({ configurable: { thread_id: record.id } });
       const hasStarted = Object.keys((state.values ?? {}) as object).length > 0;
       if (hasStarted && state.next.length === 0) {
@@ -284,19 +286,6 @@ export interface RevisionRequest {
   cascade: boolean;
 }
 
-/** Parsed templates by their text, so drafts of the same template share its layout and graph. */
-const templates = new Map<string, Template>();
-const TEMPLATES_KEPT = 32;
-
-function templateOf(source: string): Template {
-  const known = templates.get(source);
-  if (known) return known;
-  const template = parseTemplate(source);
-  if (templates.size >= TEMPLATES_KEPT) templates.delete(templates.keys().next().value as string);
-  templates.set(source, template);
-  return template;
-}
-
 /** Newest first, each as `asSeen` tells: what `plandraft list` and the API list. */
 export async function listDrafts(deps: Deps, limit: number, offset = 0): Promise<DraftRecord[]> {
   return (await deps.drafts.list(limit, offset)).map((draft) => asSeen(deps, draft));
@@ -336,7 +325,7 @@ export async function removeDraft(deps: Deps, idOrPrefix: string): Promise<Draft
 async function run(
   deps: Deps,
   draft: { id: string; title: string; model: string },
-  { graph, layout }: ReturnType<typeof graphFor>,
+  { graph, layout }: DraftGraph,
   input: GraphInput | null,
   resumed: boolean,
   watch: RunWatch,

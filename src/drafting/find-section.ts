@@ -1,5 +1,5 @@
 import { AppError } from "../errors.js";
-import type { DraftLayout, WorkUnit } from "../template/layout.js";
+import type { DraftLayout, WorkUnit } from "../../graphs/plan-drafter/topology.js";
 import { slugify } from "../template/text.js";
 
 /**

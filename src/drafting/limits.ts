@@ -1,6 +1,6 @@
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
-import type { DraftLayout } from "../template/layout.js";
+import type { DraftLayout } from "../../graphs/plan-drafter/topology.js";
 
 type Limits = Pick<Config, "maxSections" | "maxModelCalls">;
 

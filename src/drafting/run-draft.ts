@@ -1,20 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph";
 import type { RunContext } from "../../graphs/plan-drafter/context.js";
-import { buildPlanGraph, type PlanGraph } from "../../graphs/plan-drafter/index.js";
+import type { PlanGraph } from "../../graphs/plan-drafter/index.js";
 import type {
   DraftFinding,
   DraftStateType,
   ProgressEvent,
 } from "../../graphs/plan-drafter/state.js";
-import { checkPlan, prepareCheck } from "../check/index.js";
 import type { Config } from "../config.js";
 import type { FeatureDoc } from "../feature/feature-doc.js";
 import type { Drafter, Usage } from "../drafters/types.js";
 import { createCallBudget } from "../models/call-budget.js";
 import { NO_USAGE } from "../drafters/types.js";
 import type { SectionDraft } from "../render/types.js";
-import { buildLayout, unitTitle, type DraftLayout } from "../template/layout.js";
+import { createTemplateCatalog } from "../../graphs/plan-drafter/template-catalog.js";
+import { unitTitle, type DraftLayout } from "../../graphs/plan-drafter/topology.js";
 import type { Template } from "../template/types.js";
 import type { Grounding, WorkspaceMaterial } from "../workspace/types.js";
 
@@ -80,50 +80,6 @@ export interface GraphDeps {
   config: Config;
   drafterFor(modelName?: string): Drafter;
   checkpointer: BaseCheckpointSaver;
-}
-
-/** Layouts and compiled graphs, kept per template and drafter: drafts of the same kind share them. */
-const layouts = new WeakMap<Template, DraftLayout>();
-const graphs = new WeakMap<
-  DraftLayout,
-  WeakMap<Drafter, WeakMap<BaseCheckpointSaver, PlanGraph>>
->();
-
-/** The work a template asks for, built once per template. */
-export function layoutFor(template: Template): DraftLayout {
-  const layout = layouts.get(template) ?? buildLayout(template);
-  layouts.set(template, layout);
-  return layout;
-}
-
-/** The graph for one draft's template and model. */
-export function graphFor(
-  deps: GraphDeps,
-  template: Template,
-  model: string | undefined,
-): { graph: PlanGraph; layout: DraftLayout; model: string } {
-  const drafter = deps.drafterFor(model);
-  const layout = layoutFor(template);
-  const byDrafter = graphs.get(layout) ?? new WeakMap();
-  graphs.set(layout, byDrafter);
-  const bySaver = byDrafter.get(drafter) ?? new WeakMap();
-  byDrafter.set(drafter, bySaver);
-  const graph =
-    bySaver.get(deps.checkpointer) ??
-    buildPlanGraph(
-      {
-        layout,
-        drafter,
-        checkPlan: (markdown, facts, checkouts) =>
-          checkPlan(markdown, template, { facts, checkouts }),
-        prepareCheck,
-        maxFeatureBytes: deps.config.maxFeatureBytes,
-        today: () => new Date().toISOString().slice(0, 10),
-      },
-      deps.checkpointer,
-    );
-  bySaver.set(deps.checkpointer, graph);
-  return { graph, layout, model: drafter.model };
 }
 
 export type GraphInput = Partial<
@@ -210,11 +166,11 @@ export async function draftInMemory(
 ): Promise<DraftResult> {
   const id = randomUUID();
   const checkpointer = new MemorySaver();
-  const { graph, layout, model } = graphFor(
-    { ...deps, checkpointer },
-    request.template,
-    request.model,
-  );
+  // A catalog of its own: no graph built before saves to this new checkpointer.
+  const { graph, layout, model } = createTemplateCatalog(deps).graphFor(request.template, {
+    model: request.model,
+    checkpointer,
+  });
   const outline = outlineOf(layout);
   onEvent({
     type: "draft.started",

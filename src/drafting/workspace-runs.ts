@@ -1,6 +1,6 @@
 import type { Deps } from "../deps.js";
-import type { DraftLayout } from "../template/layout.js";
-import { templateRepos } from "../template/layout.js";
+import type { DraftLayout } from "../../graphs/plan-drafter/topology.js";
+import { templateRepos } from "../../graphs/plan-drafter/topology.js";
 import { readWorkspace } from "../workspace/material.js";
 import type { Grounding, Workspace, WorkspaceMaterial } from "../workspace/types.js";
 

@@ -1,4 +1,4 @@
-import { unitTitle, type DraftLayout } from "../template/layout.js";
+import { unitTitle, type DraftLayout } from "../../graphs/plan-drafter/topology.js";
 import { contentKeys } from "../template/schema.js";
 import type { Section } from "../template/types.js";
 import { CLARIFICATION_MARKER, questionKey } from "./markers.js";

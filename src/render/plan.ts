@@ -1,4 +1,4 @@
-import type { DraftLayout } from "../template/layout.js";
+import type { DraftLayout } from "../../graphs/plan-drafter/topology.js";
 import type { Block, FieldBlock, Section } from "../template/types.js";
 import { collectClarifications, renderAppendix, type AppendixParts } from "./appendix.js";
 import { renderSection, renderUndrafted } from "./section.js";

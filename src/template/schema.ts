@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { WorkUnit } from "./layout.js";
 import { snakeKey, uniqueKey } from "./text.js";
 import type { DiagramBlock, FillableBlock, Section, TableBlock } from "./types.js";
 
@@ -56,8 +55,11 @@ export function sectionSchema(section: Section): z.ZodObject {
   return z.object(shape).describe(`Content of the section "${section.title}"`);
 }
 
-/** What one model call for a unit returns; a repository unit may say it has no changes. */
-export function unitSchema(unit: WorkUnit): z.ZodObject {
+/**
+ * What one model call for a unit returns; a repository unit may say it has no changes. Takes
+ * the two fields it reads, not the graph's WorkUnit: the template knows nothing of the graph.
+ */
+export function unitSchema(unit: { section: Section; repo: string | undefined }): z.ZodObject {
   const content = sectionSchema(unit.section);
   if (!unit.repo) return content;
   return z.object({

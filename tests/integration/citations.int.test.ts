@@ -5,7 +5,7 @@ import { checkPlan } from "../../src/check/index.js";
 import { draftInMemory } from "../../src/drafting/run-draft.js";
 import { createDrafter } from "../../src/deps.js";
 import { toFeatureDoc } from "../../src/feature/feature-doc.js";
-import { buildLayout, templateRepos } from "../../src/template/layout.js";
+import { buildLayout, templateRepos } from "../../graphs/plan-drafter/topology.js";
 import { readCheckouts } from "../../src/workspace/checkouts.js";
 import { createDigestCache } from "../../src/workspace/digest-cache.js";
 import { readWorkspace } from "../../src/workspace/material.js";

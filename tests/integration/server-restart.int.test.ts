@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startServer, type RunningServer } from "../../src/server/main.js";
-import { buildLayout } from "../../src/template/layout.js";
+import { buildLayout } from "../../graphs/plan-drafter/topology.js";
 import { slugify } from "../../src/template/text.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
 import { startScriptedLlm, scriptedModelEnv } from "../support/scripted-llm.js";

@@ -7,7 +7,11 @@ import { toFeatureDoc, type FeatureDoc } from "../../src/feature/feature-doc.js"
 import { readFeatureFacts } from "../../src/feature/facts/read.js";
 import { renderPlan } from "../../src/render/plan.js";
 import type { SectionDraft } from "../../src/render/types.js";
-import { buildLayout, type DraftLayout, templateRepos } from "../../src/template/layout.js";
+import {
+  buildLayout,
+  type DraftLayout,
+  templateRepos,
+} from "../../graphs/plan-drafter/topology.js";
 import { parseTemplate } from "../../src/template/parse.js";
 import { contentKeys } from "../../src/template/schema.js";
 import type { Section } from "../../src/template/types.js";

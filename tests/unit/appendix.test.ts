@@ -4,7 +4,7 @@ import { openQuestions, type Brief } from "../../src/drafters/brief.js";
 import { collectClarifications, renderAppendix } from "../../src/render/appendix.js";
 import { renderPlan } from "../../src/render/plan.js";
 import type { SectionDraft } from "../../src/render/types.js";
-import { buildLayout } from "../../src/template/layout.js";
+import { buildLayout } from "../../graphs/plan-drafter/topology.js";
 import { DEFAULT_TEMPLATE } from "../support/drafting.js";
 
 const layout = buildLayout(DEFAULT_TEMPLATE);

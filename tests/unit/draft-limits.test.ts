@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { checkNewDraft, plannedCalls } from "../../src/drafting/limits.js";
-import { buildLayout } from "../../src/template/layout.js";
+import { buildLayout } from "../../graphs/plan-drafter/topology.js";
 import { parseTemplate } from "../../src/template/parse.js";
 
 const bundled = buildLayout(

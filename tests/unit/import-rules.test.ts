@@ -12,6 +12,7 @@ const root = join(import.meta.dirname, "..", "..");
 const planted = `import-rules-${randomUUID()}`;
 const inSrc = join(root, "src", planted);
 const inGraphs = join(root, "graphs", planted);
+const inTemplate = join(root, "src", "template", planted);
 
 const files: Record<string, string> = {
   [join(inSrc, "plan.ts")]:
@@ -24,6 +25,8 @@ const files: Record<string, string> = {
     'import { draft } from "./draft.js";\nexport interface Revision { feedback: string }\nexport const revise = draft;\n',
   [join(inGraphs, "node.ts")]:
     'import { defaultIo } from "../../src/cli/cli-io.js";\nexport const io = defaultIo;\n',
+  [join(inTemplate, "sections.ts")]:
+    'import { buildLayout } from "../../../graphs/plan-drafter/topology.js";\nexport const sections = buildLayout;\n',
 };
 
 /** The import rules' messages per planted file, by file name. */
@@ -41,20 +44,23 @@ async function importFindings(): Promise<Record<string, string[]>> {
 
 describe("import rules", () => {
   beforeAll(async () => {
-    await Promise.all([inSrc, inGraphs].map((dir) => mkdir(dir, { recursive: true })));
+    await Promise.all([inSrc, inGraphs, inTemplate].map((dir) => mkdir(dir, { recursive: true })));
     await Promise.all(Object.entries(files).map(([path, text]) => writeFile(path, text)));
   });
   afterAll(async () => {
-    await Promise.all([inSrc, inGraphs].map((dir) => rm(dir, { recursive: true, force: true })));
+    await Promise.all(
+      [inSrc, inGraphs, inTemplate].map((dir) => rm(dir, { recursive: true, force: true })),
+    );
   });
 
-  it("report a cycle, not one closed only by a type import, and the graph importing the CLI", async () => {
+  it("report a cycle (not one closed only by a type import), the graph importing the CLI, and the template importing the graph", async () => {
     expect(await importFindings()).toEqual({
       [`src/${planted}/plan.ts`]: ["import-x/no-cycle"],
       [`src/${planted}/section.ts`]: ["import-x/no-cycle"],
       [`src/${planted}/draft.ts`]: [],
       [`src/${planted}/revision.ts`]: [],
       [`graphs/${planted}/node.ts`]: ["import-x/no-restricted-paths"],
+      [`src/template/${planted}/sections.ts`]: ["import-x/no-restricted-paths"],
     });
   });
 });

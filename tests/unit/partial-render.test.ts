@@ -4,7 +4,7 @@ import { z } from "zod";
 import { createPartialRenderer, renderPartialUnit, settledText } from "../../src/render/partial.js";
 import { renderUnit } from "../../src/render/plan.js";
 import { streamedText } from "../../src/render/streamed-text.js";
-import { buildLayout, type WorkUnit } from "../../src/template/layout.js";
+import { buildLayout, type WorkUnit } from "../../graphs/plan-drafter/topology.js";
 import { unitSchema } from "../../src/template/schema.js";
 import { DEFAULT_TEMPLATE } from "../support/drafting.js";
 import { fillSchema } from "../support/schema-filler.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fillPrompt } from "../../src/prompts/load-prompt.js";
 import { PROMPTS_DIR } from "../../src/package-root.js";
-import { buildLayout } from "../../src/template/layout.js";
+import { buildLayout } from "../../graphs/plan-drafter/topology.js";
 import { DEFAULT_TEMPLATE } from "../support/drafting.js";
 
 const dir = mkdtempSync(join(tmpdir(), "plandraft-prompts-"));

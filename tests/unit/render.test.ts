@@ -7,7 +7,7 @@ import { renderPlan } from "../../src/render/plan.js";
 import { renderBlock } from "../../src/render/section.js";
 import { blockText, cellText, inlineText } from "../../src/render/text.js";
 import type { SectionDraft } from "../../src/render/types.js";
-import { buildLayout } from "../../src/template/layout.js";
+import { buildLayout } from "../../graphs/plan-drafter/topology.js";
 import { parseTemplate } from "../../src/template/parse.js";
 import { unitSchema } from "../../src/template/schema.js";
 import { fillSchema } from "../support/schema-filler.js";

@@ -12,7 +12,7 @@ import {
 } from "../support/rule-draft.js";
 import { checkPlan, formatFinding } from "../../src/check/index.js";
 import { toFeatureDoc, type FeatureDoc } from "../../src/feature/feature-doc.js";
-import { buildLayout } from "../../src/template/layout.js";
+import { buildLayout } from "../../graphs/plan-drafter/topology.js";
 import { parseTemplate } from "../../src/template/parse.js";
 import { sectionSchema } from "../../src/template/schema.js";
 

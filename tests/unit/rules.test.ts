@@ -6,7 +6,7 @@ import { checkPlan, formatFinding } from "../../src/check/index.js";
 import { createRuleDrafter } from "../../src/drafters/rules/index.js";
 import { toFeatureDoc, type FeatureDoc } from "../../src/feature/feature-doc.js";
 import type { SectionDraft } from "../../src/render/types.js";
-import { buildLayout, type WorkUnit } from "../../src/template/layout.js";
+import { buildLayout, type WorkUnit } from "../../graphs/plan-drafter/topology.js";
 import { parseTemplate } from "../../src/template/parse.js";
 import { unitSchema } from "../../src/template/schema.js";
 import type { Section } from "../../src/template/types.js";

@@ -7,7 +7,7 @@ import { loadConfig } from "../../src/config.js";
 import { findSection } from "../../src/drafting/find-section.js";
 import { describeUrl, isConnectionError } from "../../src/store/database.js";
 import { takePidLock } from "../../src/store/pid-lock.js";
-import { buildLayout, dependentsOf } from "../../src/template/layout.js";
+import { buildLayout, dependentsOf } from "../../graphs/plan-drafter/topology.js";
 import { DEFAULT_TEMPLATE } from "../support/drafting.js";
 
 describe("takePidLock", () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildLayout, criticalPathCalls } from "../../src/template/layout.js";
+import { buildLayout, criticalPathCalls } from "../../graphs/plan-drafter/topology.js";
 import { parseTemplate } from "../../src/template/parse.js";
 import type { Block, Section } from "../../src/template/types.js";
 

@@ -1,6 +1,6 @@
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { renderUnit } from "../../../src/render/plan.js";
-import type { DraftLayout } from "../../../src/template/layout.js";
+import type { DraftLayout } from "../topology.js";
 import { checkoutsOf } from "../../../src/workspace/checkouts.js";
 import { report, workspaceOf, type GraphContext } from "../context.js";
 import type { SectionDraft } from "../../../src/render/types.js";

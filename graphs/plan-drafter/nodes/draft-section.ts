@@ -5,7 +5,7 @@ import { createPartialRenderer } from "../../../src/render/partial.js";
 import { renderUnit } from "../../../src/render/plan.js";
 import { streamedText } from "../../../src/render/streamed-text.js";
 import type { SectionDraft } from "../../../src/render/types.js";
-import type { SectionNode, WorkUnit } from "../../../src/template/layout.js";
+import type { SectionNode, WorkUnit } from "../topology.js";
 import { groundingReport } from "../../../src/workspace/report.js";
 import { groundingFor } from "../../../src/workspace/retrieve.js";
 import { callWatch, knownOf, report, workspaceOf, type GraphContext } from "../context.js";

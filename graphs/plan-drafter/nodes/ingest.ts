@@ -3,7 +3,7 @@ import { AppError } from "../../../src/errors.js";
 import type { FeatureFacts } from "../../../src/feature/facts.js";
 import { readFeatureFacts } from "../../../src/feature/facts/read.js";
 import { toFeatureDoc } from "../../../src/feature/feature-doc.js";
-import { templateRepos } from "../../../src/template/layout.js";
+import { templateRepos } from "../topology.js";
 import { report, type GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate } from "../state.js";
 

@@ -2,7 +2,7 @@ import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { RevisionRequest, SectionChange } from "../../../src/drafters/types.js";
 import { AppError } from "../../../src/errors.js";
 import { renderUnit } from "../../../src/render/plan.js";
-import { unitTitle, type WorkUnit } from "../../../src/template/layout.js";
+import { unitTitle, type WorkUnit } from "../topology.js";
 import type { GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate, Revision } from "../state.js";
 import { draftUnit } from "./draft-section.js";

@@ -3,7 +3,7 @@ import type { AttemptDeadlines } from "../../models/deadlines.js";
 import type { RetryPolicy } from "../../models/retry-policy.js";
 import { renderUnit } from "../../render/plan.js";
 import type { SectionDraft } from "../../render/types.js";
-import type { DraftLayout, WorkUnit } from "../../template/layout.js";
+import type { DraftLayout, WorkUnit } from "../../../graphs/plan-drafter/topology.js";
 import { unitSchema } from "../../template/schema.js";
 import { slugify } from "../../template/text.js";
 import { briefSchema } from "../brief.js";

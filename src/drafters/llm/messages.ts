@@ -1,7 +1,7 @@
 import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { fillPrompt } from "../../prompts/load-prompt.js";
 import type { FeatureFacts } from "../../feature/facts.js";
-import { templateRepos, type DraftLayout } from "../../template/layout.js";
+import { templateRepos, type DraftLayout } from "../../../graphs/plan-drafter/topology.js";
 import type { Section, Template } from "../../template/types.js";
 import { factsText } from "./facts-text.js";
 import { splitLines } from "../../template/text.js";

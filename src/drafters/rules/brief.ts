@@ -1,5 +1,5 @@
 import type { Cited, Requirement } from "../../feature/facts.js";
-import type { DraftLayout } from "../../template/layout.js";
+import type { DraftLayout } from "../../../graphs/plan-drafter/topology.js";
 import type { Brief } from "../brief.js";
 import { questionKey } from "../../render/markers.js";
 import type { KnownRepository } from "../../workspace/known.js";

@@ -1,4 +1,4 @@
-import type { DraftLayout, WorkUnit } from "../../template/layout.js";
+import type { DraftLayout, WorkUnit } from "../../../graphs/plan-drafter/topology.js";
 import type { KnownRepository } from "../../workspace/known.js";
 import type { Brief } from "../brief.js";
 import { withItems } from "./design.js";

@@ -6,7 +6,7 @@ import { obeyFacts } from "../brief-facts.js";
 import { isDeepStrictEqual } from "node:util";
 import type { FeatureFacts } from "../../feature/facts.js";
 import { readFeatureFacts } from "../../feature/facts/read.js";
-import { templateRepos } from "../../template/layout.js";
+import { templateRepos } from "../../../graphs/plan-drafter/topology.js";
 import type { FeatureDoc } from "../../feature/feature-doc.js";
 import { NO_USAGE, type Drafter, type SectionRequest } from "../types.js";
 import { ruleBrief } from "./brief.js";

@@ -1,4 +1,4 @@
-import type { DraftLayout, WorkUnit } from "../../template/layout.js";
+import type { DraftLayout, WorkUnit } from "../../../graphs/plan-drafter/topology.js";
 import type { Section } from "../../template/types.js";
 import type { Statement } from "./statements.js";
 import { joinWords, termSource } from "./text.js";

@@ -1,5 +1,5 @@
-import { camelName, slugify } from "./text.js";
-import type { Section, Template } from "./types.js";
+import { camelName, slugify } from "../../src/template/text.js";
+import type { Section, Template } from "../../src/template/types.js";
 
 /**
  * The work a template asks for: which graph node drafts which section, which sections wait
