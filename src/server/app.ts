@@ -1,7 +1,7 @@
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import multipart from "@fastify/multipart";
-import rateLimit from "@fastify/rate-limit";
+import rateLimit, { type FastifyRateLimitStoreCtor } from "@fastify/rate-limit";
 import { fastifySSE } from "@fastify/sse";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -17,6 +17,7 @@ import type { Deps } from "../deps.js";
 import { createDraftService } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
 import { guardAccess } from "./access.js";
+import { postgresRateStore } from "./rate-limit-store.js";
 import { safeLogger } from "./logger.js";
 import { clientErrorHandler, frameworkErrors, registerErrorHandler, sendError } from "./errors.js";
 import { registerBodyParsers } from "./body-parsers.js";
@@ -70,6 +71,10 @@ export async function buildServer(
   });
   await app.register(rateLimit, {
     global: false,
+    // On Postgres the limit holds across the cluster's API nodes: they count in one table.
+    ...(deps.db.kind === "postgres"
+      ? { store: postgresRateStore(deps.db.pool) as unknown as FastifyRateLimitStoreCtor }
+      : {}),
     errorResponseBuilder: (_request, context) =>
       new AppError(
         "RATE_LIMITED",

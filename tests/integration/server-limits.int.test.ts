@@ -6,6 +6,10 @@ import { fixturePath } from "../support/drafting.js";
 import type { ScriptedLlmOptions } from "../support/scripted-llm.js";
 import { readEvents, watchEvents } from "../support/sse.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
+import { createTestStore, testDatabaseUrl } from "../support/store.js";
+import { loadConfig } from "../../src/config.js";
+import { createDeps, type Deps } from "../../src/deps.js";
+import { buildApp } from "../../src/server/app.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers freely
 type Json = Record<string, any>;
@@ -190,6 +194,43 @@ describe("who may call, and what the logs keep", () => {
     // Reading is not limited.
     expect((await app.inject({ method: "GET", url: "/v1/drafts" })).statusCode).toBe(200);
   });
+
+  it.skipIf(!testDatabaseUrl())(
+    "counts the rate across the API nodes of one Postgres, per route",
+    async () => {
+      const store = createTestStore("postgres");
+      const nodes: Awaited<ReturnType<typeof buildApp>>[] = [];
+      const opened: Deps[] = [];
+      try {
+        for (let n = 0; n < 2; n += 1) {
+          const deps = await createDeps(loadConfig({ ...store.env, PLANDRAFT_RATE_LIMIT: "3" }));
+          opened.push(deps);
+          nodes.push(await buildApp(deps));
+        }
+        const post = (app: (typeof nodes)[number], url = "/v1/drafts") =>
+          app.inject({
+            method: "POST",
+            url,
+            headers: { "content-type": "application/json" },
+            payload: "{",
+          });
+        const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+        expect((await post(a)).statusCode).toBe(400);
+        expect((await post(b)).statusCode).toBe(400);
+        expect((await post(a)).statusCode).toBe(400);
+        const limited = await post(b);
+        expect(limited.statusCode).toBe(429);
+        expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+        // Revisions count apart from new drafts.
+        const revision = `/v1/drafts/7d9f2c1e-0000-4000-8000-000000000000/revisions`;
+        expect((await post(a, revision)).statusCode).toBe(400);
+      } finally {
+        for (const app of nodes) await app.close();
+        for (const deps of opened) await deps.close();
+        await store.drop();
+      }
+    },
+  );
 
   it("needs the bearer token on every /v1 route when one is set: 401 without, 403 wrong", async () => {
     const token = "a-long-enough-test-token";
