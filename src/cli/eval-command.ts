@@ -8,7 +8,7 @@ import { runEval, type EvalRun } from "../eval/run-eval.js";
 import { evalTable } from "../eval/table.js";
 import { parseModelName } from "../models/chat-model.js";
 import { chooseTemplate } from "../template/offered.js";
-import { withDeps } from "./draft-command.js";
+import { withDeps } from "./with-deps.js";
 import { EXIT } from "../error-codes.js";
 import type { CliIo } from "./cli-io.js";
 

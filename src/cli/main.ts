@@ -1,7 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadConfig, type Config } from "../config.js";
 import { ERROR_CODES, EXIT } from "../error-codes.js";
-import { AppError, isAppError } from "../errors.js";
+import type { Drafts } from "../drafting/drafts.js";
+import { createLocalDrafts } from "../drafting/local-drafts.js";
+import { isAppError } from "../errors.js";
 import { WORKSPACE_FILE, type WorkspaceOptions } from "../workspace/load.js";
 import { defaultIo, type CliIo } from "./cli-io.js";
 import { checkCommand, type CheckOptions } from "./check-command.js";
@@ -10,8 +12,7 @@ import { draftCommand, resumeCommand, reviseCommand } from "./draft-command.js";
 import type { DraftOptions } from "./draft-options.js";
 import { listCommand, removeCommand, showCommand } from "./store-commands.js";
 import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client.js";
-import { remoteDraft, remoteResume, remoteRevise } from "./remote/draft-commands.js";
-import { remoteList, remoteRemove, remoteShow } from "./remote/store-commands.js";
+import { createHttpDrafts } from "./remote/http-drafts.js";
 import { startServer } from "../server/main.js";
 import { startWorker } from "../queue/worker-main.js";
 import { remoteTemplates, templatesCommand } from "./templates-command.js";
@@ -44,6 +45,23 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     exitCode = server ? await remote(createApiClient(server), config) : await local(config);
   };
 
+  /** Runs a command over the drafts on the server, when one is set, else over those kept here. */
+  const withDrafts = async (
+    command: (drafts: Drafts, config: Config) => Promise<number>,
+  ): Promise<void> => {
+    await runEither(
+      (server, config) => using(createHttpDrafts(server, io), config),
+      (config) => using(createLocalDrafts(config), config),
+    );
+    async function using(drafts: Drafts, config: Config): Promise<number> {
+      try {
+        return await command(drafts, config);
+      } finally {
+        await drafts.close();
+      }
+    }
+  };
+
   withWorkspaceOptions(program.command("draft"), "ground the plan in")
     .description("draft a plan from a feature doc (a file, or - for stdin)")
     .argument("<feature>", "the feature doc: a markdown file, or - to read stdin")
@@ -60,13 +78,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     )
     .option("--json", "print the result (id, sections, usage, markdown) as JSON on stdout")
     .action(async (feature: string, options: DraftOptions) => {
-      await runEither(
-        (server, config) => {
-          refuseRemoteWorkspace(options);
-          return remoteDraft(config, server, feature, options, io);
-        },
-        (config) => draftCommand(config, feature, options, io),
-      );
+      await withDrafts((drafts, config) => draftCommand(drafts, config, feature, options, io));
     });
 
   program
@@ -75,10 +87,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("--json", "print an array of drafts as JSON")
     .option("-n, --limit <count>", "how many drafts", positiveInt, 50)
     .action(async (options: { json?: boolean; limit: number }) => {
-      await runEither(
-        (server) => remoteList(server, options, io),
-        (config) => listCommand(config, options, io),
-      );
+      await withDrafts((drafts) => listCommand(drafts, options, io));
     });
 
   program
@@ -89,10 +98,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
     .option("--json", "print the draft's record and that version as JSON")
     .action(async (id: string, options: { version?: number; output?: string; json?: boolean }) => {
-      await runEither(
-        (server) => remoteShow(server, id, options, io),
-        (config) => showCommand(config, id, options, io),
-      );
+      await withDrafts((drafts) => showCommand(drafts, id, options, io));
     });
 
   withWorkspaceOptions(program.command("resume"), "ground the rest of the draft in")
@@ -101,13 +107,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
     .option("--json", "print the result as JSON on stdout")
     .action(async (id: string, options: { output?: string; json?: boolean } & WorkspaceOptions) => {
-      await runEither(
-        (server) => {
-          refuseRemoteWorkspace(options);
-          return remoteResume(server, id, options, io);
-        },
-        (config) => resumeCommand(config, id, options, io),
-      );
+      await withDrafts((drafts) => resumeCommand(drafts, id, options, io));
     });
 
   withWorkspaceOptions(program.command("revise"), "ground the revised sections in")
@@ -132,13 +132,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
           json?: boolean;
         } & WorkspaceOptions,
       ) => {
-        await runEither(
-          (server) => {
-            refuseRemoteWorkspace(options);
-            return remoteRevise(server, id, options, io);
-          },
-          (config) => reviseCommand(config, id, options, io),
-        );
+        await withDrafts((drafts) => reviseCommand(drafts, id, options, io));
       },
     );
 
@@ -147,10 +141,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .description("delete a draft with its versions and checkpoints")
     .argument("<id>", "draft id, or a unique start of it")
     .action(async (id: string) => {
-      await runEither(
-        (server) => remoteRemove(server, id, io),
-        (config) => removeCommand(config, id, io),
-      );
+      await withDrafts((drafts) => removeCommand(drafts, id, io));
     });
 
   program
@@ -274,7 +265,6 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** A workspace is read where the draft runs: a server reads its own (PLANDRAFT_WORKSPACE). */
 /**
  * `--repo`, `--context` and `--workspace`: what a draft is grounded in. A resume or revision
  * reads them again, and grounds its sections only while the checkouts are at the draft's commits.
@@ -297,16 +287,6 @@ function withWorkspaceOptions(command: Command, purpose: string): Command {
       "--workspace <file>",
       `a workspace file mapping repositories and context docs (default: ./${WORKSPACE_FILE} when there)`,
     );
-}
-
-function refuseRemoteWorkspace(options: WorkspaceOptions): void {
-  if ((options.repo?.length ?? 0) > 0 || (options.context?.length ?? 0) > 0 || options.workspace) {
-    throw new AppError(
-      "USAGE",
-      "--repo, --context and --workspace are read where the draft runs, not sent to a server",
-      { hint: "draft locally, or set PLANDRAFT_WORKSPACE on the server" },
-    );
-  }
 }
 
 /** `--template-id`: one of the offered templates, instead of a file. */

@@ -1,5 +1,6 @@
 import { createLogUpdate } from "log-update";
-import type { DraftEvent, SectionOutline } from "../drafting/run-draft.js";
+import type { RunEvent } from "../drafting/drafts.js";
+import type { StreamEventData } from "../events/contract.js";
 
 type SectionState = "waiting" | "drafting" | "done" | "no changes" | "failed";
 
@@ -17,7 +18,7 @@ const MARK: Record<SectionState, string> = {
  */
 export function createProgress(stream: NodeJS.WriteStream, interactive = Boolean(stream.isTTY)) {
   const states = new Map<string, SectionState>();
-  let outline: SectionOutline[] = [];
+  let outline: StreamEventData<"draft.started">["sections"] = [];
   let step = "";
   const draw = interactive ? createLogUpdate(stream, { showCursor: true }) : undefined;
 
@@ -44,11 +45,12 @@ export function createProgress(stream: NodeJS.WriteStream, interactive = Boolean
   };
 
   return {
-    onEvent(event: DraftEvent): void {
+    /** A run's events, the same from a run here and from a server's stream. */
+    onEvent(event: RunEvent): void {
       switch (event.type) {
         case "draft.started":
-          outline = event.sections;
-          step = `plandraft: draft ${event.id}`;
+          outline = event.data.sections;
+          step = `plandraft: draft ${event.data.id}`;
           if (draw) render();
           else stream.write(`${step}: ${outline.length} sections\n`);
           break;
@@ -60,21 +62,21 @@ export function createProgress(stream: NodeJS.WriteStream, interactive = Boolean
           }
           break;
         case "section.started":
-          set(event.unit, "drafting");
+          set(event.data.section, "drafting");
           break;
-        case "section.completed":
+        case "section.completed": {
+          const { section, status } = event.data;
           set(
-            event.unit,
-            event.status === "no_changes"
-              ? "no changes"
-              : event.status === "failed"
-                ? "failed"
-                : "done",
+            section,
+            status === "no_changes" ? "no changes" : status === "failed" ? "failed" : "done",
           );
           break;
-        case "section.failed":
-          set(event.unit, "failed", `${event.code}: ${event.message}`);
+        }
+        case "section.failed": {
+          const { section, code, message } = event.data;
+          set(section, "failed", `${code}: ${message}`);
           break;
+        }
         case "model.retry":
           note(
             `plandraft: ${event.unit ? titleOf(event.unit) : "brief"}: attempt ${event.attempt} of ${event.attempts} failed (${event.code}: ${event.reason}); retrying in ${(event.waitMs / 1000).toFixed(2)} s`,

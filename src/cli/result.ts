@@ -1,4 +1,4 @@
-import type { DraftEvent, DraftResult, SectionResult } from "../drafting/run-draft.js";
+import type { RunEvent, RunResult } from "../drafting/drafts.js";
 import { AppError, isAppError } from "../errors.js";
 import { writeFileAtomic } from "./io.js";
 import { EXIT } from "../error-codes.js";
@@ -6,19 +6,11 @@ import type { CliIo } from "./cli-io.js";
 import type { DraftOptions } from "./draft-options.js";
 import { createProgress } from "./progress.js";
 
-/**
- * A draft's result as the CLI shows it. A draft run by a server comes back without the graph
- * node of each section (its event stream does not carry it), so `node` may be absent.
- */
-export type ShownResult = Omit<DraftResult, "sections"> & {
-  sections: (Omit<SectionResult, "node"> & { node?: string })[];
-};
-
 /** Shows progress while `run` drafts, then writes the plan (or the JSON result) and picks the exit code. */
 export async function drawResult(
   io: CliIo,
   options: Pick<DraftOptions, "output" | "json">,
-  run: (onEvent: (event: DraftEvent) => void) => Promise<ShownResult>,
+  run: (onEvent: (event: RunEvent) => void) => Promise<RunResult>,
 ): Promise<number> {
   const progress = createProgress(io.stderr);
   const result = await run((event) => progress.onEvent(event));
@@ -35,7 +27,7 @@ export async function drawResult(
  * paid for and kept by then, so this is PLAN_NOT_WRITTEN, a failed run (1), not bad input (2),
  * and the line says how to get the plan.
  */
-async function writePlan(io: CliIo, output: string, result: ShownResult): Promise<number> {
+async function writePlan(io: CliIo, output: string, result: RunResult): Promise<number> {
   try {
     await writeFileAtomic(output, result.markdown);
     return EXIT.ok;
@@ -50,7 +42,7 @@ async function writePlan(io: CliIo, output: string, result: ShownResult): Promis
   }
 }
 
-function summaryOf(result: ShownResult): string {
+function summaryOf(result: RunResult): string {
   const tokens =
     result.usage.calls > 0
       ? `, ${result.usage.calls} model calls, ${result.usage.totalTokens} tokens (${result.usage.inputTokens} in, ${result.usage.outputTokens} out)`

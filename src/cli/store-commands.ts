@@ -1,40 +1,26 @@
-import type { Config } from "../config.js";
-import { findDraft, listDrafts, removeDraft } from "../drafting/draft-service.js";
+import type { Drafts, DraftSummary, ShownDraft } from "../drafting/drafts.js";
 import { AppError } from "../errors.js";
-import { draftSummary } from "../store/draft-store.js";
-import { withDeps } from "./draft-command.js";
 import { writeFileAtomic } from "./io.js";
 import { EXIT } from "../error-codes.js";
 import type { CliIo } from "./cli-io.js";
 import { checkOutputTarget } from "./output-target.js";
 
+/** `plandraft list`: a table of drafts (or JSON). */
 export async function listCommand(
-  config: Config,
+  drafts: Drafts,
   options: { json?: boolean; limit: number },
   io: CliIo,
 ): Promise<number> {
-  const drafts = await withDeps(config, {}, (deps) => listDrafts(deps, options.limit));
-  return writeDraftList(io, drafts.map(draftSummary), options);
-}
-
-/** A draft as `list` and `show` print it: the API's summary, without its links. */
-export type DraftSummary = ReturnType<typeof draftSummary>;
-
-/** The list as a table (or JSON): the same for drafts kept here and on a server. */
-export function writeDraftList(
-  io: CliIo,
-  drafts: DraftSummary[],
-  options: { json?: boolean | undefined },
-): number {
+  const listed = await drafts.list(options.limit);
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(drafts, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
     return EXIT.ok;
   }
-  if (drafts.length === 0) {
+  if (listed.length === 0) {
     io.stderr.write("plandraft: no drafts yet (start one with `plandraft draft FEATURE.md`)\n");
     return EXIT.ok;
   }
-  const rows = drafts.map((d) => [
+  const rows = listed.map((d) => [
     d.id.slice(0, 8),
     d.status,
     String(d.versions),
@@ -49,53 +35,39 @@ export function writeDraftList(
   return EXIT.ok;
 }
 
+/** `plandraft show ID`: one version of a draft's plan (or the draft and that version as JSON). */
 export async function showCommand(
-  config: Config,
+  drafts: Drafts,
   id: string,
   options: { version?: number; output?: string; json?: boolean },
   io: CliIo,
 ): Promise<number> {
   if (options.output) await checkOutputTarget(options.output);
-  return withDeps(config, {}, async (deps) => {
-    const draft = await findDraft(deps, id);
-    const version = await deps.drafts.version(draft.id, options.version);
-    return writeShown(io, draftSummary(draft), version, options);
-  });
+  return writeShown(io, await drafts.get(id, options.version), options);
 }
 
-/** One version of a draft's plan (or the draft and that version as JSON), for `show`. */
-export async function writeShown(
+async function writeShown(
   io: CliIo,
-  draft: DraftSummary,
-  version: { version: number; markdown: string } | undefined,
-  options: {
-    version?: number | undefined;
-    output?: string | undefined;
-    json?: boolean | undefined;
-  },
+  { draft, plan }: ShownDraft,
+  options: { version?: number; output?: string; json?: boolean },
 ): Promise<number> {
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ ...draft, version: version ?? null }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ ...draft, version: plan ?? null }, null, 2)}\n`);
     return EXIT.ok;
   }
-  if (!version) throw noVersion(draft, options.version);
-  if (options.output) await writeFileAtomic(options.output, version.markdown);
-  else io.stdout.write(version.markdown);
+  if (!plan) throw noVersion(draft, options.version);
+  if (options.output) await writeFileAtomic(options.output, plan.markdown);
+  else io.stdout.write(plan.markdown);
   io.stderr.write(
-    `plandraft: ${draft.id} version ${version.version} of ${draft.versions} (${draft.status})\n`,
+    `plandraft: ${draft.id} version ${plan.version} of ${draft.versions} (${draft.status})\n`,
   );
   return EXIT.ok;
 }
 
-export async function removeCommand(config: Config, id: string, io: CliIo): Promise<number> {
-  return withDeps(config, {}, async (deps) => {
-    const draft = await removeDraft(deps, id);
-    return writeRemoved(io, draft.id);
-  });
-}
-
-export function writeRemoved(io: CliIo, id: string): number {
-  io.stderr.write(`plandraft: removed draft ${id} and its checkpoints\n`);
+/** `plandraft rm ID`. */
+export async function removeCommand(drafts: Drafts, id: string, io: CliIo): Promise<number> {
+  const removed = await drafts.remove(id);
+  io.stderr.write(`plandraft: removed draft ${removed} and its checkpoints\n`);
   return EXIT.ok;
 }
 

@@ -2,9 +2,10 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createProgress } from "../../src/cli/progress.js";
 
+// As the stream's draft.started gives them: a server's run and a run here look the same.
 const outline = [
-  { id: "a", title: "Architecture Alignment", node: "architecture", dependsOn: [] },
-  { id: "b", title: "Testing Strategy", node: "testing", dependsOn: ["a"] },
+  { id: "a", title: "Architecture Alignment", dependsOn: [] },
+  { id: "b", title: "Testing Strategy", dependsOn: ["a"] },
 ];
 
 function capture(isTTY: boolean) {
@@ -23,24 +24,17 @@ describe("progress on stderr", () => {
     const progress = createProgress(out.stream);
     progress.onEvent({
       type: "draft.started",
-      id: "d1",
-      title: "Watchlist",
-      sections: outline,
-      resumed: false,
+      data: { id: "d1", title: "Watchlist", sections: outline, resumed: false, revision: null },
     });
-    progress.onEvent({ type: "section.started", unit: "a" });
-    progress.onEvent({ type: "section.delta", unit: "a", text: "## Architecture" });
+    progress.onEvent({ type: "section.started", data: { section: "a" } });
+    progress.onEvent({ type: "section.delta", data: { section: "a", text: "## Architecture" } });
     progress.onEvent({
       type: "section.completed",
-      unit: "a",
-      status: "drafted",
-      markdown: "## Architecture",
+      data: { section: "a", status: "drafted", markdown: "## Architecture" },
     });
     progress.onEvent({
       type: "section.failed",
-      unit: "b",
-      code: "MODEL_TIMEOUT",
-      message: "too slow",
+      data: { section: "b", code: "MODEL_TIMEOUT", message: "too slow" },
     });
     progress.done("plandraft: done");
     expect(out.text().split("\n")).toEqual([
@@ -58,12 +52,9 @@ describe("progress on stderr", () => {
     const progress = createProgress(out.stream);
     progress.onEvent({
       type: "draft.started",
-      id: "d1",
-      title: "Watchlist",
-      sections: outline,
-      resumed: false,
+      data: { id: "d1", title: "Watchlist", sections: outline, resumed: false, revision: null },
     });
-    progress.onEvent({ type: "section.started", unit: "a" });
+    progress.onEvent({ type: "section.started", data: { section: "a" } });
     progress.done("plandraft: done");
     const text = out.text();
     expect(text).toContain("\u001b[2K"); // erase line: the table is redrawn, not appended
@@ -79,10 +70,7 @@ describe("progress on stderr", () => {
       const progress = createProgress(out.stream);
       progress.onEvent({
         type: "draft.started",
-        id: "d1",
-        title: "W",
-        sections: outline,
-        resumed: false,
+        data: { id: "d1", title: "W", sections: outline, resumed: false, revision: null },
       });
       progress.onEvent({ type: "model.retry", unit: undefined, ...retry });
       progress.onEvent({ type: "model.retry", unit: "b", ...retry, attempt: 2 });

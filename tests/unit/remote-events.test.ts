@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRunReader } from "../../src/cli/remote/run-events.js";
 import { readEvents } from "../../src/cli/remote/sse.js";
-import type { DraftEvent } from "../../src/drafting/run-draft.js";
+import type { RunEvent } from "../../src/drafting/drafts.js";
 import { AppError } from "../../src/errors.js";
 import type { StreamEvent } from "../../src/events/stream-event.js";
 
@@ -57,8 +57,8 @@ describe("the CLI's SSE reader", () => {
 });
 
 describe("a server draft's events, read back as a local run's", () => {
-  it("gives the progress display the local events and builds the local result", () => {
-    const seen: DraftEvent[] = [];
+  it("gives the progress display the contract's events and builds the local result", () => {
+    const seen: RunEvent[] = [];
     const reader = createRunReader((event) => seen.push(event));
     reader.onStreamEvent(started);
     reader.onStreamEvent({ id: "2", type: "section.started", data: { section: "a" } });
@@ -68,11 +68,11 @@ describe("a server draft's events, read back as a local run's", () => {
       data: { section: "a", status: "drafted", markdown: "## A" },
     });
     expect(
-      seen.map((e) => [e.type, "unit" in e ? e.unit : e.type === "draft.started" && e.id]),
+      seen.map((e) => [e.type, e.type === "draft.started" ? e.data.id : "data" in e && e.data]),
     ).toEqual([
       ["draft.started", "d1"],
-      ["section.started", "a"],
-      ["section.completed", "a"],
+      ["section.started", { section: "a" }],
+      ["section.completed", { section: "a", status: "drafted", markdown: "## A" }],
     ]);
     const result = reader.resultOf({
       id: "5",

@@ -1,35 +1,35 @@
-import type { DraftEvent } from "../../drafting/run-draft.js";
+import type { RunEvent, RunResult } from "../../drafting/drafts.js";
 import { AppError } from "../../errors.js";
 import {
   STREAM_EVENT_DATA,
+  type StreamEventBody,
   type StreamEventData,
   type StreamEventType,
 } from "../../events/contract.js";
 import type { StreamEvent } from "../../events/stream-event.js";
-import type { ShownResult } from "../result.js";
 import { serverError } from "./client.js";
 
 type StartedData = Pick<StreamEventData<"draft.started">, "id" | "title" | "sections">;
 
 /**
- * Turns a draft's server events back into the events the local run reports (for the same
- * progress display), and its last event into the same result the local run returns.
+ * Checks a draft's server events against the contract before the progress display sees them,
+ * and turns its last event into the same result a run in this process returns.
  */
-export function createRunReader(onEvent: (event: DraftEvent) => void) {
+export function createRunReader(onEvent: (event: RunEvent) => void) {
   let started: StartedData | undefined;
 
   return {
     onStreamEvent: (event: StreamEvent): void => {
-      const local = draftEventOf(event);
-      if (local?.type === "draft.started") {
-        const { id, title, sections } = local;
+      const checked = bodyOf(event);
+      if (checked.type === "draft.started") {
+        const { id, title, sections } = checked.data;
         started = { id, title, sections };
       }
-      if (local) onEvent(local);
+      onEvent(checked);
     },
 
     /** The run's result; a run that failed as a whole (cancelled, an error) is thrown. */
-    resultOf: (end: StreamEvent): ShownResult => {
+    resultOf: (end: StreamEvent): RunResult => {
       if (!started) {
         throw new AppError("SERVER_ERROR", "the draft's event stream ended before it started");
       }
@@ -74,37 +74,10 @@ export function createRunReader(onEvent: (event: DraftEvent) => void) {
   };
 }
 
-/** The local event for a server event; the graph node of a section is not on the stream. */
-function draftEventOf(event: StreamEvent): DraftEvent | undefined {
-  switch (event.type) {
-    case "draft.started": {
-      const started = parse("draft.started", event);
-      return {
-        type: "draft.started",
-        id: started.id,
-        title: started.title,
-        sections: started.sections.map((s) => ({ ...s, node: "" })),
-        resumed: started.resumed,
-        revision: started.revision ?? undefined,
-      };
-    }
-    case "section.started":
-      return { type: "section.started", unit: parse("section.started", event).section };
-    case "section.delta": {
-      const { section, text } = parse("section.delta", event);
-      return { type: "section.delta", unit: section, text };
-    }
-    case "section.completed": {
-      const { section, status, markdown } = parse("section.completed", event);
-      return { type: "section.completed", unit: section, status, markdown };
-    }
-    case "section.failed": {
-      const { section, code, message } = parse("section.failed", event);
-      return { type: "section.failed", unit: section, code, message };
-    }
-    default:
-      return undefined;
-  }
+/** The event with its data as the contract describes it. */
+function bodyOf(event: StreamEvent): StreamEventBody {
+  // TypeScript cannot tie the data parsed for `event.type` to that type; `parse` does.
+  return { type: event.type, data: parse(event.type, event) } as StreamEventBody;
 }
 
 function findingOf(finding: StreamEventData<"draft.completed">["findings"][number]) {

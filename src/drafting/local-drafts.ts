@@ -1,0 +1,109 @@
+import type { Config } from "../config.js";
+import { createDeps, type Deps, type DepsOverrides } from "../deps.js";
+import { parseModelName } from "../models/chat-model.js";
+import { draftSummary } from "../store/draft-store.js";
+import { buildLayout, templateRepos } from "../../graphs/plan-drafter/topology.js";
+import { chooseTemplate } from "../template/offered.js";
+import { loadWorkspace, type WorkspaceOptions } from "../workspace/load.js";
+import { streamEventOf } from "./draft-events.js";
+import { createDraftService, findDraft, listDrafts, removeDraft } from "./draft-service.js";
+import type { Drafts, RunEvent, RunWatch } from "./drafts.js";
+import { checkNewDraft } from "./limits.js";
+import type { DraftEvent } from "./run-draft.js";
+
+/**
+ * Drafts kept in this process's store (Postgres, or the embedded one) and run here. The store is
+ * opened at the first call that needs it, after the input is checked, and closed by `close`.
+ */
+export function createLocalDrafts(config: Config, overrides: DepsOverrides = {}): Drafts {
+  let opened: Promise<Deps> | undefined;
+  // A draft's own model is the deps' default model too, as when the CLI named it in the config.
+  const open = (model = config.model) => (opened ??= createDeps({ ...config, model }, overrides));
+
+  return {
+    async submit(draft, watch) {
+      const model = draft.model ?? config.model;
+      parseModelName(model);
+      const { template, source: templateSource } = await chooseTemplate(config.templatesDir, draft);
+      const layout = buildLayout(template);
+      checkNewDraft(layout, config);
+      const workspace = await loadWorkspace(draft.workspace, {
+        cwd: process.cwd(),
+        templateRepos: templateRepos(layout),
+      });
+      const feature = await draft.readFeature();
+      const service = createDraftService(await open(model));
+      return service.begin(
+        {
+          feature,
+          featureSource: draft.featurePath === "-" ? "stdin" : draft.featurePath,
+          templateSource,
+          model,
+          workspace,
+        },
+        watching(watch),
+      );
+    },
+
+    async resume(idOrPrefix, given, watch) {
+      const workspace = await continuedWorkspace(given);
+      const deps = await open();
+      const { id } = await findDraft(deps, idOrPrefix);
+      const done = createDraftService(deps).resume(id, watching(watch), { workspace });
+      return { id, done };
+    },
+
+    async revise(idOrPrefix, change, given, watch) {
+      const workspace = await continuedWorkspace(given);
+      const service = createDraftService(await open());
+      const revision = await service.prepareRevision(idOrPrefix, change, { workspace });
+      return { id: revision.id, done: revision.run(watching(watch)) };
+    },
+
+    async remove(idOrPrefix) {
+      return (await removeDraft(await open(), idOrPrefix)).id;
+    },
+
+    async get(idOrPrefix, version) {
+      const deps = await open();
+      const draft = await findDraft(deps, idOrPrefix);
+      return { draft: draftSummary(draft), plan: await deps.drafts.version(draft.id, version) };
+    },
+
+    async list(limit) {
+      return (await listDrafts(await open(), limit)).map(draftSummary);
+    },
+
+    async close() {
+      const deps = opened;
+      opened = undefined;
+      // A store that failed to open has told its error already, to the call that opened it.
+      await (await deps?.catch(() => undefined))?.close();
+    },
+  };
+}
+
+/**
+ * The workspace a resume or revision reads. The draft's template is not known yet: the names are
+ * checked against it when it is read, and its sections are grounded only while the checkouts are
+ * at the commits the draft was grounded in.
+ */
+async function continuedWorkspace(given: WorkspaceOptions) {
+  return await loadWorkspace(given, { cwd: process.cwd() });
+}
+
+/** A run's events as a watcher of any `Drafts` sees them: the stream's, plus steps and retries. */
+function watching(watch: RunWatch): { onEvent: (event: DraftEvent) => void } {
+  return {
+    onEvent: (event) => {
+      const streamed = streamEventOf(event);
+      // The tuple and the union describe the same events; TypeScript cannot pair them up.
+      const seen: RunEvent | undefined = streamed
+        ? ({ type: streamed[0], data: streamed[1] } as RunEvent)
+        : event.type === "step" || event.type === "model.retry"
+          ? event
+          : undefined;
+      if (seen) watch.onEvent(seen);
+    },
+  };
+}
