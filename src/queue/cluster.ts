@@ -3,7 +3,8 @@ import type { Deps } from "../deps.js";
 import { createDraftService } from "../drafting/draft-service.js";
 import { AppError } from "../errors.js";
 import { workerOwner } from "../store/draft-owner.js";
-import { openControl } from "./control.js";
+import { createControl } from "./control.js";
+import { openListener } from "./listen.js";
 import { openDraftQueue } from "./draft-queue.js";
 import { startDraftWorker, type DraftWorker } from "./draft-worker.js";
 import { openEventBus } from "./event-bus.js";
@@ -28,21 +29,22 @@ export async function joinCluster(deps: Deps, role: Role, log: FastifyBaseLogger
   }
   const service = createDraftService(deps);
   const queue = await openDraftQueue({
-    url,
+    pool: deps.db.pool,
     schema: deps.db.schema,
     leaseMs: deps.config.leaseMs,
     onError: (error) => log.warn({ err: error }, "draft queue"),
   });
-  const bus = await openEventBus(url, deps.db.schema);
+  const listener = await openListener(url);
+  const bus = await openEventBus(deps.db.pool, listener, deps.db.schema);
   deps.events.connect(bus);
-  const control = await openControl(deps.db.pool, url, deps.db.schema);
+  const control = createControl(deps.db.pool, deps.db.schema);
   const runner = createQueuedRunner(deps, service, queue, control);
   // Its drafts' leases name this process alone, whatever the server's id.
   const workerDeps = { ...deps, owner: role === "worker" ? deps.owner : workerOwner() };
   const worker: DraftWorker | undefined =
     role === "api"
       ? undefined
-      : await startDraftWorker(workerDeps, createDraftService(workerDeps), queue, {
+      : await startDraftWorker(workerDeps, createDraftService(workerDeps), queue, listener, {
           slots: deps.config.server.maxRunning,
           pollMs: POLL_MS,
           log,
@@ -53,7 +55,7 @@ export async function joinCluster(deps: Deps, role: Role, log: FastifyBaseLogger
     /** Hands this worker's drafts back at once, then lets go of the queue and the bus. */
     async leave(): Promise<void> {
       await worker?.stop();
-      await Promise.allSettled([control.close(), queue.close(), bus.close()]);
+      await Promise.allSettled([queue.close(), bus.close(), listener.close()]);
     },
   };
 }

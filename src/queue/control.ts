@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { channelOf, listenTo } from "./listen.js";
+import { channelOf, type Listener } from "./listen.js";
 
 /** What API processes tell workers at once, rather than at their next poll. */
 type Command = { cmd: "wake" } | { cmd: "cancel"; draft: string };
@@ -9,7 +9,6 @@ export interface Control {
   wake(): Promise<void>;
   /** Stop this draft wherever it runs. */
   cancel(draftId: string): Promise<void>;
-  close(): Promise<void>;
 }
 
 /**
@@ -17,29 +16,28 @@ export interface Control {
  * running job). A command missed while a worker's connection was down costs a poll (a wake), or
  * is found at the worker's next heartbeat (a cancel).
  */
-export async function openControl(
-  pool: pg.Pool,
-  url: string,
-  schema: string,
-  on: { wake?: () => void; cancel?: (draftId: string) => void } = {},
-): Promise<Control> {
+export function createControl(pool: pg.Pool, schema: string): Control {
   const channel = channelOf("control", schema);
   const notify = async (command: Command) => {
     await pool.query("SELECT pg_notify($1, $2)", [channel, JSON.stringify(command)]);
   };
-  const listening =
-    on.wake || on.cancel
-      ? await listenTo(url, channel, (payload) => {
-          const command = parseCommand(payload);
-          if (command?.cmd === "wake") on.wake?.();
-          if (command?.cmd === "cancel") on.cancel?.(command.draft);
-        })
-      : undefined;
   return {
     wake: () => notify({ cmd: "wake" }),
     cancel: (draft) => notify({ cmd: "cancel", draft }),
-    close: async () => listening?.close(),
   };
+}
+
+/** A worker hears the commands. */
+export async function hearControl(
+  listener: Listener,
+  schema: string,
+  on: { wake: () => void; cancel: (draftId: string) => void },
+): Promise<void> {
+  await listener.listen(channelOf("control", schema), (payload) => {
+    const command = parseCommand(payload);
+    if (command?.cmd === "wake") on.wake();
+    if (command?.cmd === "cancel") on.cancel(command.draft);
+  });
 }
 
 function parseCommand(payload: string | undefined): Command | undefined {

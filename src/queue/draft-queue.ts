@@ -40,23 +40,23 @@ export interface DraftQueue {
  * many times as it takes, at once (no retry delay).
  */
 export async function openDraftQueue(options: {
-  url: string;
+  pool: pg.Pool;
   schema: string;
   leaseMs: number;
   onError: (error: Error) => void;
 }): Promise<DraftQueue> {
   const schema = `${options.schema}_queue`;
   const boss = new PgBoss({
-    connectionString: options.url,
+    // On the process's own pool: a process of the cluster holds no connections of the queue's.
+    db: { executeSql: (text, values) => options.pool.query(text, values) },
     schema,
-    max: 4,
     // Maintenance is what hands a dead worker's job on: it runs every second (one process of
     // the cluster per turn); no cron schedules are used.
     maintenanceIntervalSeconds: 1,
     schedule: false,
   });
   boss.on("error", options.onError);
-  await boss.start();
+  await installedOnce(options.pool, schema, () => boss.start());
   const expireInSeconds = Math.max(2, Math.ceil(options.leaseMs / 1000));
   await boss.createQueue(DRAFT_QUEUE, {
     name: DRAFT_QUEUE,
@@ -105,4 +105,22 @@ export async function openDraftQueue(options: {
     // left the process running).
     close: () => boss.stop({ graceful: true, wait: true }),
   };
+}
+
+/**
+ * Runs pg-boss's start (which creates or migrates its schema) one process at a time: processes
+ * starting together on a fresh database otherwise race on CREATE SCHEMA, and pg-boss 10 only
+ * forgives the race when Postgres words it "already exists" (measured: it can say "duplicate
+ * key value" instead).
+ */
+async function installedOnce(pool: pg.Pool, schema: string, start: () => Promise<unknown>) {
+  const client = await pool.connect();
+  const key = `plandraft:queue:${schema}`;
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtext($1))", [key]);
+    await start();
+  } finally {
+    await client.query("SELECT pg_advisory_unlock(hashtext($1))", [key]).catch(() => undefined);
+    client.release();
+  }
 }

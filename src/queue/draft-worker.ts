@@ -3,7 +3,8 @@ import type { Deps } from "../deps.js";
 import type { DraftService, Watch } from "../drafting/draft-service.js";
 import { AppError, isAppError } from "../errors.js";
 import { logRetries } from "../drafting/log-retries.js";
-import { openControl } from "./control.js";
+import { hearControl } from "./control.js";
+import type { Listener } from "./listen.js";
 import type { DraftQueue, FetchedJob } from "./draft-queue.js";
 
 export interface DraftWorker {
@@ -35,6 +36,7 @@ export async function startDraftWorker(
   deps: Deps,
   service: DraftService,
   queue: DraftQueue,
+  listener: Listener,
   options: { slots: number; pollMs: number; log: FastifyBaseLogger },
 ): Promise<DraftWorker> {
   const { log } = options;
@@ -46,7 +48,7 @@ export async function startDraftWorker(
   const stopDraft = (draftId: string, reason: AppError) => {
     taken.get(draftId)?.controller.abort(reason);
   };
-  const control = await openControl(deps.db.pool, urlOf(deps), deps.db.schema, {
+  await hearControl(listener, deps.db.schema, {
     wake,
     cancel: (draftId) => stopDraft(draftId, cancelled()),
   });
@@ -123,7 +125,6 @@ export async function startDraftWorker(
       for (const job of held) job.controller.abort(reason);
       await Promise.all(held.map((job) => job.settled));
       await queue.handBack(held.map((job) => job.jobId)).catch(() => undefined);
-      await control.close();
     },
   };
 }
@@ -153,11 +154,6 @@ const takenOver = () =>
 /** A job's heartbeat: three to a lease, as the draft's own lease is renewed. */
 function heartbeatMs(deps: Deps): number {
   return Math.max(200, Math.floor(deps.config.leaseMs / 3));
-}
-
-function urlOf(deps: Deps): string {
-  if (!deps.config.databaseUrl) throw new Error("a queue worker needs DATABASE_URL");
-  return deps.config.databaseUrl;
 }
 
 function logFetchError(log: FastifyBaseLogger) {

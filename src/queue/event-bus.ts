@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import type { BusEvent, EventBus } from "../events/bus.js";
 import type { StreamEvent } from "../events/stream-event.js";
-import { channelOf, listenTo } from "./listen.js";
+import { channelOf, type Listener } from "./listen.js";
 import { chunkItem, joinChunks, type Chunk, type ChunkParts } from "./notify-chunks.js";
 
 /**
@@ -21,21 +21,23 @@ interface Message {
 /**
  * Draft events between the processes of one database, over LISTEN/NOTIFY: the process running a
  * draft publishes each event as it goes out to its own clients, and every API process hears it
- * and passes it to its clients. Notifications of one session arrive in the order sent, so one
- * connection sends them all, one batch at a time.
+ * and passes it to its clients. Each notification is sent once the one before it has committed,
+ * so they are heard in the order sent, whichever pooled connection sends them.
  */
-export async function openEventBus(url: string, schema: string): Promise<EventBus> {
+export async function openEventBus(
+  pool: pg.Pool,
+  listener: Listener,
+  schema: string,
+): Promise<EventBus> {
   const channel = channelOf("events", schema);
   const node = randomUUID();
-  let sender = await connectSender(url);
   const listeners: ((draftId: string, event: StreamEvent) => void)[] = [];
-  const gaps: (() => void)[] = [];
   const pending: BusEvent[] = [];
   let sending = false;
   let closed = false;
 
   const send = async (message: Message) => {
-    await sender.query("SELECT pg_notify($1, $2)", [channel, JSON.stringify(message)]);
+    await pool.query("SELECT pg_notify($1, $2)", [channel, JSON.stringify(message)]);
   };
   const flush = async () => {
     if (sending) return;
@@ -49,28 +51,22 @@ export async function openEventBus(url: string, schema: string): Promise<EventBu
       }
     } catch {
       // Lost on the way: followers elsewhere take the kept events from the table (the SSE
-      // stream's poll). The next event goes out on a new connection.
+      // stream's poll).
       pending.length = 0;
-      void sender.end().catch(() => undefined);
-      sender = await connectSender(url).catch(() => sender);
     } finally {
       sending = false;
     }
   };
 
   const parts: ChunkParts = new Map();
-  const deliver = (text: string | undefined) => {
+  await listener.listen(channel, (text) => {
     const message = parseMessage(text);
     if (!message || message.n === node) return;
     const events = message.c ? [joinChunks(parts, message.n, message.c)] : (message.e ?? []);
     for (const item of events) {
       if (!item) continue;
-      for (const listener of listeners) listener(item[0], item[1]);
+      for (const hear of listeners) hear(item[0], item[1]);
     }
-  };
-
-  const receiver = await listenTo(url, channel, deliver, () => {
-    for (const gap of gaps) gap();
   });
 
   return {
@@ -79,20 +75,13 @@ export async function openEventBus(url: string, schema: string): Promise<EventBu
       pending.push([draftId, event]);
       void flush();
     },
-    onEvent: (listener) => void listeners.push(listener),
-    onGap: (listener) => void gaps.push(listener),
-    async close() {
+    onEvent: (hear) => void listeners.push(hear),
+    onGap: (handler) => listener.onGap(handler),
+    close() {
       closed = true;
-      await Promise.allSettled([sender.end(), receiver.close()]);
+      return Promise.resolve();
     },
   };
-}
-
-async function connectSender(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => undefined); // a send on a dead connection fails, and says so there
-  await client.connect();
-  return client;
 }
 
 /** As many pending events from the front as fit one notification; always at least one. */

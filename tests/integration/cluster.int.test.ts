@@ -29,7 +29,11 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
     const exited = node.process.exited.then((code) => {
       throw new Error(`${args.join(" ")} exited ${code}: ${node.process.stderr()}`);
     });
-    const said = waitFor(() => ready.test(node.process.stderr()), 30_000, args.join(" "));
+    const said = waitFor(() => ready.test(node.process.stderr()), 30_000, args.join(" ")).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}; it wrote: ${node.process.stderr()}`);
+      },
+    );
     await Promise.race([said, exited]);
     return node;
   };
@@ -189,8 +193,9 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
       "the burst to start",
     );
     await killAll();
-    await startAll();
+    // The dead workers' leases run out (at once here), then everything starts again.
     await expireLeases();
+    await startAll();
     const ends = await Promise.all(
       ids.map((id) => watchEvents(`${a()}/v1/drafts/${id}/events`, {}, 120_000).done),
     );
