@@ -161,9 +161,14 @@ async function langGraphDraft(url: string, client: DraftClient): Promise<void> {
   const end = await readSse(response, (type, data, at) => {
     if (type === "error") problem ||= `error event: ${data.slice(0, 300)}`;
     if (type !== "custom") return;
-    const event = JSON.parse(data) as { type: string; unit?: string; text?: string; step?: string };
-    if (event.type === "section.delta") client.delta(event.unit ?? "", event.text ?? "", at);
-    else if (event.type === "section.failed") problem ||= `section.failed: ${data.slice(0, 300)}`;
+    const event = JSON.parse(data) as {
+      type: string;
+      data?: { section?: string; text?: string };
+      step?: string;
+    };
+    if (event.type === "section.delta") {
+      client.delta(event.data?.section ?? "", event.data?.text ?? "", at);
+    } else if (event.type === "section.failed") problem ||= `section.failed: ${data.slice(0, 300)}`;
     else if (event.type === "step" && event.step === "assemble") assembled = at;
   });
   if (!assembled) problem ||= "the run ended before its assemble step";

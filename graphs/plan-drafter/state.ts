@@ -5,7 +5,8 @@ import type { FeatureDoc } from "../../src/feature/feature-doc.js";
 import { NO_USAGE, addUsage, type Usage } from "../../src/drafters/types.js";
 import type { ModelRetry } from "../../src/models/retry-policy.js";
 import type { SectionDraft } from "../../src/render/types.js";
-import type { Grounding, GroundingReport } from "../../src/workspace/types.js";
+import type { Grounding } from "../../src/workspace/types.js";
+import type { SectionEvent } from "../../src/events/contract.js";
 
 /** Keeps the latest value of each key; parallel sections write different keys of one map. */
 function mergeRecords<T>(
@@ -81,21 +82,13 @@ export interface Revision {
 export type DraftStateType = typeof DraftState.State;
 export type DraftUpdate = Partial<DraftStateType>;
 
-/** What a node reports while it works, on LangGraph's "custom" stream. */
+/**
+ * What a node reports while it works, on LangGraph's "custom" stream: a section's events are
+ * the stream contract's own (src/events/contract.ts), as clients get them; the rest is the run's
+ * own telemetry, which the CLI and the server's log tell and clients are not sent.
+ */
 export type ProgressEvent =
-  /** A unit starts, or starts again from empty (a repair turn): drop any text shown for it. */
-  | { type: "section.started"; unit: string }
-  /** Text to append to the unit's markdown; a unit's deltas add up to its completed markdown. */
-  | { type: "section.delta"; unit: string; text: string }
-  /** What the unit's request carries of the workspace (only in a run that has one). */
-  | ({ type: "section.grounded"; unit: string } & GroundingReport)
-  | {
-      type: "section.completed";
-      unit: string;
-      status: SectionDraft["status"];
-      markdown: string;
-    }
-  | { type: "section.failed"; unit: string; code: string; message: string }
+  | SectionEvent
   /**
    * A model request failed and is tried again after `waitMs` (the unit's, or the brief's when
    * `unit` is absent); a unit's text starts again with its next `section.started`.

@@ -20,34 +20,12 @@ export function streamEventOf(event: DraftEvent): StreamEventPayload | undefined
         },
       ];
     case "section.started":
-      return ["section.started", { section: event.unit }];
     case "section.grounded":
-      // Field by field: what reaches a client is counts and names, never what else comes along.
-      return [
-        "section.grounded",
-        {
-          section: event.unit,
-          repository: event.repository ?? null,
-          unmapped: event.unmapped,
-          repositories: event.repositories.map(({ name, commit, files, tokens }) => ({
-            name,
-            commit,
-            files,
-            tokens,
-          })),
-          context: { docs: event.context.docs, tokens: event.context.tokens },
-          budget: event.budget,
-        },
-      ];
     case "section.delta":
-      return ["section.delta", { section: event.unit, text: event.text }];
     case "section.completed":
-      return [
-        "section.completed",
-        { section: event.unit, status: event.status, markdown: event.markdown },
-      ];
     case "section.failed":
-      return ["section.failed", { section: event.unit, code: event.code, message: event.message }];
+      // The graph reports a section's events in the contract's own words: they go as they are.
+      return [event.type, event.data] as StreamEventPayload;
     case "step":
     case "model.retry":
       return undefined;

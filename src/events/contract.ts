@@ -146,6 +146,9 @@ export type StreamEventOf<T extends StreamEventType> = { type: T; data: StreamEv
 /** Any one event of the stream, discriminated by `type`. */
 export type StreamEventBody = { [T in StreamEventType]: StreamEventOf<T> }[StreamEventType];
 
+/** A section's events: what the graph's nodes report as they draft, as clients get them. */
+export type SectionEvent = Extract<StreamEventBody, { type: `section.${string}` }>;
+
 /** An event as `[type, data]`, the way a run writes it. */
 export type StreamEventPayload = {
   [T in StreamEventType]: [T, StreamEventData<T>];

@@ -20,7 +20,7 @@ export function groundingReport(
   grounding: SectionGrounding,
 ): GroundingReport {
   return {
-    repository,
+    repository: repository ?? null,
     unmapped: repository !== undefined && !material.digests.some((d) => d.name === repository),
     repositories: grounding.repositories.map(({ name, commit, chunks }) => ({
       name,

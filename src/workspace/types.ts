@@ -76,8 +76,8 @@ export interface SectionGrounding {
  * never a path. Tokens are estimated (`tokensOf`); `budget` lets a client show the share.
  */
 export interface GroundingReport {
-  /** The repository the section is about; undefined for a section read against every mapped one. */
-  repository: string | undefined;
+  /** The repository the section is about; null for a section read against every mapped one. */
+  repository: string | null;
   /** The workspace does not map `repository`: the section is drafted from the doc alone. */
   unmapped: boolean;
   /** The repositories something was sent of: none when nothing fit or matched. */

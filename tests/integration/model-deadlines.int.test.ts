@@ -90,14 +90,18 @@ describe("every attempt of a model call ends within its deadlines", () => {
     expect(requestsFor(llm, "dataFlow")).toHaveLength(2);
     expect(tookMs).toBeLessThan(IDLE_MS + DRAFT_MS);
     const unit = run.result.sections.find((s) => s.node === "dataFlow")!.id;
-    const mine = run.events.filter((e) => "unit" in e && e.unit === unit);
+    const mine = run.events.filter(
+      (e) => ("unit" in e && e.unit === unit) || ("data" in e && e.data.section === unit),
+    );
     const starts = mine.flatMap((e, i) => (e.type === "section.started" ? [i] : []));
     expect(starts).toHaveLength(2);
     const completed = mine.find((e) => e.type === "section.completed");
     const deltas = mine
       .slice(starts[1])
-      .flatMap((e: DraftEvent) => (e.type === "section.delta" ? [e.text] : []));
-    expect(deltas.join("")).toBe(completed?.type === "section.completed" && completed.markdown);
+      .flatMap((e: DraftEvent) => (e.type === "section.delta" ? [e.data.text] : []));
+    expect(deltas.join("")).toBe(
+      completed?.type === "section.completed" && completed.data.markdown,
+    );
     expect(mine.find((e) => e.type === "model.retry")).toMatchObject({
       attempt: 1,
       attempts: ATTEMPTS,

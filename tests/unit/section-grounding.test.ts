@@ -53,7 +53,8 @@ describe("what a section's grounding amounts to", () => {
 
   it("goes on the stream as the section's event, with null for a section of every repository", () => {
     const report = groundingReport(material, undefined, { repositories: [], context: [] });
-    expect(streamEventOf({ type: "section.grounded", unit: "arch", ...report })).toEqual([
+    const data = { section: "arch", ...report };
+    expect(streamEventOf({ type: "section.grounded", data })).toEqual([
       "section.grounded",
       {
         section: "arch",

@@ -23,19 +23,27 @@ const run: DraftEvent[] = [
     revision: { section: "a", feedback: "shorter", cascade: true, sections: ["a", "b"] },
   },
   { type: "step", step: "ingest", state: "started" },
-  { type: "section.started", unit: "a" },
+  { type: "section.started", data: { section: "a" } },
   {
     type: "section.grounded",
-    unit: "a",
-    repository: undefined,
-    unmapped: false,
-    repositories: [{ name: "/gain", commit: "abc1234", files: 2, tokens: 300 }],
-    context: { docs: 1, tokens: 20 },
-    budget: 6000,
+    data: {
+      section: "a",
+      repository: null,
+      unmapped: false,
+      repositories: [{ name: "/gain", commit: "abc1234", files: 2, tokens: 300 }],
+      context: { docs: 1, tokens: 20 },
+      budget: 6000,
+    },
   },
-  { type: "section.delta", unit: "a", text: "## Arch" },
-  { type: "section.completed", unit: "a", status: "drafted", markdown: "## Architecture" },
-  { type: "section.failed", unit: "b", code: "MODEL_OUTPUT_INVALID", message: "no JSON" },
+  { type: "section.delta", data: { section: "a", text: "## Arch" } },
+  {
+    type: "section.completed",
+    data: { section: "a", status: "drafted", markdown: "## Architecture" },
+  },
+  {
+    type: "section.failed",
+    data: { section: "b", code: "MODEL_OUTPUT_INVALID", message: "no JSON" },
+  },
 ];
 
 const result: DraftResult = {

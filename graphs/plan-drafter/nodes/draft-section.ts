@@ -49,7 +49,8 @@ export async function draftUnit(
   config: LangGraphRunnableConfig,
   revision?: SectionRequest["revision"],
 ): Promise<{ draft: SectionDraft; usage?: DraftUpdate["usage"] }> {
-  report(config, { type: "section.started", unit: unit.id });
+  const section = unit.id;
+  report(config, { type: "section.started", data: { section } });
   const text = streamedText();
   let attempt = 0;
   let renderPartial = createPartialRenderer(unit.section);
@@ -58,10 +59,10 @@ export async function draftUnit(
       attempt = turn;
       text.restart();
       renderPartial = createPartialRenderer(unit.section);
-      report(config, { type: "section.started", unit: unit.id });
+      report(config, { type: "section.started", data: { section } });
     }
     const delta = text.next(renderPartial(content));
-    if (delta) report(config, { type: "section.delta", unit: unit.id, text: delta });
+    if (delta) report(config, { type: "section.delta", data: { section, text: delta } });
   };
   try {
     const request = {
@@ -75,15 +76,16 @@ export async function draftUnit(
     const markdown = renderUnit(unit.section, draft);
     if (draft.status === "drafted") ctx.prepareCheck(markdown);
     const last = text.finish(markdown);
-    if (last.restart) report(config, { type: "section.started", unit: unit.id });
-    if (last.delta) report(config, { type: "section.delta", unit: unit.id, text: last.delta });
-    report(config, { type: "section.completed", unit: unit.id, status: draft.status, markdown });
+    if (last.restart) report(config, { type: "section.started", data: { section } });
+    if (last.delta) report(config, { type: "section.delta", data: { section, text: last.delta } });
+    const status = draft.status;
+    report(config, { type: "section.completed", data: { section, status, markdown } });
     return { draft, usage };
   } catch (error) {
     if (config.signal?.aborted) throw error;
     const code = isAppError(error) ? error.code : "INTERNAL";
     const message = describeError(error);
-    report(config, { type: "section.failed", unit: unit.id, code, message });
+    report(config, { type: "section.failed", data: { section, code, message } });
     const usage = usageSpentBy(error);
     return { draft: { status: "failed", code, message }, ...(usage ? { usage } : {}) };
   }
@@ -138,7 +140,8 @@ async function groundingOf(
   const query = [unit.section.title, unit.repo ?? "", JSON.stringify(state.brief ?? {})].join("\n");
   const grounding = await groundingFor(material, unit.repo, query);
   const summary = groundingReport(material, unit.repo, grounding);
-  report(config, { type: "section.grounded", unit: unit.id, ...summary });
+  // The report holds names and counts only (never a path): it goes to clients as it is.
+  report(config, { type: "section.grounded", data: { section: unit.id, ...summary } });
   return { grounding };
 }
 
