@@ -10,12 +10,12 @@ import { checkCommand, type CheckOptions } from "./check-command.js";
 import { evalCommand, type EvalOptions } from "./eval-command.js";
 import { draftCommand, resumeCommand, reviseCommand } from "./draft-command.js";
 import type { DraftOptions } from "./draft-options.js";
-import { listCommand, removeCommand, showCommand } from "./store-commands.js";
+import { cancelCommand, listCommand, removeCommand, showCommand } from "./store-commands.js";
 import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client.js";
 import { createHttpDrafts } from "./remote/http-drafts.js";
 import { startServer } from "../server/main.js";
 import { startWorker } from "../queue/worker-main.js";
-import { remoteTemplates, templatesCommand } from "./templates-command.js";
+import { templatesCommand } from "./templates-command.js";
 
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -145,14 +145,19 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     });
 
   program
+    .command("cancel")
+    .description("stop a running or waiting draft, wherever it runs; it ends as cancelled")
+    .argument("<id>", "draft id, or a unique start of it")
+    .action(async (id: string) => {
+      await withDrafts((drafts) => cancelCommand(drafts, id, io));
+    });
+
+  program
     .command("templates")
     .description("list the templates a draft can name with --template-id")
     .option("--json", "print an array of { id, title } as JSON")
     .action(async (options: { json?: boolean }) => {
-      await runEither(
-        (server) => remoteTemplates(server, options, io),
-        (config) => templatesCommand(config, options, io),
-      );
+      await withDrafts((drafts) => templatesCommand(drafts, options, io));
     });
 
   program

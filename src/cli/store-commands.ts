@@ -64,6 +64,13 @@ async function writeShown(
   return EXIT.ok;
 }
 
+/** `plandraft cancel ID`: resolves once the draft has stopped, wherever it ran. */
+export async function cancelCommand(drafts: Drafts, id: string, io: CliIo): Promise<number> {
+  const cancelled = await drafts.cancel(id);
+  io.stderr.write(`plandraft: cancelled draft ${cancelled}\n`);
+  return EXIT.ok;
+}
+
 /** `plandraft rm ID`. */
 export async function removeCommand(drafts: Drafts, id: string, io: CliIo): Promise<number> {
   const removed = await drafts.remove(id);

@@ -21,12 +21,19 @@ export interface Drafts {
     workspace: WorkspaceOptions,
     watch: RunWatch,
   ): Promise<DraftRun>;
+  /**
+   * Stops a running or waiting draft, wherever it runs; it ends as cancelled. Resolves with its
+   * whole id once it has stopped.
+   */
+  cancel(idOrPrefix: string): Promise<string>;
   /** Deletes a draft with its versions and checkpoints; resolves with its whole id. */
   remove(idOrPrefix: string): Promise<string>;
   /** A draft and one version of its plan (the latest without `version`); none before the first. */
   get(idOrPrefix: string, version?: number): Promise<ShownDraft>;
   /** Newest first. */
   list(limit: number): Promise<DraftSummary[]>;
+  /** The templates a draft can name by id (`--template-id`). */
+  templates(): Promise<TemplateChoice[]>;
   /** Lets go of what it holds (a store's database), so the process can exit. */
   close(): Promise<void>;
 }
@@ -72,6 +79,12 @@ export interface DraftRun {
 export type RunResult = Omit<DraftResult, "sections"> & {
   sections: (Omit<SectionResult, "node"> & { node?: string })[];
 };
+
+/** A template a draft can name by id. */
+export interface TemplateChoice {
+  id: string;
+  title: string;
+}
 
 /** A draft as `list` and `show` print it: the API's summary, without its links. */
 export type DraftSummary = ReturnType<typeof draftSummary>;

@@ -1,15 +1,24 @@
 import type { Config } from "../config.js";
 import { createDeps, type Deps, type DepsOverrides } from "../deps.js";
 import { parseModelName } from "../models/chat-model.js";
-import { draftSummary } from "../store/draft-store.js";
+import { draftSummary, type DraftRecord } from "../store/draft-store.js";
 import { buildLayout, templateRepos } from "../../graphs/plan-drafter/topology.js";
 import { chooseTemplate } from "../template/offered.js";
 import { loadWorkspace, type WorkspaceOptions } from "../workspace/load.js";
 import { streamEventOf } from "./draft-events.js";
-import { createDraftService, findDraft, listDrafts, removeDraft } from "./draft-service.js";
+import {
+  createDraftService,
+  findDraft,
+  listDrafts,
+  removeDraft,
+  type Watch,
+} from "./draft-service.js";
+import { cancelDraft } from "./cancel-draft.js";
+import { createControl } from "../queue/control.js";
+import { AppError } from "../errors.js";
+import { loadOfferedTemplates } from "../template/offered.js";
 import type { Drafts, RunEvent, RunWatch } from "./drafts.js";
 import { checkNewDraft } from "./limits.js";
-import type { DraftEvent } from "./run-draft.js";
 
 /**
  * Drafts kept in this process's store (Postgres, or the embedded one) and run here. The store is
@@ -60,6 +69,15 @@ export function createLocalDrafts(config: Config, overrides: DepsOverrides = {})
       return { id: revision.id, done: revision.run(watching(watch)) };
     },
 
+    async cancel(idOrPrefix) {
+      const deps = await open();
+      const draft = await findDraft(deps, idOrPrefix);
+      // A queue worker hears of it at once; a CLI process on this database at its heartbeat.
+      const tell = (id: string) => createControl(deps.db.pool, deps.db.schema).cancel(id);
+      if (!(await cancelDraft(deps, draft.id, tell))) throw notRunning(draft);
+      return draft.id;
+    },
+
     async remove(idOrPrefix) {
       return (await removeDraft(await open(), idOrPrefix)).id;
     },
@@ -72,6 +90,11 @@ export function createLocalDrafts(config: Config, overrides: DepsOverrides = {})
 
     async list(limit) {
       return (await listDrafts(await open(), limit)).map(draftSummary);
+    },
+
+    async templates() {
+      const offered = await loadOfferedTemplates(config.templatesDir);
+      return offered.list.map(({ id, title }) => ({ id, title }));
     },
 
     async close() {
@@ -92,9 +115,34 @@ async function continuedWorkspace(given: WorkspaceOptions) {
   return await loadWorkspace(given, { cwd: process.cwd() });
 }
 
-/** A run's events as a watcher of any `Drafts` sees them: the stream's, plus steps and retries. */
-function watching(watch: RunWatch): { onEvent: (event: DraftEvent) => void } {
+/** A draft there is nothing to cancel of, saying why. */
+function notRunning(draft: DraftRecord): AppError {
+  return new AppError(
+    "DRAFT_NOT_RUNNING",
+    `draft ${draft.id} is ${draft.status}: nothing to cancel`,
+    {
+      hint:
+        draft.status === "interrupted"
+          ? `nothing runs it now: finish it with \`plandraft resume ${draft.id}\`, or remove it`
+          : "list the drafts with `plandraft list`",
+    },
+  );
+}
+
+/**
+ * A run's events as a watcher of any `Drafts` sees them: the stream's, plus steps and retries.
+ * A cancel asked for elsewhere (another shell, the API) stops the run at its next heartbeat.
+ */
+function watching(watch: RunWatch): Watch {
+  const stop = new AbortController();
   return {
+    signal: stop.signal,
+    onLease: (state) =>
+      stop.abort(
+        state === "cancel"
+          ? new AppError("DRAFT_CANCELLED", "the draft was cancelled")
+          : new AppError("DRAFT_TAKEN_OVER", "another process took the draft over"),
+      ),
     onEvent: (event) => {
       const streamed = streamEventOf(event);
       // The tuple and the union describe the same events; TypeScript cannot pair them up.

@@ -67,7 +67,7 @@ export async function startDraftWorker(
       takeOver: true,
       onLease: (state) => stopDraft(draftId, state === "cancel" ? cancelled() : takenOver()),
     };
-    const settled = work(service, job, watch)
+    const settled = work(deps, service, job, watch)
       .then(
         async () => {
           await queue.complete(job.id);
@@ -134,8 +134,15 @@ export async function startDraftWorker(
  * date (start it, or resume it from its last checkpoint). A revision whose own run a worker left
  * unfinished is resumed, not asked for again.
  */
-async function work(service: DraftService, job: FetchedJob, watch: Watch): Promise<unknown> {
+async function work(
+  deps: Deps,
+  service: DraftService,
+  job: FetchedJob,
+  watch: Watch,
+): Promise<unknown> {
   const { draft, revise } = job.data;
+  // Cancelled while it waited (by any API node, or a CLI on the same database): nothing to do.
+  if ((await deps.drafts.get(draft))?.status === "cancelled") return undefined;
   if (!revise) return service.resume(draft, watch);
   try {
     return await service.revise(draft, revise, watch);

@@ -1,14 +1,12 @@
 import type { Deps } from "../deps.js";
 import type { DraftService, NewDraftRequest, RevisionRequest } from "../drafting/draft-service.js";
 import { AppError, isAppError } from "../errors.js";
+import { cancelDraft } from "../drafting/cancel-draft.js";
 import type { Control } from "./control.js";
 import type { DraftJob, DraftQueue } from "./draft-queue.js";
 
 /** A guess for Retry-After when the queue is full: about how long a draft takes. */
 const QUEUE_RETRY_AFTER_S = 30;
-/** How long a cancel waits for the worker running the draft to stop it. */
-const CANCEL_WAIT_MS = 15_000;
-const CANCEL_POLL_MS = 100;
 
 /**
  * The API's side of the queue: a new draft, a revision or a cancel is saved with its job in
@@ -82,17 +80,10 @@ export function createQueuedRunner(
      * its worker (told at once, or at its next heartbeat), and this answers once it has.
      */
     async cancel(id: string): Promise<boolean> {
-      const why = { code: "DRAFT_CANCELLED", message: "the draft was cancelled before it started" };
-      if (await deps.drafts.cancelIfQueued(id, why)) {
-        await queue.cancelWaiting(id);
-        const events = await deps.events.open(id);
-        events.emit("draft.failed", why);
-        await events.close();
-        return true;
-      }
-      if (!(await deps.drafts.requestCancel(id))) return false;
-      await control.cancel(id);
-      return waitUntilStopped(deps, id);
+      const cancelled = await cancelDraft(deps, id, (draft) => control.cancel(draft));
+      // A job still waiting is dropped; a worker that takes one meanwhile finds it cancelled.
+      if (cancelled) await queue.cancelWaiting(id);
+      return cancelled;
     },
 
     /** Nothing to stop: the drafts are the workers'. */
@@ -101,20 +92,6 @@ export function createQueuedRunner(
 }
 
 type Queryable = Parameters<Deps["drafts"]["countQueued"]>[0];
-
-async function waitUntilStopped(deps: Deps, id: string): Promise<boolean> {
-  const until = Date.now() + CANCEL_WAIT_MS;
-  for (;;) {
-    const draft = await deps.drafts.get(id);
-    if (draft?.status !== "running") return draft?.status === "cancelled";
-    if (Date.now() > until) {
-      throw new AppError("DRAFT_BUSY", `draft ${id} did not stop within 15 s`, {
-        hint: "its worker stops it at its next heartbeat; ask again to see",
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, CANCEL_POLL_MS));
-  }
-}
 
 function queueFull(waiting: number): AppError {
   return new AppError(

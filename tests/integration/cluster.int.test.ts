@@ -165,6 +165,29 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
     expect(draft.status).toBe("cancelled");
   });
 
+  it("cancels a draft on a worker from the CLI, on the database or through a server", async () => {
+    for (const how of [[], ["--server", b()]]) {
+      const id = await post(a(), `CLI cancelled draft ${how.length}`);
+      const watching = watchEvents(`${a()}/v1/drafts/${id}/events`);
+      await waitFor(
+        () => watching.events.some((e) => e.type === "section.started"),
+        30_000,
+        "the draft to start",
+      );
+      const cancel = spawnCli([...how, "cancel", id.slice(0, 8)], env);
+      expect(await cancel.exited, cancel.stderr()).toBe(0);
+      expect(cancel.stderr()).toContain(`cancelled draft ${id}`);
+      const events = await watching.done;
+      expect(events.at(-1)).toMatchObject({
+        type: "draft.failed",
+        data: { code: "DRAFT_CANCELLED" },
+      });
+      const again = spawnCli([...how, "cancel", id], env);
+      expect(await again.exited).toBe(2);
+      expect(again.stderr()).toContain("DRAFT_NOT_RUNNING");
+    }
+  });
+
   it("spreads 20 drafts over both workers, and all complete", async () => {
     const ids = await Promise.all(
       Array.from({ length: 20 }, (_, n) => post(n % 2 ? a() : b(), `Spread draft ${n}`)),

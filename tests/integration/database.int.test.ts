@@ -24,7 +24,13 @@ const DRAFT_ID = /plandraft: draft ([0-9a-f-]{36})/;
 const LEASE_MS = 1000;
 const afterLease = () => new Promise((resolve) => setTimeout(resolve, LEASE_MS + 200));
 
-const PLANDRAFT_TABLES = ["drafts", "draft_events", "draft_versions", "plandraft_migrations"];
+const PLANDRAFT_TABLES = [
+  "drafts",
+  "draft_events",
+  "draft_versions",
+  "plandraft_migrations",
+  "rate_limits",
+];
 /** Every migration the project ships, in the order they run. */
 const MIGRATIONS = readdirSync(new URL("../../migrations/", import.meta.url))
   .filter((name) => name.endsWith(".sql"))

@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { DraftRun, Drafts, RunWatch } from "../../drafting/drafts.js";
 import { AppError, isAppError } from "../../errors.js";
-import { DraftAccepted } from "../../server/schemas.js";
+import { DraftAccepted, ServerConfig } from "../../server/schemas.js";
 import { loadTemplate } from "../../template/load.js";
 import type { WorkspaceOptions } from "../../workspace/load.js";
 import type { CliIo } from "../cli-io.js";
@@ -99,6 +99,13 @@ export function createHttpDrafts(client: ApiClient, io: Pick<CliIo, "stderr">): 
       });
     },
 
+    /** The server answers once the draft has stopped, wherever it ran. */
+    async cancel(idOrPrefix) {
+      const draft = await findRemoteDraft(client, idOrPrefix);
+      await client.json("POST", `/v1/drafts/${draft.id}/cancel`);
+      return draft.id;
+    },
+
     /** The server refuses a draft that is running. */
     async remove(idOrPrefix) {
       const draft = await findRemoteDraft(client, idOrPrefix);
@@ -137,6 +144,14 @@ export function createHttpDrafts(client: ApiClient, io: Pick<CliIo, "stderr">): 
         if (drafts.length >= limit) break;
       }
       return drafts.slice(0, limit).map(withoutLinks);
+    },
+
+    /** The ones the server offers (GET /v1/config). */
+    async templates() {
+      // `workspace` is newer than `templates`: a server from before it still lists its templates.
+      const answer = ServerConfig.partial({ workspace: true });
+      const offered = parseAnswer(answer, await client.json("GET", "/v1/config"));
+      return offered.templates.map(({ id, title }) => ({ id, title }));
     },
 
     async close() {

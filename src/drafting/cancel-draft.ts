@@ -1,0 +1,47 @@
+import type { Deps } from "../deps.js";
+import { AppError } from "../errors.js";
+
+/** How long a cancel waits for the process running the draft to stop it. */
+const STOP_WAIT_MS = 15_000;
+const STOP_POLL_MS = 100;
+
+const BEFORE_START = {
+  code: "DRAFT_CANCELLED",
+  message: "the draft was cancelled before it started",
+};
+
+/**
+ * Cancels a draft wherever it is: one still waiting ends at once (its stream told so); one
+ * running is asked to stop (`tell` reaches its process at once where it can; its heartbeat
+ * reads the request otherwise), and this resolves once it has. False when it neither waits nor
+ * runs.
+ */
+export async function cancelDraft(
+  deps: Deps,
+  id: string,
+  tell: (id: string) => Promise<void> = () => Promise.resolve(),
+): Promise<boolean> {
+  if (await deps.drafts.cancelIfQueued(id, BEFORE_START)) {
+    const events = await deps.events.open(id);
+    events.emit("draft.failed", BEFORE_START);
+    await events.close();
+    return true;
+  }
+  if (!(await deps.drafts.requestCancel(id))) return false;
+  await tell(id).catch(() => undefined); // the heartbeat reads the request anyway
+  return stopped(deps, id);
+}
+
+async function stopped(deps: Deps, id: string): Promise<boolean> {
+  const until = Date.now() + STOP_WAIT_MS;
+  for (;;) {
+    const draft = await deps.drafts.get(id);
+    if (draft?.status !== "running") return draft?.status === "cancelled";
+    if (Date.now() > until) {
+      throw new AppError("DRAFT_BUSY", `draft ${id} did not stop within 15 s`, {
+        hint: "its process stops it at its next heartbeat; ask again to see",
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, STOP_POLL_MS));
+  }
+}
