@@ -240,7 +240,10 @@ export function createDraftService(deps: Deps) {
       const thread = graphOf(template, record.model);
       const state = await thread.graph.getState({ configurable: { thread_id: record.id } });
       const hasStarted = Object.keys((state.values ?? {}) as object).length > 0;
-      if (hasStarted && state.next.length === 0) {
+      // A graph that finished while its draft did not (its process died between the last
+      // checkpoint and saving the outcome) is resumed to save it: the run drafts nothing.
+      const ended = ["completed", "failed", "cancelled"].includes(record.status);
+      if (hasStarted && state.next.length === 0 && ended) {
         throw new AppError(
           "DRAFT_NOT_RESUMABLE",
           `draft ${record.id} is ${record.status}: it has nothing left to draft`,
@@ -331,7 +334,7 @@ async function run(
   watch: RunWatch,
   revision: RevisionSummary | null = null,
 ): Promise<DraftResult> {
-  const events = await deps.events.open(draft.id);
+  const events = await deps.events.open(draft.id, deps.owner);
   const heartbeat = keepLease(deps, draft.id, watch);
   const emit = (event: DraftEvent) => {
     watch.onEvent?.(event);
@@ -353,13 +356,8 @@ async function run(
       workspace: watch.workspace,
     });
     const result = resultOf(draft, outline, state);
-    if (result.status === "completed") {
-      result.version = await deps.drafts.addVersion(draft.id, {
-        markdown: result.markdown,
-        sections: result.sections,
-        revision,
-      });
-    }
+    if (result.status === "completed")
+      result.version = await keepVersion(deps, draft.id, result, revision);
     const error =
       result.status === "failed"
         ? { code: "SECTIONS_FAILED", message: failedSections(result) }
@@ -418,6 +416,26 @@ async function failRun(
   events.emit("draft.failed", { code, message });
   await events.close();
   return reason;
+}
+
+/**
+ * Keeps a completed plan as the draft's next version, unless the latest already is this plan:
+ * the process that drafted it died after keeping it and before ending the draft, and the resume
+ * that ends it must not keep it twice.
+ */
+async function keepVersion(
+  deps: Deps,
+  id: string,
+  result: DraftResult,
+  revision: RevisionSummary | null,
+): Promise<number> {
+  const latest = await deps.drafts.version(id);
+  if (latest && latest.markdown === result.markdown && revision === null) return latest.version;
+  return deps.drafts.addVersion(id, {
+    markdown: result.markdown,
+    sections: result.sections,
+    revision,
+  });
 }
 
 /** Why a run stops without ending its draft. */

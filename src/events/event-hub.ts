@@ -34,6 +34,8 @@ interface HeldDelta {
 
 /** One run of a draft in this process: its events so far, and those still being saved. */
 interface Run {
+  /** Who runs it: its events are saved only while the draft is still theirs. */
+  owner: string | undefined;
   firstSeq: number;
   /** The last number given to a kept event, and the last one published. */
   seq: number;
@@ -142,6 +144,7 @@ export function createEventHub(store: EventStore) {
       .append(
         draftId,
         batch.map(({ seq, type, data }) => ({ seq, type, data })),
+        run.owner,
       )
       .catch((error: unknown) => {
         run.error ??= error;
@@ -160,9 +163,10 @@ export function createEventHub(store: EventStore) {
 
   return {
     /** Starts a run's events, numbered after those the draft already has. */
-    async open(draftId: string): Promise<RunEvents> {
+    async open(draftId: string, owner?: string): Promise<RunEvents> {
       const last = await store.lastSeq(draftId);
       const run: Run = {
+        owner,
         firstSeq: last + 1,
         seq: last,
         publishedSeq: last,

@@ -11,16 +11,25 @@ export interface StoredEvent {
 export function createEventStore(db: Database) {
   const { pool } = db;
   return {
-    /** Saves several events in one statement: a busy server writes a batch per round trip. */
-    async append(draftId: string, events: StoredEvent[]): Promise<void> {
+    /**
+     * Saves several events in one statement: a busy server writes a batch per round trip. With
+     * `owner`, not once another process holds the draft: a run whose draft was taken over (it
+     * stalled past its lease) writes nothing more to the draft's stream, so the new run's events
+     * are not refused as duplicates of its numbers. (A run's last event is saved after it let go
+     * of the draft.)
+     */
+    async append(draftId: string, events: StoredEvent[], owner?: string): Promise<void> {
       await pool.query(
         `INSERT INTO draft_events (draft_id, seq, type, data)
-         SELECT $1, e.seq, e.type, e.data FROM unnest($2::int[], $3::text[], $4::jsonb[]) AS e(seq, type, data)`,
+         SELECT $1, e.seq, e.type, e.data FROM unnest($2::int[], $3::text[], $4::jsonb[]) AS e(seq, type, data)
+         WHERE $5::text IS NULL
+            OR EXISTS (SELECT 1 FROM drafts d WHERE d.id = $1 AND (d.owner = $5 OR d.owner IS NULL))`,
         [
           draftId,
           events.map((e) => e.seq),
           events.map((e) => e.type),
           events.map((e) => JSON.stringify(e.data)),
+          owner ?? null,
         ],
       );
     },

@@ -59,7 +59,8 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
       ...store.env,
       ...scriptedModelEnv(llm),
       PLANDRAFT_MAX_RUNNING: "3",
-      PLANDRAFT_LEASE_MS: "3000",
+      // A takeover here is made at once with SQL (expireLeases), not by waiting for the lease.
+      PLANDRAFT_LEASE_MS: "10000",
     };
     await startAll();
   }, 90_000);
@@ -220,8 +221,19 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
     await expireLeases();
     await startAll();
     const ends = await Promise.all(
-      ids.map((id) => watchEvents(`${a()}/v1/drafts/${id}/events`, {}, 120_000).done),
-    );
+      ids.map((id) => watchEvents(`${a()}/v1/drafts/${id}/events`, {}, 90_000).done),
+    ).catch(async (error: Error) => {
+      // Where each draft and its job stand, to say why one never ended.
+      const { rows } = await store.query!(
+        `SELECT d.id, d.status, d.owner, d.lease_until < now() AS expired,
+                (SELECT json_agg(json_build_object('state', j.state, 'retries', j.retry_count))
+                 FROM "${store.env.PLANDRAFT_DB_SCHEMA}_queue".job j WHERE j.singleton_key = d.id::text) AS jobs
+         FROM drafts d WHERE d.id = ANY($1::uuid[])`,
+        [ids],
+      );
+      const logs = workers.map((w) => w.process.stdout().split("\n").slice(-15).join("\n"));
+      throw new Error(`${error.message}\n${JSON.stringify(rows, null, 1)}\n${logs.join("\n--\n")}`);
+    });
     expect(ends.map((events) => events.at(-1)?.type)).toEqual(Array(8).fill("draft.completed"));
   }, 180_000);
 });

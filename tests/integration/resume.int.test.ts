@@ -101,6 +101,36 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
     expect(missing.stderr).toMatch(/DRAFT_NOT_FOUND: no draft deadbeef/);
   });
 
+  // The embedded store is one process's: a test cannot reach its SQL from outside.
+  it.runIf(kind === "postgres")(
+    "ends a draft whose process died after its last checkpoint, drafting nothing and keeping one version",
+    async () => {
+      if (!store.query) throw new Error("a Postgres store has SQL");
+      const drafted = await runCli(["draft", FEATURE, "--json"], { env });
+      const { id } = JSON.parse(drafted.stdout) as { id: string };
+      const calls = llm.requests.length;
+      // As if the process died before saving the outcome: once after keeping the version, once before.
+      for (const keptVersion of [true, false]) {
+        if (!keptVersion) await store.query("DELETE FROM draft_versions WHERE draft_id = $1", [id]);
+        await store.query(
+          `UPDATE drafts SET status = 'running', owner = 'cli:elsewhere:-:1:0000dead',
+                lease_until = now() - interval '1 second' WHERE id = $1`,
+          [id],
+        );
+        const resumed = await runCli(["resume", id, "--json"], { env });
+        expect(resumed.code, resumed.stderr).toBe(0);
+        expect(JSON.parse(resumed.stdout)).toMatchObject({ status: "completed", version: 1 });
+        const listed = JSON.parse((await runCli(["list", "--json"], { env })).stdout) as {
+          id: string;
+          status: string;
+          versions: number;
+        }[];
+        expect(listed.find((d) => d.id === id)).toMatchObject({ status: "completed", versions: 1 });
+      }
+      expect(llm.requests.length).toBe(calls);
+    },
+  );
+
   it("refuses a second resume of the same draft while the first runs", async () => {
     const first = spawnCli(["draft", FEATURE], env);
     await waitFor(
