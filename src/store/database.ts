@@ -49,7 +49,14 @@ async function openPostgres(url: string, schema: string, poolSize: number): Prom
   await probe.end();
   // No connect timeout on the pool: it would also apply to waiting for a free connection, and
   // fail drafts on a busy server. That the server cannot be reached is told above, at start.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, ...searchPath(schema) });
+  // Idle connections go back after 2 s: processes of a cluster (and a test suite's servers)
+  // share the database's connection limit, and a busy process keeps its connections in use.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    idleTimeoutMillis: 2_000,
+    ...searchPath(schema),
+  });
   watchConnectionErrors(pool);
   return { pool, schema, kind: "postgres", where, close: () => pool.end() };
 }

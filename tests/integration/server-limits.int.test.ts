@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { assertSafeToListen } from "../../src/server/access.js";
 import { runCli } from "../support/cli.js";
 import { fixturePath } from "../support/drafting.js";
@@ -18,7 +18,7 @@ const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
 
 const open: TestServer[] = [];
 
-/** A server for one test; all are closed at the end of the file. */
+/** A server for one test, closed when the test ends. */
 async function serve(
   env: Record<string, string>,
   model: ScriptedLlmOptions = {},
@@ -28,7 +28,9 @@ async function serve(
   return server;
 }
 
-afterAll(async () => {
+// Each test's servers close when it ends: a server on Postgres holds connections (its pool, its
+// listening one), and the suite's files share one Postgres.
+afterEach(async () => {
   for (const server of open.splice(0)) await server.close();
 });
 
