@@ -28,6 +28,11 @@ export const ONE_PROCESS = process.env.BENCH_SERVE_ONE_PROCESS !== "0";
 export const WORKERS = counts(process.env.BENCH_SERVE_WORKERS ?? "1,2");
 /** The sweep of the API node and workers apart: their target is looser, so it goes further. */
 export const WORKERS_SWEEP = counts(process.env.BENCH_SERVE_SWEEP ?? "1,5,10,20,40");
+/**
+ * Each process's pool of Postgres connections there (the default is 20): each also holds about 7
+ * of its own (the queue's, the bus's, LISTEN), and the shared Postgres allows 100 in all.
+ */
+export const WORKERS_DB_POOL = Number(process.env.BENCH_SERVE_DB_POOL ?? 12);
 /** Chunk -> delta p99 that a size of the workers' sweep must keep under. */
 export const WORKERS_TARGET_P99_MS = 50;
 /** The most of our CPU per chunk that may be plandraft's own, beside LangChain's client floor. */

@@ -28,6 +28,7 @@ import {
   STORE,
   WARMUP_DRAFTS,
   WORKERS,
+  WORKERS_DB_POOL,
   WORKERS_SWEEP,
   WORKERS_TARGET_OWN_SHARE,
   WORKERS_TARGET_P99_MS,
@@ -45,10 +46,13 @@ async function startTopology(llmURL: string, store: Store, workers: number) {
   const most = Math.max(...WORKERS_SWEEP);
   // Each worker takes its share of the largest batch: a worker with room for all of it could
   // take all of it, leaving the other idle.
-  const env = plandraftEnv(llmURL, store, {
-    maxRunning: Math.ceil(most / workers),
-    maxQueued: Math.max(100, most),
-  });
+  const env = {
+    ...plandraftEnv(llmURL, store, {
+      maxRunning: Math.ceil(most / workers),
+      maxQueued: Math.max(100, most),
+    }),
+    PLANDRAFT_DB_POOL_SIZE: String(WORKERS_DB_POOL),
+  };
   const api = await spawnPlandraft(
     ["serve", "--role", "api", "--port", "0"],
     env,
@@ -113,8 +117,13 @@ export async function benchWorkers(llm: LlmProcess): Promise<boolean> {
   printWorkersLegend();
   const floor = await floors(llm);
   const topologies: Topology[] = [];
+  let failed = false;
   for (const workers of WORKERS) {
-    const topology = await runTopology(llm, workers);
+    const topology = await runTopology(llm, workers).catch((error: unknown) => {
+      console.log(`\nN = ${workers}: failed: ${String(error)}`);
+      failed = true;
+    });
+    if (!topology) continue;
     console.log("");
     printSweep(topology, floor);
     topologies.push(topology);
@@ -125,5 +134,5 @@ export async function benchWorkers(llm: LlmProcess): Promise<boolean> {
     const at = mostWithin(t.rows, WORKERS_TARGET_P99_MS);
     return at !== undefined && ownShare(at, floor) <= WORKERS_TARGET_OWN_SHARE;
   });
-  return ok.every(Boolean);
+  return !failed && ok.every(Boolean);
 }
