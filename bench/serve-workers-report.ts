@@ -98,6 +98,17 @@ export function printWorkers(topologies: Topology[], floors: Floors): void {
   );
   row("our CPU: API node's share", (c) => pct((c.used.ours[0] ?? 0) / oursTotal(c.used)));
   row("cores busy: ours + model + client + postgres", (c) => fixed(cores(c).total, 2));
+  console.log(
+    `  ${"chunk -> delta p50 / p99 (ms) by size"}`.padEnd(50) +
+      topologies.map((t) => `N = ${t.workers}`.padStart(16)).join(""),
+  );
+  for (const [i, size] of (topologies[0]?.rows ?? []).entries()) {
+    const cells = topologies.map((t) => {
+      const r = t.rows[i];
+      return (r ? `${fixed(r.p50, 1)} / ${fixed(r.p99, 1)}` : "-").padStart(16);
+    });
+    console.log(`  ${String(size.drafts).padStart(6)} drafts at once`.padEnd(50) + cells.join(""));
+  }
   printVerdict(topologies, at, floors);
 }
 
@@ -114,14 +125,7 @@ function printVerdict(topologies: Topology[], at: (Capacity | undefined)[], floo
     const tried = Math.max(...many.rows.map((r) => r.drafts));
     if (last?.drafts === tried)
       console.log(`  N = ${many.workers} held the largest size tried: its capacity may be more`);
-    else if (!(ratio > 1)) {
-      const busy = last ? cores(last).total : NaN;
-      console.log(
-        `  no capacity gain shown: at N = ${many.workers}'s capacity ${fixed(busy, 2)} of this ` +
-          `machine's ${os.availableParallelism()} cores were already busy (ours, the scripted ` +
-          "model, the client and Postgres share them): a second worker adds only what is idle",
-      );
-    }
+    else if (!(ratio > 1)) printNoGain(one, many);
   }
   for (const [i, topology] of topologies.entries()) {
     const capacity = at[i];
@@ -138,4 +142,24 @@ function printVerdict(topologies: Topology[], at: (Capacity | undefined)[], floo
         (share <= WORKERS_TARGET_OWN_SHARE ? "met" : "MISSED"),
     );
   }
+}
+
+/**
+ * The second worker showed no gain: at the largest size, what each topology did, how many cores
+ * the parties we measure kept busy, and how loaded the machine was.
+ */
+function printNoGain(one: Topology, many: Topology): void {
+  const largest = (t: Topology) => t.rows.reduce((a, b) => (b.drafts > a.drafts ? b : a));
+  const [a, b] = [largest(one), largest(many)];
+  console.log(
+    `  no capacity gain shown at p99 < ${WORKERS_TARGET_P99_MS} ms. At ${b.drafts} drafts at ` +
+      `once: p50 / p99 ${fixed(a.p50, 0)} / ${fixed(a.p99, 0)} ms with N = ${one.workers}, ` +
+      `${fixed(b.p50, 0)} / ${fixed(b.p99, 0)} ms with N = ${many.workers}; drafts/s ` +
+      `${fixed(a.draftsPerS, 2)} and ${fixed(b.draftsPerS, 2)}; ours, the scripted model, the ` +
+      `client and Postgres kept ${fixed(cores(a).total, 2)} and ${fixed(cores(b).total, 2)} of ` +
+      `the ${os.availableParallelism()} cores busy, with a load average of ${fixed(one.load, 1)} ` +
+      `and ${fixed(many.load, 1)} at the start. Where they do not fill the cores, their CPU is ` +
+      "not what holds the delay back: other work on this machine takes the rest, and the waits " +
+      "on Postgres (saves, LISTEN/NOTIFY) are not split out here",
+  );
 }
