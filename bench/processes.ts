@@ -75,3 +75,10 @@ export function cpuBetween(before: TreeUsage, after: TreeUsage): number {
   for (const [pid, seconds] of after.cpu) total += seconds - (before.cpu.get(pid) ?? 0);
   return total;
 }
+
+/** The processes whose command name is `name` (as /proc/<pid>/comm has it). */
+export function processesNamed(name: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry) && read(`/proc/${entry}/comm`)?.trim() === name)
+    .map(Number);
+}

@@ -5,7 +5,8 @@
  *   [JITTER_MS]
  * With STAMP_WORDS > 0, the text plandraft shows as it streams is made of that many send-time
  * stamps per slot (bench/stamped-fill.ts), one per chunk. JITTER_MS adds a random wait in
- * [0, JITTER_MS) to each call's latency.
+ * [0, JITTER_MS) to each call's latency. On SIGUSR2 it prints `chunks <n>`: the streamed chunks
+ * it has written so far.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
@@ -17,6 +18,8 @@ export interface LlmProcess {
   baseURL: string;
   /** Its process id, to read its CPU time from /proc. */
   pid: number | undefined;
+  /** Streamed chunks it has written so far. */
+  chunks(): Promise<number>;
   stop(): void;
 }
 
@@ -38,14 +41,27 @@ export async function startLlmProcess(
     lines.once("line", resolve);
     child.once("exit", (code) => reject(new Error(`scripted model server exited with ${code}`)));
   });
-  return { baseURL, pid: child.pid, stop: () => child.kill() };
+  const chunks = () =>
+    new Promise<number>((resolve) => {
+      const read = (line: string) => {
+        const match = /^chunks (\d+)$/.exec(line);
+        if (!match) return;
+        lines.off("line", read);
+        resolve(Number(match[1]));
+      };
+      lines.on("line", read);
+      child.kill("SIGUSR2");
+    });
+  return { baseURL, pid: child.pid, chunks, stop: () => child.kill() };
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
   // Every reply in progress waits on the server's one closing signal: hundreds at once, no leak.
   EventEmitter.defaultMaxListeners = 0;
   const stampWords = Number(process.argv[4] ?? 0);
+  let chunks = 0;
   const llm = await startScriptedLlm({
+    onChunk: () => (chunks += 1),
     latencyMs: Number(process.argv[2] ?? 0),
     chunkDelayMs: Number(process.argv[3] ?? 0),
     latencyJitterMs: Number(process.argv[5] ?? 0),
@@ -54,5 +70,6 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
   // Keep no log: a long benchmark would grow it without bound.
   setInterval(() => (llm.requests.length = 0), 1000).unref();
   console.log(llm.baseURL);
+  process.on("SIGUSR2", () => console.log(`chunks ${chunks}`));
   process.on("SIGTERM", () => void llm.close().then(() => process.exit(0)));
 }

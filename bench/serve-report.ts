@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import { summarizeProfile } from "./cpu-profile.js";
 import type { ClientFloor } from "./client-floor.js";
+import type { Reading } from "./serve-client.js";
 import type { LoopDelay } from "./serve-servers.js";
 import { DRAFTS, TARGET_P99_MS } from "./serve-settings.js";
 
@@ -109,11 +110,18 @@ export interface Capacity {
   p99: number;
   withinTarget: number;
   failures: number;
+  /** Completed drafts per second of the batches' wall time, added up. */
+  draftsPerS: number;
+  wallS: number;
+  /** CPU each party used over the batches, and the chunks the model wrote. */
+  used: Reading;
 }
 
-export function printCapacity(rows: Capacity[]): void {
+export function printCapacity(rows: Capacity[], targetMs = TARGET_P99_MS): void {
   if (rows.length === 0) return;
-  console.log("capacity: smaller batches on the same warm server, before the one above");
+  console.log(
+    `capacity: batches of drafts at once on the same warm server (target p99 < ${targetMs} ms)`,
+  );
   console.log("  drafts at once   batches   chunks   p50 (ms)   p99 (ms)   within target   failed");
   for (const row of rows) {
     console.log(
@@ -123,13 +131,17 @@ export function printCapacity(rows: Capacity[]): void {
         `${String(row.failures).padStart(9)}`,
     );
   }
-  const within = rows.filter((r) => r.p99 < TARGET_P99_MS && r.failures === 0);
-  const most = within.at(-1)?.drafts;
+  const most = mostWithin(rows, targetMs)?.drafts;
   console.log(
     most
-      ? `  most drafts at once with p99 under ${TARGET_P99_MS} ms (of those tried): ${most}`
-      : `  none of those tried kept p99 under ${TARGET_P99_MS} ms`,
+      ? `  most drafts at once with p99 under ${targetMs} ms (of those tried): ${most}`
+      : `  none of those tried kept p99 under ${targetMs} ms`,
   );
+}
+
+/** The largest batch whose p99 held under the target with no draft failed. */
+export function mostWithin(rows: Capacity[], targetMs: number): Capacity | undefined {
+  return rows.filter((r) => r.p99 < targetMs && r.failures === 0).at(-1);
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The servers the bench loads: `plandraft serve` and `langgraph-cli dev`, each a child process. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -11,10 +11,11 @@ import {
   CPU_PROFILE,
   DRAFTS,
   LANGGRAPH_CLI,
+  LOGS,
   POSTGRES_URL,
   PROBE,
   ROOT,
-  SERVE_ENTRY,
+  PLANDRAFT_ENTRY,
   STORE,
 } from "./serve-settings.js";
 
@@ -109,7 +110,9 @@ export async function openStore(): Promise<Store> {
       async drop() {
         const client = new pg.Client({ connectionString: POSTGRES_URL });
         await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        // pg-boss keeps its queue in a schema of its own beside ours.
+        for (const name of [schema, `${schema}_queue`])
+          await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
         await client.end();
       },
     };
@@ -122,38 +125,79 @@ export async function openStore(): Promise<Store> {
   };
 }
 
-/** `plandraft serve --port 0` from this work tree's sources. */
-export async function startOurs(llmURL: string, store: Store): Promise<Served> {
+/** What every plandraft process of the bench gets: the store, the model, room for the drafts. */
+export function plandraftEnv(
+  llmURL: string,
+  store: Store,
+  limits: { maxRunning: number; maxQueued: number },
+): Record<string, string> {
+  return {
+    ...baseEnv(),
+    ...store.env,
+    ...modelEnv(llmURL),
+    PLANDRAFT_MAX_RUNNING: String(Math.min(256, limits.maxRunning)),
+    PLANDRAFT_MAX_QUEUED: String(limits.maxQueued),
+    PLANDRAFT_RATE_LIMIT: "1000000",
+  };
+}
+
+/**
+ * `plandraft <args>` from this work tree's sources (with the probe preloaded), once a line of its
+ * stderr matches `ready`: that match, and the child.
+ */
+export async function spawnPlandraft(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; ready: RegExpExecArray }> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--import", PROBE, SERVE_ENTRY, "--port", "0"],
+    ["--import", "tsx", "--import", PROBE, PLANDRAFT_ENTRY, ...args],
     {
       cwd: ROOT,
-      env: {
-        ...baseEnv(),
-        ...store.env,
-        ...modelEnv(llmURL),
-        PLANDRAFT_MAX_RUNNING: String(Math.min(256, DRAFTS)),
-        PLANDRAFT_MAX_QUEUED: String(Math.max(100, DRAFTS)),
-        PLANDRAFT_RATE_LIMIT: "1000000",
-        ...(CPU_PROFILE ? { BENCH_PROBE_PROFILE: CPU_PROFILE } : {}),
-      },
-      // Its request log goes to stdout: dropped, as a log shipper would take it off its hands.
-      stdio: ["ignore", "ignore", "pipe"],
+      env,
+      // Its log goes to stdout: dropped, as a log shipper would take it off its hands, unless
+      // BENCH_SERVE_LOGS names a folder to keep it in.
+      stdio: [
+        "ignore",
+        LOGS ? openSync(join(LOGS, `${args[0]}-${randomUUID()}.log`), "a") : "ignore",
+        "pipe",
+      ],
     },
   );
   const lastLines = tail(child);
-  const url = await new Promise<string>((resolve, reject) => {
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     let seen = "";
-    child.stderr?.on("data", (part: Buffer) => {
+    const read = (part: Buffer) => {
       seen += part.toString();
-      const match = /serving on (http:\/\/[^\s]+)/.exec(seen);
-      if (match?.[1]) resolve(match[1]);
-    });
+      const found = ready.exec(seen);
+      if (!found) return;
+      child.stderr?.off("data", read);
+      resolve(found);
+    };
+    child.stderr?.on("data", read);
     child.once("exit", (code) =>
-      reject(new Error(`plandraft serve exited ${code}: ${lastLines()}`)),
+      reject(new Error(`plandraft ${args[0]} exited ${code}: ${lastLines()}`)),
     );
   });
+  return { child, ready: match };
+}
+
+/** A plandraft process the bench started, stopped with SIGTERM (forcefully after 15 s). */
+export const stopPlandraft = (child: ChildProcess) => stopChild(child, false);
+
+/** `plandraft serve --port 0` from this work tree's sources. */
+export async function startOurs(llmURL: string, store: Store): Promise<Served> {
+  const env = {
+    ...plandraftEnv(llmURL, store, { maxRunning: DRAFTS, maxQueued: Math.max(100, DRAFTS) }),
+    ...(CPU_PROFILE ? { BENCH_PROBE_PROFILE: CPU_PROFILE } : {}),
+  };
+  const { child, ready } = await spawnPlandraft(
+    ["serve", "--port", "0"],
+    env,
+    /serving on (http:\/\/[^\s]+)/,
+  );
+  const url = ready[1] ?? "";
   const loopDelay = () =>
     new Promise<LoopDelay>((resolve) => {
       let seen = "";

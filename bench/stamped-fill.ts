@@ -25,8 +25,9 @@ export function stampedFill(words: number) {
 
 /**
  * Whether the value at `path` is reached through object properties only (no array: rows,
- * diagram parts) and the object holding it has no boolean property (a checklist item's `met`,
- * a repository unit's `has_changes` beside the `no_changes_reason` that is never shown).
+ * diagram parts) and the object holding it has no boolean or enum property (a checklist item's
+ * `status`, met or not_met; a repository unit's `has_changes` beside the `no_changes_reason` that
+ * is never shown).
  */
 function shownAsWritten(root: unknown, path: string[]): boolean {
   let node = nonNull(root);
@@ -36,7 +37,9 @@ function shownAsWritten(root: unknown, path: string[]): boolean {
     holder = node.properties;
     node = nonNull(holder[key]);
   }
-  return !Object.values(holder ?? {}).some((p) => isRecord(p) && p.type === "boolean");
+  return !Object.values(holder ?? {}).some(
+    (p) => isRecord(p) && (p.type === "boolean" || "enum" in p),
+  );
 }
 
 /** The non-null branch of a nullable schema (`anyOf: [object, null]`). */

@@ -61,6 +61,8 @@ export interface ScriptedLlmOptions {
   stampChunks?: boolean;
   /** Every answer waits for this first: a test's gate, keeping a draft running until it opens. */
   hold?: Promise<void>;
+  /** Called for each streamed chunk written: a bench counts the chunks its clients had to read. */
+  onChunk?: () => void;
   respond?: (req: ScriptedRequest) => ScriptedReply | undefined;
   fill?: (path: string[], schema: any, req: ScriptedRequest) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -350,6 +352,7 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
         `data: ${options.stampChunks ? stampNow(data) : data}\n\n`,
         last ? breakOff : undefined,
       );
+      options.onChunk?.();
       if (last) return;
     }
     res.end("data: [DONE]\n\n");
