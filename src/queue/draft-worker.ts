@@ -79,6 +79,13 @@ export async function startDraftWorker(
             log.info({ draft: draftId, code: error.code }, "draft left for another worker");
             return;
           }
+          if (!(await endedOrEnd(deps, draftId, error))) {
+            log.warn(
+              { draft: draftId, err: error },
+              "draft not started; tried again after its lease",
+            );
+            return;
+          }
           log.warn({ draft: draftId, err: error }, "draft stopped");
           await queue.complete(job.id);
         },
@@ -152,6 +159,26 @@ async function work(
     }
     throw error;
   }
+}
+
+/**
+ * After a job's error, whether its draft has ended (its run ended it, failed or cancelled), or
+ * now does: a draft refused before its run began (an AppError: its template, a limit) ends
+ * failed with that error, so it is not left waiting. Any other error before it began (the
+ * database, say) leaves it waiting: false, and its job is tried again once its lease is out.
+ */
+async function endedOrEnd(deps: Deps, draftId: string, error: unknown): Promise<boolean> {
+  const draft = await deps.drafts.get(draftId).catch(() => undefined);
+  if (!draft) return false;
+  if (draft.status !== "queued") return true;
+  if (!isAppError(error)) return false;
+  const why = { code: error.code, message: error.message };
+  if (await deps.drafts.endIfQueued(draftId, "failed", why)) {
+    const events = await deps.events.open(draftId);
+    events.emit("draft.failed", why);
+    await events.close();
+  }
+  return true;
 }
 
 const cancelled = () => new AppError("DRAFT_CANCELLED", "the draft was cancelled");

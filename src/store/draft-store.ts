@@ -58,6 +58,19 @@ const SELECT_DRAFT = `
 /** The drafts and their versions, in plandraft's own tables beside the checkpoints. */
 export function createDraftStore(db: Database) {
   const { pool } = db;
+  /** Ends a draft still waiting for its turn (cancelled, or failed when its worker could not start it); false when it is not waiting. */
+  const endIfQueued = async (
+    id: string,
+    status: "cancelled" | "failed",
+    error: { code: string; message: string },
+  ): Promise<boolean> => {
+    const { rowCount } = await pool.query(
+      `UPDATE drafts SET status = $3, error = $2, owner = NULL, lease_until = NULL, updated_at = now()
+       WHERE id = $1 AND status = 'queued'`,
+      [id, error, status],
+    );
+    return rowCount === 1;
+  };
   return {
     /**
      * Records a new draft, owned by `owner`: running (with a lease of `leaseMs`), or queued until
@@ -191,13 +204,11 @@ export function createDraftStore(db: Database) {
      * worker took it meanwhile, or it has ended).
      */
     async cancelIfQueued(id: string, error: { code: string; message: string }): Promise<boolean> {
-      const { rowCount } = await pool.query(
-        `UPDATE drafts SET status = 'cancelled', error = $2, owner = NULL, lease_until = NULL, updated_at = now()
-         WHERE id = $1 AND status = 'queued'`,
-        [id, error],
-      );
-      return rowCount === 1;
+      return endIfQueued(id, "cancelled", error);
     },
+
+    /** Ends a draft still waiting for its turn, e.g. one its worker could not start; false when it is not waiting. */
+    endIfQueued,
 
     /** Drafts waiting for a worker, across the cluster: the queue's length. */
     async countQueued(client: Queryable = pool): Promise<number> {
