@@ -103,12 +103,14 @@ export async function buildServer(
 
   const { runner, leave } = await draftRunnerOf(deps, options.role ?? "all", app.log);
   const streams: OpenStreams = new Set();
-  // On close: end the event streams first (clients reconnect, to this server once it is back),
-  // then interrupt running drafts, which stay resumable (a worker hands them to another).
+  // On close: interrupt running drafts first, which stay resumable (a worker hands them to
+  // another), so that what they sent up to the stop reaches their clients; then end the event
+  // streams (clients reconnect, to this server once it is back, and miss nothing: a section
+  // that finished meanwhile is not replayed to a client that missed the end of its text).
   app.addHook("preClose", async () => {
-    for (const end of [...streams]) end();
     await runner.stop();
     await leave();
+    for (const end of [...streams]) end();
   });
   const templates = options.templates ?? (await loadOfferedTemplates(deps.config.templatesDir));
   app.get("/healthz", { schema: { hide: true } }, () => ({ status: "ok" }));
