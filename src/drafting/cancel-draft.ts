@@ -21,15 +21,34 @@ export async function cancelDraft(
   id: string,
   tell: (id: string) => Promise<void> = () => Promise.resolve(),
 ): Promise<boolean> {
-  if (await deps.drafts.cancelIfQueued(id, BEFORE_START)) {
-    const events = await deps.events.open(id);
-    events.emit("draft.failed", BEFORE_START);
-    await events.close();
-    return true;
-  }
+  if (await endWaitingDraft(deps, id, "cancelled", BEFORE_START)) return true;
   if (!(await deps.drafts.requestCancel(id))) return false;
   await tell(id).catch(() => undefined); // the heartbeat reads the request anyway
   return stopped(deps, id);
+}
+
+/**
+ * Ends a draft still waiting for its turn (cancelled, or failed when its worker could not start
+ * it), told on its stream as its last event; false when it is not waiting.
+ */
+export async function endWaitingDraft(
+  deps: Deps,
+  id: string,
+  status: "cancelled" | "failed",
+  why: { code: string; message: string },
+): Promise<boolean> {
+  if (!(await deps.drafts.endIfQueued(id, status, why))) return false;
+  const events = await deps.events.open(id);
+  events.emit("draft.failed", why);
+  await events.close();
+  return true;
+}
+
+/** Why a run stops on what its heartbeat found: a cancel asked for, or the draft taken over. */
+export function leaseStop(state: "cancel" | "lost"): AppError {
+  return state === "cancel"
+    ? new AppError("DRAFT_CANCELLED", "the draft was cancelled")
+    : new AppError("DRAFT_TAKEN_OVER", "another process took the draft over; it goes on there");
 }
 
 async function stopped(deps: Deps, id: string): Promise<boolean> {

@@ -13,7 +13,7 @@ import {
   removeDraft,
   type Watch,
 } from "./draft-service.js";
-import { cancelDraft } from "./cancel-draft.js";
+import { cancelDraft, leaseStop } from "./cancel-draft.js";
 import { createControl } from "../queue/control.js";
 import { AppError } from "../errors.js";
 import { loadOfferedTemplates } from "../template/offered.js";
@@ -137,12 +137,7 @@ function watching(watch: RunWatch): Watch {
   const stop = new AbortController();
   return {
     signal: stop.signal,
-    onLease: (state) =>
-      stop.abort(
-        state === "cancel"
-          ? new AppError("DRAFT_CANCELLED", "the draft was cancelled")
-          : new AppError("DRAFT_TAKEN_OVER", "another process took the draft over"),
-      ),
+    onLease: (state) => stop.abort(leaseStop(state)),
     onEvent: (event) => {
       const streamed = streamEventOf(event);
       // The tuple and the union describe the same events; TypeScript cannot pair them up.

@@ -3,6 +3,7 @@ import type { Deps } from "../deps.js";
 import type { DraftService, Watch } from "../drafting/draft-service.js";
 import { AppError, isAppError } from "../errors.js";
 import { logRetries } from "../drafting/log-retries.js";
+import { endWaitingDraft, leaseStop } from "../drafting/cancel-draft.js";
 import { hearControl } from "./control.js";
 import type { Listener } from "./listen.js";
 import type { DraftQueue, FetchedJob } from "./draft-queue.js";
@@ -50,7 +51,7 @@ export async function startDraftWorker(
   };
   await hearControl(listener, deps.db.schema, {
     wake,
-    cancel: (draftId) => stopDraft(draftId, cancelled()),
+    cancel: (draftId) => stopDraft(draftId, leaseStop("cancel")),
   });
 
   const runJob = (job: FetchedJob) => {
@@ -65,7 +66,7 @@ export async function startDraftWorker(
       signal: controller.signal,
       onEvent: logRetries(log),
       takeOver: true,
-      onLease: (state) => stopDraft(draftId, state === "cancel" ? cancelled() : takenOver()),
+      onLease: (state) => stopDraft(draftId, leaseStop(state)),
     };
     const settled = work(deps, service, job, watch)
       .then(
@@ -172,18 +173,9 @@ async function endedOrEnd(deps: Deps, draftId: string, error: unknown): Promise<
   if (!draft) return false;
   if (draft.status !== "queued") return true;
   if (!isAppError(error)) return false;
-  const why = { code: error.code, message: error.message };
-  if (await deps.drafts.endIfQueued(draftId, "failed", why)) {
-    const events = await deps.events.open(draftId);
-    events.emit("draft.failed", why);
-    await events.close();
-  }
+  await endWaitingDraft(deps, draftId, "failed", { code: error.code, message: error.message });
   return true;
 }
-
-const cancelled = () => new AppError("DRAFT_CANCELLED", "the draft was cancelled");
-const takenOver = () =>
-  new AppError("DRAFT_TAKEN_OVER", "another worker took the draft over; it goes on there");
 
 /** A job's heartbeat: three to a lease, as the draft's own lease is renewed. */
 function heartbeatMs(deps: Deps): number {

@@ -58,7 +58,10 @@ const SELECT_DRAFT = `
 /** The drafts and their versions, in plandraft's own tables beside the checkpoints. */
 export function createDraftStore(db: Database) {
   const { pool } = db;
-  /** Ends a draft still waiting for its turn (cancelled, or failed when its worker could not start it); false when it is not waiting. */
+  /**
+   * Ends a draft still waiting for its turn (cancelled, or failed when its worker could not
+   * start it); false when it is not waiting (a worker took it meanwhile, or it has ended).
+   */
   const endIfQueued = async (
     id: string,
     status: "cancelled" | "failed",
@@ -199,15 +202,6 @@ export function createDraftStore(db: Database) {
       return rowCount === 1;
     },
 
-    /**
-     * Ends a draft still waiting for its turn as cancelled; false when it is not waiting (a
-     * worker took it meanwhile, or it has ended).
-     */
-    async cancelIfQueued(id: string, error: { code: string; message: string }): Promise<boolean> {
-      return endIfQueued(id, "cancelled", error);
-    },
-
-    /** Ends a draft still waiting for its turn, e.g. one its worker could not start; false when it is not waiting. */
     endIfQueued,
 
     /** Drafts waiting for a worker, across the cluster: the queue's length. */
