@@ -199,12 +199,19 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
       ),
     );
     expect(ends.map((events) => events.at(-1)?.type)).toEqual(Array(20).fill("draft.completed"));
-    const ranOn = workers.map((w) => ids.filter((id) => w.process.stdout().includes(id)).length);
+    // A worker logs a draft's job as done just after the draft's last event: wait for the logs.
+    const ranOn = () =>
+      workers.map((w) => ids.filter((id) => w.process.stdout().includes(id)).length);
+    await waitFor(
+      () => ranOn().reduce((x, y) => x + y, 0) >= 20,
+      10_000,
+      "each draft's job in a worker's log",
+    );
     expect(
-      ranOn.every((n) => n > 0),
-      `drafts per worker: ${ranOn.join(", ")}`,
+      ranOn().every((n) => n > 0),
+      `drafts per worker: ${ranOn().join(", ")}`,
     ).toBe(true);
-    expect(ranOn.reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(20);
+    expect(ranOn().reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(20);
   }, 180_000);
 
   it("loses no draft when every process is killed mid-burst and started again", async () => {
