@@ -56,15 +56,17 @@ export async function openDraftQueue(options: {
     schedule: false,
   });
   boss.on("error", options.onError);
-  await installedOnce(options.pool, schema, () => boss.start());
   const expireInSeconds = Math.max(2, Math.ceil(options.leaseMs / 1000));
-  await boss.createQueue(DRAFT_QUEUE, {
-    name: DRAFT_QUEUE,
-    policy: "stately",
-    retryLimit: 1_000,
-    retryDelay: 0,
-    retryBackoff: false,
-    expireInSeconds,
+  await installedOnce(options.pool, schema, async () => {
+    await boss.start();
+    await boss.createQueue(DRAFT_QUEUE, {
+      name: DRAFT_QUEUE,
+      policy: "stately",
+      retryLimit: 1_000,
+      retryDelay: 0,
+      retryBackoff: false,
+      expireInSeconds,
+    });
   });
   // pg-boss 10 has no heartbeat of its own: a job expires `expireIn` after `started_on`, so a
   // heartbeat moves `started_on` (an internal column; pinned version, covered by the tests).
@@ -108,10 +110,11 @@ export async function openDraftQueue(options: {
 }
 
 /**
- * Runs pg-boss's start (which creates or migrates its schema) one process at a time: processes
- * starting together on a fresh database otherwise race on CREATE SCHEMA, and pg-boss 10 only
- * forgives the race when Postgres words it "already exists" (measured: it can say "duplicate
- * key value" instead).
+ * Runs pg-boss's start (which creates or migrates its schema) and the queue's creation one
+ * process at a time: processes starting together on a fresh database otherwise race on CREATE
+ * SCHEMA, which pg-boss 10 only forgives when Postgres words it "already exists" (measured: it
+ * can say "duplicate key value" instead), and two `create_queue` calls at once can deadlock
+ * (CI saw "deadlock detected" from two API nodes starting together).
  */
 async function installedOnce(pool: pg.Pool, schema: string, start: () => Promise<unknown>) {
   const client = await pool.connect();
