@@ -1,19 +1,23 @@
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
 import type { BusEvent, EventBus } from "../events/bus.js";
 import type { StreamEvent } from "../events/stream-event.js";
 import { channelOf, type Listener } from "./listen.js";
 import { chunkItem, joinChunks, type Chunk, type ChunkParts } from "./notify-chunks.js";
 
 /**
- * A Postgres NOTIFY carries at most 8000 bytes: events are sent in batches under this size, and
+ * A Postgres NOTIFY carries at most 8000 bytes: events are sent in messages under this size, and
  * an event bigger than it alone goes in consecutive pieces.
  */
-const BATCH_BYTES = 7000;
+const MESSAGE_BYTES = 7000;
+
+/** Messages sent in one round trip at most: enough for a burst, small enough to stay prompt. */
+const MESSAGES_PER_SEND = 64;
 
 interface Message {
   /** The process that sent it: a process hears its own notifications and skips them. */
   n: string;
+  /** Its number among the sender's messages. */
+  s: number;
   e?: BusEvent[];
   c?: Chunk;
 }
@@ -21,37 +25,36 @@ interface Message {
 /**
  * Draft events between the processes of one database, over LISTEN/NOTIFY: the process running a
  * draft publishes each event as it goes out to its own clients, and every API process hears it
- * and passes it to its clients. Each notification is sent once the one before it has committed,
- * so they are heard in the order sent, whichever pooled connection sends them.
+ * and passes it to its clients.
+ *
+ * Events wait while a send is on its way, then all go in the next one: under load a round trip
+ * carries hundreds of events in a few messages, sent together in one statement on the listening
+ * connection (which no pool contention can hold up), so they are heard in the order sent. Each
+ * event is written as JSON once.
  */
-export async function openEventBus(
-  pool: pg.Pool,
-  listener: Listener,
-  schema: string,
-): Promise<EventBus> {
+export async function openEventBus(listener: Listener, schema: string): Promise<EventBus> {
   const channel = channelOf("events", schema);
   const node = randomUUID();
+  const ownPrefix = `{"n":${JSON.stringify(node)}`;
   const listeners: ((draftId: string, event: StreamEvent) => void)[] = [];
-  const pending: BusEvent[] = [];
+  /** Pending events, each as its JSON. */
+  const pending: string[] = [];
   let sending = false;
   let closed = false;
+  let sent = 0;
+  // Numbered: Postgres delivers identical payloads sent in one transaction only once.
+  const start = (kind: "e" | "c") => `${ownPrefix},"s":${(sent += 1)},"${kind}":`;
 
-  const send = async (message: Message) => {
-    await pool.query("SELECT pg_notify($1, $2)", [channel, JSON.stringify(message)]);
-  };
   const flush = async () => {
     if (sending) return;
     sending = true;
     try {
       while (pending.length > 0 && !closed) {
-        const batch = takeBatch(pending);
-        if (batch.length === 1 && sizeOf(batch) > BATCH_BYTES) {
-          for (const c of chunkItem(batch[0] as BusEvent)) await send({ n: node, c });
-        } else await send({ n: node, e: batch });
+        await listener.notify(channel, takeMessages(pending, start));
       }
     } catch {
-      // Lost on the way: followers elsewhere take the kept events from the table (the SSE
-      // stream's poll).
+      // Lost on the way (the connection dropped): followers elsewhere take the kept events from
+      // the table (the SSE stream's poll).
       pending.length = 0;
     } finally {
       sending = false;
@@ -60,8 +63,9 @@ export async function openEventBus(
 
   const parts: ChunkParts = new Map();
   await listener.listen(channel, (text) => {
+    if (!text || text.startsWith(ownPrefix)) return;
     const message = parseMessage(text);
-    if (!message || message.n === node) return;
+    if (!message) return;
     const events = message.c ? [joinChunks(parts, message.n, message.c)] : (message.e ?? []);
     for (const item of events) {
       if (!item) continue;
@@ -72,7 +76,7 @@ export async function openEventBus(
   return {
     publish(draftId, event) {
       if (closed) return;
-      pending.push([draftId, event]);
+      pending.push(JSON.stringify([draftId, event]));
       void flush();
     },
     onEvent: (hear) => void listeners.push(hear),
@@ -84,26 +88,41 @@ export async function openEventBus(
   };
 }
 
-/** As many pending events from the front as fit one notification; always at least one. */
-function takeBatch(pending: BusEvent[]): BusEvent[] {
-  const batch: BusEvent[] = [pending.shift() as BusEvent];
-  let bytes = sizeOf(batch);
-  while (pending.length > 0) {
-    const next = sizeOf([pending[0] as BusEvent]);
-    if (bytes + next > BATCH_BYTES) break;
-    batch.push(pending.shift() as BusEvent);
-    bytes += next;
+/**
+ * The messages for the events at the front of `pending` (taken from it): as many events per
+ * message as fit, an event too big for one alone in pieces, at most MESSAGES_PER_SEND messages.
+ */
+function takeMessages(pending: string[], start: (kind: "e" | "c") => string): string[] {
+  const messages: string[] = [];
+  const room = MESSAGE_BYTES - start("e").length - 16;
+  let batch: string[] = [];
+  let bytes = 0;
+  const close = () => {
+    if (batch.length > 0) messages.push(`${start("e")}[${batch.join(",")}]}`);
+    batch = [];
+    bytes = 0;
+  };
+  let taken = 0;
+  for (; taken < pending.length && messages.length < MESSAGES_PER_SEND; taken += 1) {
+    const item = pending[taken] as string;
+    const size = Buffer.byteLength(item) + 1;
+    if (size > room) {
+      close();
+      for (const c of chunkItem(item)) messages.push(`${start("c")}${JSON.stringify(c)}}`);
+    } else {
+      if (bytes + size > room) close();
+      batch.push(item);
+      bytes += size;
+    }
   }
-  return batch;
+  pending.splice(0, taken);
+  close();
+  return messages;
 }
 
-function sizeOf(events: BusEvent[]): number {
-  return Buffer.byteLength(JSON.stringify(events)) + 64;
-}
-
-function parseMessage(text: string | undefined): Message | undefined {
+function parseMessage(text: string): Message | undefined {
   try {
-    const message = JSON.parse(text ?? "") as Message;
+    const message = JSON.parse(text) as Message;
     return typeof message.n === "string" ? message : undefined;
   } catch {
     return undefined;

@@ -8,6 +8,11 @@ type OnPayload = (payload: string | undefined) => void;
 export interface Listener {
   /** Hears `channel` from now on (and again after a reconnect). */
   listen(channel: string, onPayload: OnPayload): Promise<void>;
+  /**
+   * Sends each payload on `channel`, in order, in one round trip on the listening connection: it
+   * is never busy, where a pooled one may have to be waited for. Rejects while it reconnects.
+   */
+  notify(channel: string, payloads: string[]): Promise<void>;
   /** The connection dropped: whatever was sent meanwhile was not heard. */
   onGap(handler: () => void): void;
   close(): Promise<void>;
@@ -15,14 +20,14 @@ export interface Listener {
 
 /**
  * One connection per process that hears every channel it is asked to (the events, the workers'
- * commands), and listens again when that connection drops. Notifying needs no connection of its
- * own: any pooled one will do.
+ * commands), and listens again when that connection drops. The events are sent on it too.
  */
 export async function openListener(url: string): Promise<Listener> {
   const channels = new Map<string, OnPayload>();
   const gaps: (() => void)[] = [];
   let closed = false;
   let client = await connect();
+  let connected = true;
 
   async function connect(): Promise<pg.Client> {
     const next = new pg.Client({ connectionString: url });
@@ -34,6 +39,7 @@ export async function openListener(url: string): Promise<Listener> {
     const lose = () => {
       if (lost) return;
       lost = true;
+      connected = false;
       void next.end().catch(() => undefined);
       again();
     };
@@ -48,7 +54,11 @@ export async function openListener(url: string): Promise<Listener> {
     setTimeout(() => {
       if (closed) return;
       connect().then(
-        (next) => (closed ? void next.end() : (client = next)),
+        (next) => {
+          if (closed) return void next.end();
+          client = next;
+          connected = true;
+        },
         () => again(),
       );
     }, RECONNECT_MS).unref();
@@ -58,6 +68,14 @@ export async function openListener(url: string): Promise<Listener> {
     async listen(channel, onPayload) {
       channels.set(channel, onPayload);
       await client.query(`LISTEN "${channel}"`);
+    },
+    async notify(channel, payloads) {
+      if (!connected) throw new Error("the listening connection is reconnecting");
+      // unnest yields the payloads in order, and the notifications go out in that order.
+      await client.query("SELECT pg_notify($1, m) FROM unnest($2::text[]) AS m", [
+        channel,
+        payloads,
+      ]);
     },
     onGap: (handler) => void gaps.push(handler),
     async close() {

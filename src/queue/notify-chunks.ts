@@ -17,9 +17,8 @@ export type ChunkParts = Map<string, string[]>;
  */
 const PIECE_UNITS = 1000;
 
-/** An event as the pieces of its JSON. */
-export function chunkItem(item: BusEvent): Chunk[] {
-  const json = JSON.stringify(item);
+/** An event, as its JSON, in pieces. */
+export function chunkItem(json: string): Chunk[] {
   const of = Math.ceil(json.length / PIECE_UNITS);
   return Array.from({ length: of }, (_, i) => ({
     i,

@@ -54,8 +54,23 @@ export async function streamDraftEvents(
     open.delete(end);
     void writing.then(() => sse.close());
   };
+  let corked = false;
+  /**
+   * Events that come together (a bus message holds many) leave in one write: the response is
+   * corked until the loop's check phase, after the writes queued in this turn have run.
+   */
+  const cork = () => {
+    if (corked) return;
+    corked = true;
+    reply.raw.cork();
+    setImmediate(() => {
+      corked = false;
+      reply.raw.uncork();
+    });
+  };
   const send = (event: StreamEvent) => {
     if (ended || !isAfter(event, last)) return;
+    cork();
     last = parseId(event.id) ?? last;
     const message = { id: event.id, event: event.type, data: event.data };
     const retry = first ? { retry: RECONNECT_MS } : {};
