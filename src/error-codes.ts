@@ -110,6 +110,10 @@ export const ERROR_CODES = {
     503,
     "another worker took the draft over after this one missed its heartbeats; it goes on there",
   ),
+  DRAFT_KEEPS_FAILING: failed(
+    500,
+    "the draft's run was taken over again and again without finishing (its workers died or stopped)",
+  ),
   SERVER_INSECURE: refused(400, "serve would listen beyond loopback without a token"),
   SERVER_LISTEN_FAILED: failed(500, "serve cannot listen on its host and port"),
   SERVER_UNREACHABLE: failed(500, "the CLI cannot reach the server, or lost it for too long"),

@@ -38,10 +38,29 @@ export async function endWaitingDraft(
   why: { code: string; message: string },
 ): Promise<boolean> {
   if (!(await deps.drafts.endIfQueued(id, status, why))) return false;
+  await tellEnded(deps, id, why);
+  return true;
+}
+
+/**
+ * Ends a draft no live process holds (waiting, or its runner's lease ran out) as failed, told on
+ * its stream; false when it has ended already or a live process holds it.
+ */
+export async function endUnheldDraft(
+  deps: Deps,
+  id: string,
+  why: { code: string; message: string },
+): Promise<boolean> {
+  if (!(await deps.drafts.endUnheld(id, why))) return false;
+  await tellEnded(deps, id, why);
+  return true;
+}
+
+/** The last event of a draft ended from outside its run. */
+async function tellEnded(deps: Deps, id: string, why: { code: string; message: string }) {
   const events = await deps.events.open(id);
   events.emit("draft.failed", why);
   await events.close();
-  return true;
 }
 
 /** Why a run stops on what its heartbeat found: a cancel asked for, or the draft taken over. */

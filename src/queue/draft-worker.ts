@@ -3,7 +3,7 @@ import type { Deps } from "../deps.js";
 import type { DraftService, Watch } from "../drafting/draft-service.js";
 import { AppError, isAppError } from "../errors.js";
 import { logRetries } from "../drafting/log-retries.js";
-import { endWaitingDraft, leaseStop } from "../drafting/cancel-draft.js";
+import { endUnheldDraft, endWaitingDraft, leaseStop } from "../drafting/cancel-draft.js";
 import { hearControl } from "./control.js";
 import type { Listener } from "./listen.js";
 import type { DraftQueue, FetchedJob } from "./draft-queue.js";
@@ -23,6 +23,13 @@ interface Taken {
 
 /** Codes a job ends on without being completed: the draft goes on elsewhere. */
 const NOT_ENDED = new Set(["SERVER_STOPPING", "DRAFT_TAKEN_OVER", "DATABASE_LOST"]);
+/**
+ * Takes of one job that did not end it, after which its draft ends failed rather than being
+ * taken again: a draft whose run brings its worker down (out of memory, say) would otherwise
+ * go round the cluster's workers and bring each down in turn. A worker stopping gracefully hands
+ * its jobs back, which counts too: ten is room for rolling restarts during one draft.
+ */
+export const MAX_TAKES = 10;
 /** Codes that say a job had nothing left to do: its draft ended already. */
 const NOTHING_TO_DO = new Set(["DRAFT_NOT_RESUMABLE", "DRAFT_NOT_FOUND"]);
 
@@ -56,6 +63,7 @@ export async function startDraftWorker(
 
   const runJob = (job: FetchedJob) => {
     const draftId = job.data.draft;
+    if (job.retryCount >= MAX_TAKES) return giveUp(job);
     const controller = new AbortController();
     const beat = setInterval(
       () => void queue.heartbeat(job.id).catch(() => undefined),
@@ -98,6 +106,28 @@ export async function startDraftWorker(
         wake();
       });
     taken.set(draftId, { jobId: job.id, controller, settled });
+  };
+
+  /** Ends the draft of a job taken too often (once no live process holds it), and the job. */
+  const giveUp = (job: FetchedJob) => {
+    const draftId = job.data.draft;
+    const why = {
+      code: "DRAFT_KEEPS_FAILING",
+      message: `the draft's run was taken ${job.retryCount} times without finishing (its workers died or stopped); resume it to try again`,
+    };
+    const settled = endUnheldDraft(deps, draftId, why)
+      .then(async (ended) => {
+        // Not ended, so held by a live process after all: the job comes back at its lease's end.
+        if (!ended && !hasEnded((await deps.drafts.get(draftId))?.status)) return;
+        log.error({ draft: draftId, job: job.id, takes: job.retryCount }, "draft given up");
+        await queue.complete(job.id);
+      })
+      .catch((error: unknown) => log.error({ draft: draftId, err: error }, "draft job not ended"))
+      .finally(() => {
+        taken.delete(draftId);
+        wake();
+      });
+    taken.set(draftId, { jobId: job.id, controller: new AbortController(), settled });
   };
 
   const loop = async () => {
@@ -175,6 +205,11 @@ async function endedOrEnd(deps: Deps, draftId: string, error: unknown): Promise<
   if (!isAppError(error)) return false;
   await endWaitingDraft(deps, draftId, "failed", { code: error.code, message: error.message });
   return true;
+}
+
+/** Whether a draft has ended (a missing one has nothing left to run). */
+function hasEnded(status: string | undefined): boolean {
+  return status === undefined || ["completed", "failed", "cancelled"].includes(status);
 }
 
 /** A job's heartbeat: three to a lease, as the draft's own lease is renewed. */

@@ -204,6 +204,19 @@ export function createDraftStore(db: Database) {
 
     endIfQueued,
 
+    /**
+     * Ends a draft nobody is running (waiting, or running under a lease that ran out) as failed
+     * with `error`; false when it has ended already or a live process holds it.
+     */
+    async endUnheld(id: string, error: { code: string; message: string }): Promise<boolean> {
+      const { rowCount } = await pool.query(
+        `UPDATE drafts SET status = 'failed', error = $2, owner = NULL, lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND lease_until < now()))`,
+        [id, error],
+      );
+      return rowCount === 1;
+    },
+
     /** Drafts waiting for a worker, across the cluster: the queue's length. */
     async countQueued(client: Queryable = pool): Promise<number> {
       const { rows } = await client.query(

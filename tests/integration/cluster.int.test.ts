@@ -4,12 +4,15 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnCli, waitFor, type CliProcess } from "../support/cli-process.js";
+import { MAX_TAKES } from "../../src/queue/draft-worker.js";
 import { fixturePath } from "../support/drafting.js";
 import { scriptedModelEnv, startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
 import { idsIncrease, sectionTexts, watchEvents, type Received } from "../support/sse.js";
 import { createTestStore, testDatabaseUrl, type TestStore } from "../support/store.js";
 
 const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
+/** In the title of a draft whose section calls stall (a draft to cancel). */
+const STALLED = "Stalled for cancel";
 
 interface Node {
   process: CliProcess;
@@ -54,7 +57,16 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
 
   beforeAll(async () => {
     store = createTestStore("postgres");
-    llm = await startScriptedLlm({ latencyMs: 150, latencyJitterMs: 50, chunkDelayMs: 5 });
+    llm = await startScriptedLlm({
+      latencyMs: 150,
+      latencyJitterMs: 50,
+      chunkDelayMs: 5,
+      // A draft to cancel stays running until it is: its section calls never answer.
+      respond: (req) =>
+        req.toolName !== "brief" && JSON.stringify(req.body.messages).includes(STALLED)
+          ? { kind: "stall" }
+          : undefined,
+    });
     env = {
       ...store.env,
       ...scriptedModelEnv(llm),
@@ -146,8 +158,48 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
     workers = [workers.find((w) => w !== holder)!, await startWorker()];
   });
 
+  it("ends a draft whose run keeps being taken over, instead of passing it round the workers for good; resume takes it up again", async () => {
+    const id = await post(a(), "Crash loop draft");
+    const watching = watchEvents(`${b()}/v1/drafts/${id}/events`);
+    await waitFor(
+      () => watching.events.some((e) => e.type === "section.started"),
+      30_000,
+      "the draft to start",
+    );
+    const holder = await holderOf(id);
+    expect(holder).toBeDefined();
+    holder!.process.child.kill("SIGKILL");
+    await holder!.process.exited;
+    // As if its workers had died MAX_TAKES times: its job's count of takes, and its lease out.
+    await store.query!(
+      `UPDATE "${store.env.PLANDRAFT_DB_SCHEMA}_queue".job SET retry_count = $2
+       WHERE name = 'draft' AND singleton_key = $1`,
+      [id, MAX_TAKES],
+    );
+    await store.query!("UPDATE drafts SET lease_until = now() WHERE id = $1", [id]);
+    await expireLeases(id);
+
+    const events = await watching.done;
+    expect(events.at(-1)).toMatchObject({
+      type: "draft.failed",
+      data: { code: "DRAFT_KEEPS_FAILING" },
+    });
+    const { rows } = await store.query!(
+      `SELECT j.state FROM "${store.env.PLANDRAFT_DB_SCHEMA}_queue".job j
+       WHERE j.name = 'draft' AND j.singleton_key = $1`,
+      [id],
+    );
+    expect(rows.map((row) => (row as { state: string }).state)).toEqual(["completed"]);
+
+    const resumed = spawnCli(["resume", id], env);
+    expect(await resumed.exited, resumed.stderr()).toBe(0);
+    const draft = (await (await fetch(`${a()}/v1/drafts/${id}`)).json()) as { status: string };
+    expect(draft.status).toBe("completed");
+    workers = [workers.find((w) => w !== holder)!, await startWorker()];
+  });
+
   it("stops a draft running on a worker when the cancel is sent to the other API node", async () => {
-    const id = await post(a(), "Cancelled draft");
+    const id = await post(a(), `${STALLED}: cancelled draft`);
     const watching = watchEvents(`${a()}/v1/drafts/${id}/events`);
     await waitFor(
       () => watching.events.some((e) => e.type === "section.started"),
@@ -168,7 +220,7 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
 
   it("cancels a draft on a worker from the CLI, on the database or through a server", async () => {
     for (const how of [[], ["--server", b()]]) {
-      const id = await post(a(), `CLI cancelled draft ${how.length}`);
+      const id = await post(a(), `${STALLED}: CLI cancelled draft ${how.length}`);
       const watching = watchEvents(`${a()}/v1/drafts/${id}/events`);
       await waitFor(
         () => watching.events.some((e) => e.type === "section.started"),
