@@ -1,3 +1,4 @@
+import { hasEnded } from "../store/draft-store.js";
 import { randomUUID } from "node:crypto";
 import type { Deps } from "../deps.js";
 import type { FeatureDoc } from "../feature/feature-doc.js";
@@ -242,7 +243,7 @@ export function createDraftService(deps: Deps) {
       const hasStarted = Object.keys((state.values ?? {}) as object).length > 0;
       // A graph that finished while its draft did not (its process died between the last
       // checkpoint and saving the outcome) is resumed to save it: the run drafts nothing.
-      const ended = ["completed", "failed", "cancelled"].includes(record.status);
+      const ended = hasEnded(record.status);
       if (hasStarted && state.next.length === 0 && ended) {
         throw new AppError(
           "DRAFT_NOT_RESUMABLE",

@@ -1,3 +1,4 @@
+import { hasEnded } from "../store/draft-store.js";
 import type { FastifyBaseLogger } from "fastify";
 import type { Deps } from "../deps.js";
 import type { DraftService, Watch } from "../drafting/draft-service.js";
@@ -118,7 +119,9 @@ export async function startDraftWorker(
     const settled = endUnheldDraft(deps, draftId, why)
       .then(async (ended) => {
         // Not ended, so held by a live process after all: the job comes back at its lease's end.
-        if (!ended && !hasEnded((await deps.drafts.get(draftId))?.status)) return;
+        const status = (await deps.drafts.get(draftId))?.status;
+        // A missing draft has nothing left to run.
+        if (!ended && status !== undefined && !hasEnded(status)) return;
         log.error({ draft: draftId, job: job.id, takes: job.retryCount }, "draft given up");
         await queue.complete(job.id);
       })
@@ -205,11 +208,6 @@ async function endedOrEnd(deps: Deps, draftId: string, error: unknown): Promise<
   if (!isAppError(error)) return false;
   await endWaitingDraft(deps, draftId, "failed", { code: error.code, message: error.message });
   return true;
-}
-
-/** Whether a draft has ended (a missing one has nothing left to run). */
-function hasEnded(status: string | undefined): boolean {
-  return status === undefined || ["completed", "failed", "cancelled"].includes(status);
 }
 
 /** A job's heartbeat: three to a lease, as the draft's own lease is renewed. */

@@ -1,3 +1,4 @@
+import { hasEnded } from "../store/draft-store.js";
 import type { FastifyReply } from "fastify";
 import type { Deps } from "../deps.js";
 import {
@@ -126,5 +127,5 @@ export async function streamDraftEvents(
 
 async function isFinished(deps: Deps, draftId: string): Promise<boolean> {
   const draft = await deps.drafts.get(draftId);
-  return !draft || ["completed", "failed", "cancelled"].includes(draft.status);
+  return !draft || hasEnded(draft.status);
 }

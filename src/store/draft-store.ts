@@ -4,6 +4,11 @@ import type { Database } from "./database.js";
 export type DraftStatus =
   "queued" | "running" | "completed" | "failed" | "cancelled" | "interrupted";
 
+/** Whether a draft with this status has ended: its run finished, failed or was cancelled. */
+export function hasEnded(status: string): boolean {
+  return status === "completed" || status === "failed" || status === "cancelled";
+}
+
 export interface DraftRecord {
   id: string;
   title: string;

@@ -1,3 +1,4 @@
+import { hasEnded } from "../../store/draft-store.js";
 import { basename } from "node:path";
 import type { DraftRun, Drafts, RunWatch } from "../../drafting/drafts.js";
 import { AppError, isAppError } from "../../errors.js";
@@ -83,7 +84,7 @@ export function createHttpDrafts(client: ApiClient, io: Pick<CliIo, "stderr">): 
     async revise(idOrPrefix, change, workspace, watch) {
       refuseWorkspace(workspace);
       const draft = await findRemoteDraft(client, idOrPrefix);
-      const finished = ["completed", "failed", "cancelled"].includes(draft.status);
+      const finished = hasEnded(draft.status);
       const after = finished ? await lastEventId(client, draft.id) : undefined;
       const accepted = parseAnswer(
         DraftAccepted,
