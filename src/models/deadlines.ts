@@ -36,10 +36,20 @@ export async function readWithin<T>(
   const signal = options.signal
     ? AbortSignal.any([options.signal, controller.signal])
     : controller.signal;
-  let stop: (reason: unknown) => void = () => undefined;
-  const stopped = new Promise<never>((_, reject) => (stop = reject));
-  // Only ever read through Promise.race below; this keeps an early stop from going unhandled.
-  stopped.catch(() => undefined);
+  // One wait is pending at a time, and a stop rejects it at once. (A race against one promise
+  // that lives as long as the call would gather a reaction per chunk until the call ends.)
+  let stopped: { reason: unknown } | undefined;
+  let failWait: ((reason: unknown) => void) | undefined;
+  const stop = (reason: unknown) => {
+    stopped ??= { reason };
+    failWait?.(stopped.reason);
+  };
+  const until = <V>(promise: Promise<V>): Promise<V> =>
+    new Promise<V>((resolve, reject) => {
+      failWait = reject;
+      promise.then(resolve, reject); // handled even when stopped already, so never unhandled
+      if (stopped) failWait(stopped.reason);
+    });
   // A cancel reaches us through `signal`; our deadlines stop the wait themselves as well, so
   // that they hold whatever becomes of the signal.
   signal.addEventListener("abort", () => stop(signal.reason), { once: true });
@@ -51,12 +61,13 @@ export async function readWithin<T>(
   let idle: NodeJS.Timeout | undefined;
   let iterator: AsyncIterator<T> | undefined;
   try {
-    iterator = (await Promise.race([open(signal), stopped]))[Symbol.asyncIterator]();
+    iterator = (await until(open(signal)))[Symbol.asyncIterator]();
     for (;;) {
-      const next = await Promise.race([iterator.next(), stopped]);
+      const next = await until(iterator.next());
       if (next.done) return;
-      clearTimeout(idle);
-      idle = setTimeout(() => end(idleTimeout(options)), options.idleMs);
+      // Re-armed, not made again: this runs for every chunk of every stream.
+      if (idle) idle.refresh();
+      else idle = setTimeout(() => end(idleTimeout(options)), options.idleMs);
       onChunk(next.value);
     }
   } catch (error) {

@@ -35,7 +35,7 @@ export async function joinCluster(deps: Deps, role: Role, log: FastifyBaseLogger
     onError: (error) => log.warn({ err: error }, "draft queue"),
   });
   const listener = await openListener(url);
-  const bus = await openEventBus(listener, deps.db.schema);
+  const bus = await openEventBus(listener, deps.db.schema, { hear: role !== "worker" });
   deps.events.connect(bus);
   const control = createControl(deps.db.pool, deps.db.schema);
   const runner = createQueuedRunner(deps, service, queue, control);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import type { BusEvent, EventBus } from "../events/bus.js";
 import type { StreamEvent } from "../events/stream-event.js";
 import { channelOf, type Listener } from "./listen.js";
@@ -12,6 +13,14 @@ const MESSAGE_BYTES = 7000;
 
 /** Messages sent in one round trip at most: enough for a burst, small enough to stay prompt. */
 const MESSAGES_PER_SEND = 64;
+
+/**
+ * The least time between the starts of two sends. Each send is a round trip and a write that
+ * costs the sender a system call: under load, sending as soon as the last send returned went
+ * out thousands of times a second with an event or two each (a tenth of a busy worker's CPU).
+ * Spaced, a send carries what a few milliseconds gathered, for that much more delay.
+ */
+const SEND_SPACING_MS = 5;
 
 interface Message {
   /** The process that sent it: a process hears its own notifications and skips them. */
@@ -27,12 +36,17 @@ interface Message {
  * draft publishes each event as it goes out to its own clients, and every API process hears it
  * and passes it to its clients.
  *
- * Events wait while a send is on its way, then all go in the next one: under load a round trip
- * carries hundreds of events in a few messages, sent together in one statement on the listening
- * connection (which no pool contention can hold up), so they are heard in the order sent. Each
- * event is written as JSON once.
+ * Events wait while a send is on its way (and until SEND_SPACING_MS after the last one started),
+ * then all go in the next one: under load a round trip carries hundreds of events in a few
+ * messages, sent together in one statement on the listening connection (which no pool
+ * contention can hold up), so they are heard in the order sent. Each event is written as JSON
+ * once. A process that only runs drafts (a worker) sends and does not listen.
  */
-export async function openEventBus(listener: Listener, schema: string): Promise<EventBus> {
+export async function openEventBus(
+  listener: Listener,
+  schema: string,
+  { hear = true }: { hear?: boolean } = {},
+): Promise<EventBus> {
   const channel = channelOf("events", schema);
   const node = randomUUID();
   const ownPrefix = `{"n":${JSON.stringify(node)}`;
@@ -42,6 +56,7 @@ export async function openEventBus(listener: Listener, schema: string): Promise<
   let sending = false;
   let closed = false;
   let sent = 0;
+  let lastSend = -Infinity;
   // Numbered: Postgres delivers identical payloads sent in one transaction only once.
   const start = (kind: "e" | "c") => `${ownPrefix},"s":${(sent += 1)},"${kind}":`;
 
@@ -50,6 +65,9 @@ export async function openEventBus(listener: Listener, schema: string): Promise<
     sending = true;
     try {
       while (pending.length > 0 && !closed) {
+        const wait = lastSend + SEND_SPACING_MS - performance.now();
+        if (wait > 0) await delay(wait);
+        lastSend = performance.now();
         await listener.notify(channel, takeMessages(pending, start));
       }
     } catch {
@@ -62,16 +80,19 @@ export async function openEventBus(listener: Listener, schema: string): Promise<
   };
 
   const parts: ChunkParts = new Map();
-  await listener.listen(channel, (text) => {
-    if (!text || text.startsWith(ownPrefix)) return;
-    const message = parseMessage(text);
-    if (!message) return;
-    const events = message.c ? [joinChunks(parts, message.n, message.c)] : (message.e ?? []);
-    for (const item of events) {
-      if (!item) continue;
-      for (const hear of listeners) hear(item[0], item[1]);
-    }
-  });
+  // A process that only sends (a worker has no clients) does not listen: Postgres would deliver
+  // it every message of the channel, its own included, to read and skip.
+  if (hear)
+    await listener.listen(channel, (text) => {
+      if (!text || text.startsWith(ownPrefix)) return;
+      const message = parseMessage(text);
+      if (!message) return;
+      const events = message.c ? [joinChunks(parts, message.n, message.c)] : (message.e ?? []);
+      for (const item of events) {
+        if (!item) continue;
+        for (const hear of listeners) hear(item[0], item[1]);
+      }
+    });
 
   return {
     publish(draftId, event) {

@@ -184,12 +184,22 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
       type: "draft.failed",
       data: { code: "DRAFT_KEEPS_FAILING" },
     });
-    const { rows } = await store.query!(
-      `SELECT j.state FROM "${store.env.PLANDRAFT_DB_SCHEMA}_queue".job j
-       WHERE j.name = 'draft' AND j.singleton_key = $1`,
-      [id],
-    );
-    expect(rows.map((row) => (row as { state: string }).state)).toEqual(["completed"]);
+    // The worker ends the draft (its clients see the event), then completes the job.
+    const jobStates = async () => {
+      const { rows } = await store.query!(
+        `SELECT j.state FROM "${store.env.PLANDRAFT_DB_SCHEMA}_queue".job j
+         WHERE j.name = 'draft' AND j.singleton_key = $1`,
+        [id],
+      );
+      return rows.map((row) => (row as { state: string }).state);
+    };
+    const deadline = Date.now() + 30_000;
+    let states = await jobStates();
+    while (states.join() === "active" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      states = await jobStates();
+    }
+    expect(states).toEqual(["completed"]);
 
     const resumed = spawnCli(["resume", id], env);
     expect(await resumed.exited, resumed.stderr()).toBe(0);

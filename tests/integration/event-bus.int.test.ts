@@ -62,4 +62,26 @@ describe.skipIf(!url)("the event bus between processes", () => {
     ]);
     expect(heardBySender).toEqual([]);
   });
+
+  it("lets a process that only runs drafts send without listening", async () => {
+    const own = await openListener(url!);
+    const worker = await openEventBus(own, schema, { hear: false });
+    const heardByWorker: StreamEvent[] = [];
+    worker.onEvent((_, event) => heardByWorker.push(event));
+    try {
+      const before = heard.length;
+      worker.publish("draft-w", delta(5_001));
+      await until(() => heard.length > before);
+      sender.publish("draft-a", delta(5_002));
+      await until(() => heard.length > before + 1);
+      expect(heard.slice(before).map(([draft, event]) => [draft, event.id])).toEqual([
+        ["draft-w", "1.5001"],
+        ["draft-a", "1.5002"],
+      ]);
+      expect(heardByWorker).toEqual([]);
+    } finally {
+      await worker.close();
+      await own.close();
+    }
+  });
 });
