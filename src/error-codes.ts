@@ -81,7 +81,7 @@ export const ERROR_CODES = {
   DRAFT_BUSY: refused(409, "the draft is running here or in another process"),
   DRAFT_NOT_RESUMABLE: refused(409, "the draft has nothing to resume"),
   DRAFT_NOT_FINISHED: refused(409, "the draft has not finished, so it cannot be revised yet"),
-  DRAFT_NOT_RUNNING: refused(409, "the draft is not running, so there is nothing to cancel"),
+  DRAFT_NOT_RUNNING: refused(409, "the draft is not running: nothing to cancel or to watch"),
   DRAFT_CANCELLED: failed(500, "a draft's outcome: it was cancelled"),
   VERSION_NOT_FOUND: refused(404, "the draft has no version by this number"),
   PLAN_NOT_READY: refused(409, "the draft has no plan yet"),

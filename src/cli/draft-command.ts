@@ -55,6 +55,23 @@ export async function resumeCommand(
   });
 }
 
+/**
+ * `plandraft watch ID`: follows a draft that runs elsewhere (another shell, a worker, a server)
+ * with the same output as `draft`, its plan once the run ends; runs nothing itself.
+ */
+export async function watchCommand(
+  drafts: Drafts,
+  id: string,
+  options: Pick<DraftOptions, "output" | "json">,
+  io: CliIo,
+): Promise<number> {
+  if (options.output) await checkOutputTarget(options.output);
+  return drawResult(io, options, async (onEvent) => {
+    const run = await drafts.events(id, { onEvent });
+    return run.done;
+  });
+}
+
 /** `plandraft revise ID --section S --feedback TEXT [--cascade]`: a new version of the draft. */
 export async function reviseCommand(
   drafts: Drafts,

@@ -8,7 +8,7 @@ import { WORKSPACE_FILE, type WorkspaceOptions } from "../workspace/load.js";
 import { defaultIo, type CliIo } from "./cli-io.js";
 import { checkCommand, type CheckOptions } from "./check-command.js";
 import { evalCommand, type EvalOptions } from "./eval-command.js";
-import { draftCommand, resumeCommand, reviseCommand } from "./draft-command.js";
+import { draftCommand, resumeCommand, reviseCommand, watchCommand } from "./draft-command.js";
 import type { DraftOptions } from "./draft-options.js";
 import { cancelCommand, listCommand, removeCommand, showCommand } from "./store-commands.js";
 import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client.js";
@@ -108,6 +108,16 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("--json", "print the result as JSON on stdout")
     .action(async (id: string, options: { output?: string; json?: boolean } & WorkspaceOptions) => {
       await withDrafts((drafts) => resumeCommand(drafts, id, options, io));
+    });
+
+  program
+    .command("watch")
+    .description("follow a draft that runs elsewhere to its end, and print its plan")
+    .argument("<id>", "draft id, or a unique start of it")
+    .option("-o, --output <file>", "write the plan to this file instead of stdout")
+    .option("--json", "print the result as JSON on stdout")
+    .action(async (id: string, options: { output?: string; json?: boolean }) => {
+      await withDrafts((drafts) => watchCommand(drafts, id, options, io));
     });
 
   withWorkspaceOptions(program.command("revise"), "ground the revised sections in")

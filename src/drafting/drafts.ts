@@ -22,6 +22,11 @@ export interface Drafts {
     watch: RunWatch,
   ): Promise<DraftRun>;
   /**
+   * Follows a draft wherever it runs: its events so far (each of its runs in turn), then each
+   * new one until its run ends; a finished draft's end at once. Runs nothing itself.
+   */
+  events(idOrPrefix: string, watch: RunWatch): Promise<DraftRun>;
+  /**
    * Stops a running or waiting draft, wherever it runs; it ends as cancelled. Resolves with its
    * whole id once it has stopped.
    */

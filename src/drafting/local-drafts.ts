@@ -19,6 +19,7 @@ import { AppError } from "../errors.js";
 import { loadOfferedTemplates } from "../template/offered.js";
 import type { Drafts, RunEvent, RunWatch } from "./drafts.js";
 import { checkNewDraft } from "./limits.js";
+import { watchDraft } from "./watch-draft.js";
 
 /**
  * Drafts kept in this process's store (Postgres, or the embedded one) and run here. The store is
@@ -67,6 +68,10 @@ export function createLocalDrafts(config: Config, overrides: DepsOverrides = {})
       const service = createDraftService(await open());
       const revision = await service.prepareRevision(idOrPrefix, change, { workspace });
       return { id: revision.id, done: revision.run(watching(watch)) };
+    },
+
+    async events(idOrPrefix, watch) {
+      return watchDraft(await open(), idOrPrefix, watch);
     },
 
     async cancel(idOrPrefix) {

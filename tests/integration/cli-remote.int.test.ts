@@ -147,6 +147,20 @@ describe("the CLI as a client of a server (--server)", () => {
     expect(missing.stderr).toContain(`VERSION_NOT_FOUND: draft ${id} has no version 3 (it has 1)`);
   });
 
+  it("watches a draft on the server: a finished one's run again and its plan, exit 0", async () => {
+    const drafted = await cli(["draft", FEATURE]);
+    const id = idIn(drafted);
+    const watched = await cli(["watch", id.slice(0, 8)]);
+    expect(watched.code, watched.stderr).toBe(0);
+    expect(watched.stdout).toBe(drafted.stdout);
+    expect(endLines(watched.stderr)).toEqual(endLines(drafted.stderr));
+    expect(watched.stderr).toContain(`plandraft: drafted ${id} (version 1) with none`);
+
+    const unknown = await cli(["watch", "0000dead"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("DRAFT_NOT_FOUND");
+  });
+
   it("revises a section on the server as the draft's next version", async () => {
     const drafted = await cli(["draft", FEATURE, "-m", "openai:scripted"]);
     expect(drafted.code).toBe(0);

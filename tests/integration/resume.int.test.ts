@@ -199,6 +199,11 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
     expect(await listedStatus(longLease, id)).toBe("interrupted");
     const shown = await runCli(["show", id, "--json"], { env: longLease });
     expect(JSON.parse(shown.stdout)).toMatchObject({ id, status: "interrupted" });
+    // Nothing runs it: watch says so and how to finish it, rather than wait for good.
+    const watched = await runCli(["watch", id], { env: longLease });
+    expect(watched.code).toBe(2);
+    expect(watched.stderr).toContain(`DRAFT_NOT_RUNNING: draft ${id} was interrupted`);
+    expect(watched.stderr).toContain(`plandraft resume ${id}`);
     const before = llm.requests.length;
 
     const resumed = await runCli(["resume", id], { env: longLease });
@@ -208,7 +213,48 @@ describe.each(kinds)("crash and resume (%s store)", (kind) => {
     const again = llm.requests.slice(before).map((r) => r.toolName);
     for (const tool of finished) expect(again).not.toContain(tool);
     expect(again).toContain("testing");
+
+    // Finished: watch shows its runs again and prints its plan, as show does.
+    const rewatched = await runCli(["watch", id], { env: longLease });
+    expect(rewatched.code, rewatched.stderr).toBe(0);
+    expect(rewatched.stdout).toBe(resumed.stdout);
+    expect(rewatched.stderr).toMatch(/drafted .* \(version 1\)/);
   });
+
+  it.runIf(kind === "postgres")(
+    "watch follows a draft that another process on the database is drafting, to its end",
+    async () => {
+      let release = () => {};
+      const gated = await startScriptedLlm({
+        latencyMs: 20,
+        hold: new Promise<void>((resolve) => (release = resolve)),
+      });
+      try {
+        const gatedEnv = { ...env, ...scriptedModelEnv(gated) };
+        const drafting = spawnCli(["draft", FEATURE], gatedEnv);
+        await waitFor(() => /draft [0-9a-f-]{36}/.test(drafting.stderr()), 30_000, "the draft");
+        const id = /draft ([0-9a-f-]{36})/.exec(drafting.stderr())![1]!;
+        const watching = spawnCli(["watch", id.slice(0, 8)], gatedEnv);
+        // The model answers nothing until the watcher has the draft's start: it follows it live.
+        await waitFor(() => watching.stderr().includes(`draft ${id}`), 30_000, "the watcher");
+        expect(drafting.child.exitCode).toBeNull();
+        release();
+        expect(await drafting.exited, drafting.stderr()).toBe(0);
+        expect(await watching.exited, watching.stderr()).toBe(0);
+        expect(watching.stdout()).toBe(drafting.stdout());
+        const ends = (text: string) =>
+          text
+            .split("\n")
+            .filter((l) => /: done$/.test(l))
+            .sort();
+        expect(ends(watching.stderr())).toEqual(ends(drafting.stderr()));
+        expect(ends(watching.stderr()).length).toBeGreaterThan(5);
+      } finally {
+        release();
+        await gated.close();
+      }
+    },
+  );
 
   it.runIf(kind === "postgres")(
     "refuses a lease that a live or unknown process holds, naming it and its lease's end",

@@ -47,6 +47,7 @@ function fakeDrafts(result: RunResult, submitted: NewDraft[] = []): Drafts {
     },
     resume: (_id, _workspace, watch) => run(watch.onEvent),
     revise: (_id, _change, _workspace, watch) => run(watch.onEvent),
+    events: (_id, watch) => run(watch.onEvent),
     cancel: () => Promise.resolve(summary.id),
     remove: () => Promise.resolve(summary.id),
     get: () => Promise.resolve({ draft: summary, plan: { version: 1, markdown: "# Plan\n" } }),

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createRunReader } from "../../src/cli/remote/run-events.js";
+import { serverReaderErrors } from "../../src/cli/remote/client.js";
+import { createRunReader as readerOf } from "../../src/drafting/run-reader.js";
 import { readEvents } from "../../src/cli/remote/sse.js";
 import type { RunEvent } from "../../src/drafting/drafts.js";
 import { AppError } from "../../src/errors.js";
 import type { StreamEvent } from "../../src/events/stream-event.js";
+
+const createRunReader = (onEvent: (event: RunEvent) => void) =>
+  readerOf(onEvent, serverReaderErrors);
 
 const usage = { inputTokens: 10, outputTokens: 5, totalTokens: 15, calls: 1 };
 const started: StreamEvent = {

@@ -1,3 +1,4 @@
+import type { ReaderErrors } from "../../drafting/run-reader.js";
 import { z } from "zod";
 import { ErrorCodeSchema } from "../../error-codes.js";
 import { AppError } from "../../errors.js";
@@ -116,6 +117,15 @@ export function serverError(code: string, message: string): AppError {
     hint: "use a plandraft CLI of the same version as the server",
   });
 }
+
+/** How a reader of a server's event stream says what went wrong. */
+export const serverReaderErrors: ReaderErrors = {
+  failed: serverError,
+  unreadable: (problem) =>
+    new AppError("SERVER_ERROR", `the server sent ${problem}`, {
+      hint: "use a plandraft CLI of the same version as the server",
+    }),
+};
 
 async function errorOf(server: RemoteServer, response: Response): Promise<AppError> {
   const status = response.status;

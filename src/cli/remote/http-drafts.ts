@@ -2,14 +2,14 @@ import { hasEnded } from "../../store/draft-store.js";
 import { basename } from "node:path";
 import type { DraftRun, Drafts, RunWatch } from "../../drafting/drafts.js";
 import { AppError, isAppError } from "../../errors.js";
+import { createRunReader } from "../../drafting/run-reader.js";
 import { DraftAccepted, ServerConfig } from "../../server/schemas.js";
 import { loadTemplate } from "../../template/load.js";
 import type { WorkspaceOptions } from "../../workspace/load.js";
 import type { CliIo } from "../cli-io.js";
-import { parseAnswer, type ApiClient } from "./client.js";
+import { parseAnswer, serverReaderErrors, type ApiClient } from "./client.js";
 import { findRemoteDraft, PAGE, pages, withoutLinks, type RemoteDraft } from "./find-draft.js";
 import { followRun, type FollowOptions } from "./follow.js";
-import { createRunReader } from "./run-events.js";
 import { readEvents } from "./sse.js";
 
 /** How long an accepted revision may take to start when the server said it runs at once. */
@@ -28,7 +28,7 @@ export function createHttpDrafts(client: ApiClient, io: Pick<CliIo, "stderr">): 
     watch: RunWatch,
     options: Omit<FollowOptions, "onEvent" | "onReconnect">,
   ): DraftRun => {
-    const reader = createRunReader(watch.onEvent);
+    const reader = createRunReader(watch.onEvent, serverReaderErrors);
     const done = followRun(client, {
       ...options,
       onEvent: reader.onStreamEvent,
@@ -97,6 +97,25 @@ export function createHttpDrafts(client: ApiClient, io: Pick<CliIo, "stderr">): 
         draftId: draft.id,
         after,
         waitForStartMs: queued ? Infinity : START_WAIT_MS,
+      });
+    },
+
+    /**
+     * The draft's stream from its start: the server replays what it has sent and ends the stream
+     * after the run's last event. A queued draft is waited for until it starts.
+     */
+    async events(idOrPrefix, watch) {
+      const draft = await findRemoteDraft(client, idOrPrefix);
+      if (draft.status === "interrupted") {
+        throw new AppError(
+          "DRAFT_NOT_RUNNING",
+          `draft ${draft.id} was interrupted: the server that ran it stopped, and it resumes the draft when it starts again`,
+          { hint: `watch it again then, or run \`plandraft resume ${draft.id}\` on its database` },
+        );
+      }
+      return follow(watch, {
+        draftId: draft.id,
+        waitForStartMs: draft.status === "queued" ? Infinity : 0,
       });
     },
 
