@@ -30,34 +30,39 @@ export function widestStep(layout: DraftLayout): WorkUnit[] {
   return [...steps.values()].reduce((a, b) => (b.length > a.length ? b : a), []);
 }
 
-/** Streams `streams` section calls at once (the widest step's, round robin) and reads the CPU. */
-export async function measureClientFloor(
-  llmURL: string,
-  layout: DraftLayout,
-  streams: number,
-): Promise<ClientFloor> {
+/** The section calls of the widest step, as plandraft binds them: one tool each, forced. */
+export function sectionCalls(llmURL: string, layout: DraftLayout) {
   const config = scriptedConfig(llmURL, { PLANDRAFT_MODEL_TIMEOUT_MS: "600000" });
   const model = createChatModel({ provider: "openai", model: "scripted" }, config);
-  const units = widestStep(layout);
-  const calls = units.map((unit) => {
+  return widestStep(layout).map((unit) => {
     const name = unit.repo ? `${unit.node}_${slugify(unit.repo).replace(/-/g, "_")}` : unit.node;
     const tool = structuredTool(name, `Record ${unit.section.title}`, unitSchema(unit));
     const definition = {
       type: "function" as const,
       function: { name, description: tool.description, parameters: tool.parameters },
     };
-    return model.bindTools?.([definition], { tool_choice: name });
+    const bound = model.bindTools?.([definition], { tool_choice: name });
+    if (!bound) throw new Error("this chat model cannot call tools");
+    return bound;
   });
+}
+
+/** Streams `streams` section calls at once (the widest step's, round robin) and reads the CPU. */
+export async function measureClientFloor(
+  llmURL: string,
+  layout: DraftLayout,
+  streams: number,
+): Promise<ClientFloor> {
+  const calls = sectionCalls(llmURL, layout);
   let chunks = 0;
   const stream = async (i: number) => {
-    const bound = calls[i % calls.length];
-    if (!bound) throw new Error("this chat model cannot call tools");
+    const bound = calls[i % calls.length]!;
     for await (const chunk of await bound.stream([new HumanMessage("Draft the section.")])) {
       void chunk;
       chunks += 1;
     }
   };
-  await Promise.all(units.map((_, i) => stream(i))); // warm-up: module loading, JIT
+  await Promise.all(calls.map((_, i) => stream(i))); // warm-up: module loading, JIT
   chunks = 0;
   const before = process.cpuUsage();
   await Promise.all(Array.from({ length: streams }, (_, i) => stream(i)));

@@ -3,6 +3,7 @@
  * `npm run bench -- serve storage` runs only the ones named.
  */
 import { benchCriticalPath } from "./draft-critical-path.js";
+import { benchGraphFloor } from "./graph-floor.js";
 import { benchPreview } from "./preview.js";
 import { benchServe } from "./serve.js";
 import { benchStorage } from "./storage.js";
@@ -13,6 +14,7 @@ const benches: Record<string, [title: string, run: () => Promise<boolean>]> = {
   preview: ["section preview while streaming", benchPreview],
   storage: ["storage", benchStorage],
   serve: ["serve: drafts streaming at once", benchServe],
+  "graph-floor": ["graph floor: LangGraph's own cost per streamed chunk", benchGraphFloor],
   digest: ["workspace: reading a repository of 5,000 files", benchWorkspaceDigest],
 };
 
