@@ -1,0 +1,4 @@
+// Crash and resume on the embedded store: the suite is shared with the other store's file.
+import { describeResume } from "./resume-suite.js";
+
+describeResume("embedded");
