@@ -78,11 +78,14 @@ function placeholderMessage(
 }
 
 function slotsIn(line: string, slots: string[], references: Set<string>): string[] {
-  const spans = bracketSpans(line);
+  // Every slot is bracketed text: most lines of a plan have no bracket, and are passed at once
+  // instead of being searched for each of the template's slots (the check's costliest part).
+  if (!line.includes("[")) return [];
+  let spans: ReturnType<typeof bracketSpans> | undefined;
   return slots.filter((slot) => {
     for (let at = line.indexOf(slot); at >= 0; at = line.indexOf(slot, at + 1)) {
       const span = { start: at, end: at + slot.length };
-      if (!isLink(line, span, spans, references)) return true;
+      if (!isLink(line, span, (spans ??= bracketSpans(line)), references)) return true;
     }
     return false;
   });
