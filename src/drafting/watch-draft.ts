@@ -39,6 +39,9 @@ export async function watchDraft(
         last = event;
       }
       if (status === "interrupted") throw interrupted(id);
+      // The embedded store is one process's at a time: while this one holds it, nothing else
+      // can run a draft that has not ended, so waiting would be for good.
+      if (deps.db.kind === "embedded" && !hasEnded(status)) throw waitingForServer(id, status);
       if (hasEnded(status)) {
         if (last && isTerminal(last)) return reader.resultOf(last);
         if ((readsSinceEnd += 1) >= END_READS) throw endedUnseen(id, status);
@@ -64,6 +67,14 @@ function interrupted(id: string): AppError {
   return new AppError("DRAFT_NOT_RUNNING", `draft ${id} was interrupted: nothing runs it now`, {
     hint: `finish it with \`plandraft resume ${id}\``,
   });
+}
+
+function waitingForServer(id: string, status: string): AppError {
+  return new AppError(
+    "DRAFT_NOT_RUNNING",
+    `draft ${id} is ${status}, and nothing runs it: the embedded store is one process's at a time`,
+    { hint: "start `plandraft serve`, which takes up its drafts, and watch it with --server" },
+  );
 }
 
 function endedUnseen(id: string, status: string): AppError {

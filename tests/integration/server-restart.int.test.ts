@@ -7,6 +7,7 @@ import { slugify } from "../../src/template/text.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
 import { startScriptedLlm, scriptedModelEnv } from "../support/scripted-llm.js";
 import { idsIncrease, sectionTexts, watchEvents } from "../support/sse.js";
+import { runCli } from "../support/cli.js";
 import { createTestStore } from "../support/store.js";
 
 const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
@@ -74,6 +75,61 @@ describe("a server stopped with SIGTERM in the middle of a draft", () => {
       expect(events.at(-1)?.data.markdown).toBe(plan);
     } finally {
       await server.close();
+      await llm.close();
+    }
+  });
+});
+
+describe("a draft left queued on the embedded store when its server stopped", () => {
+  const store = createTestStore("embedded");
+  afterAll(() => store.drop());
+
+  it("is not waited on by watch, which nothing else can run it beside; the server takes it up again", async () => {
+    let release = () => {};
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    const llm = await startScriptedLlm({ latencyMs: 20, hold });
+    const env = {
+      ...store.env,
+      ...scriptedModelEnv(llm),
+      PLANDRAFT_SERVER_ID: "queued-test",
+      PLANDRAFT_PORT: "0",
+      PLANDRAFT_MAX_RUNNING: "1",
+    };
+    const quiet = { stderr: { write: () => true } as unknown as NodeJS.WritableStream };
+    try {
+      let server: RunningServer = await startServer(loadConfig(env), quiet);
+      const post = async () => {
+        const posted = await fetch(`${server.url}/v1/drafts`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ feature: FEATURE }),
+        });
+        return ((await posted.json()) as { id: string; status: string }).id;
+      };
+      await post(); // runs, held at its first model call
+      const queued = await post(); // waits for the one slot
+      const status = async () =>
+        ((await (await fetch(`${server.url}/v1/drafts/${queued}`)).json()) as { status: string })
+          .status;
+      expect(await status()).toBe("queued");
+      await server.close();
+
+      const watched = await runCli(["watch", queued], { env });
+      expect(watched.code).toBe(2);
+      expect(watched.stderr).toContain(`DRAFT_NOT_RUNNING: draft ${queued} is queued`);
+      expect(watched.stderr).toContain("plandraft serve");
+
+      // What the hint says: a server on the store takes the draft up again.
+      release();
+      server = await startServer(loadConfig(env), quiet);
+      try {
+        const events = await watchEvents(`${server.url}/v1/drafts/${queued}/events`).done;
+        expect(events.at(-1)?.type).toBe("draft.completed");
+      } finally {
+        await server.close();
+      }
+    } finally {
+      release();
       await llm.close();
     }
   });
