@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from "./error-codes.js";
+import { ERROR_CODES, ErrorCodeSchema, type ErrorCode } from "./error-codes.js";
 
 export type { ErrorCode } from "./error-codes.js";
 
@@ -40,6 +40,15 @@ export class AppError extends Error {
   toLine(): string {
     return `${this.code}: ${this.message}${this.hint ? ` (${this.hint})` : ""}`;
   }
+}
+
+/**
+ * The error a code reported from elsewhere (a server's answer, a saved event) stands for, when
+ * the code is in our table; undefined when it is not, for the caller to say whose it is.
+ */
+export function errorOfCode(code: string, message: string): AppError | undefined {
+  const known = ErrorCodeSchema.safeParse(code);
+  return known.success ? new AppError(known.data, message) : undefined;
 }
 
 export function isAppError(error: unknown): error is AppError {

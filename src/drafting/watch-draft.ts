@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Deps } from "../deps.js";
-import { ErrorCodeSchema } from "../error-codes.js";
-import { AppError } from "../errors.js";
+import { AppError, errorOfCode } from "../errors.js";
 import { isTerminal, parseId, START, type StreamEvent } from "../events/stream-event.js";
 import { hasEnded } from "../store/draft-store.js";
 import { findDraft } from "./draft-service.js";
@@ -54,12 +53,8 @@ export async function watchDraft(
 
 /** The store's events are our own: a code that is not in our table is a fault of ours. */
 const storeReaderErrors: ReaderErrors = {
-  failed: (code, message) => {
-    const known = ErrorCodeSchema.safeParse(code);
-    return known.success
-      ? new AppError(known.data, message)
-      : new AppError("INTERNAL", `${message} (an unknown code ${code})`);
-  },
+  failed: (code, message) =>
+    errorOfCode(code, message) ?? new AppError("INTERNAL", `${message} (an unknown code ${code})`),
   unreadable: (problem) => new AppError("INTERNAL", `the store holds ${problem}`),
 };
 

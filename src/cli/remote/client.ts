@@ -1,7 +1,6 @@
 import type { ReaderErrors } from "../../drafting/run-reader.js";
 import { z } from "zod";
-import { ErrorCodeSchema } from "../../error-codes.js";
-import { AppError } from "../../errors.js";
+import { AppError, errorOfCode } from "../../errors.js";
 
 /** The plandraft server the CLI talks to, and the token it sends. */
 export interface RemoteServer {
@@ -111,11 +110,12 @@ const ErrorAnswer = z.object({
  * still sees what the server said and the exit code still comes from the table.
  */
 export function serverError(code: string, message: string): AppError {
-  const known = ErrorCodeSchema.safeParse(code);
-  if (known.success) return new AppError(known.data, message);
-  return new AppError("SERVER_ERROR", `the server answered ${code}: ${message}`, {
-    hint: "use a plandraft CLI of the same version as the server",
-  });
+  return (
+    errorOfCode(code, message) ??
+    new AppError("SERVER_ERROR", `the server answered ${code}: ${message}`, {
+      hint: "use a plandraft CLI of the same version as the server",
+    })
+  );
 }
 
 /** How a reader of a server's event stream says what went wrong. */
