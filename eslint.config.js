@@ -75,6 +75,12 @@ export default tseslint.config(
                 "The template is what people write; the graph reads its shape from it (graphs/plan-drafter/topology.ts), not the other way.",
             },
             {
+              target: "src/drafting",
+              from: "src/server",
+              message:
+                "The draft engine (src/drafting) runs drafts for the server, the worker and the CLI alike; it knows none of them.",
+            },
+            {
               target: "src/events",
               from: ["src/drafting", "graphs"],
               message:

@@ -14,7 +14,7 @@ import { cancelCommand, listCommand, removeCommand, showCommand } from "./store-
 import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client.js";
 import { createHttpDrafts } from "./remote/http-drafts.js";
 import { startServer } from "../server/main.js";
-import { startWorker } from "../queue/worker-main.js";
+import { startWorker } from "../server/worker-main.js";
 import { templatesCommand } from "./templates-command.js";
 
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {

@@ -14,7 +14,7 @@ import {
   type Watch,
 } from "./draft-service.js";
 import { cancelDraft, leaseStop } from "./cancel-draft.js";
-import { createControl } from "../queue/control.js";
+import { createControl } from "./queue/control.js";
 import { AppError } from "../errors.js";
 import { loadOfferedTemplates } from "../template/offered.js";
 import type { Drafts, RunEvent, RunWatch } from "./drafts.js";

@@ -27,8 +27,8 @@ import type { OpenStreams } from "./event-stream.js";
 import { draftRoutes } from "./routes/drafts.js";
 import { runRoutes } from "./routes/runs.js";
 import { loadOfferedTemplates, type OfferedTemplates } from "../template/offered.js";
-import { createDraftRunner, type DraftRunner } from "./runner.js";
-import { joinCluster } from "../queue/cluster.js";
+import { createDraftRunner, type DraftRunner } from "../drafting/runner.js";
+import { joinCluster } from "../drafting/queue/cluster.js";
 import { headCommit } from "../workspace/git.js";
 
 /**

@@ -1,6 +1,7 @@
 import { hasEnded } from "../store/draft-store.js";
 import type { FastifyReply } from "fastify";
 import type { Deps } from "../deps.js";
+import type { DraftActivity } from "../drafting/runner.js";
 import {
   isAfter,
   isTerminal,
@@ -8,14 +9,6 @@ import {
   type StreamEvent,
   type StreamPosition,
 } from "../events/stream-event.js";
-
-/** What this server is doing with a draft: its events are still to come when it is active. */
-export interface DraftActivity {
-  /** Running here now, or waiting here for its turn. */
-  isActive(draftId: string): boolean;
-  /** Waiting for its turn (a new draft, or a revision of a finished one). */
-  isQueued(draftId: string): boolean | Promise<boolean>;
-}
 
 /** The open event streams of a server, so a shutdown can end them and let clients reconnect. */
 export type OpenStreams = Set<() => void>;

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnCli, waitFor, type CliProcess } from "../support/cli-process.js";
-import { MAX_TAKES } from "../../src/queue/draft-worker.js";
+import { MAX_TAKES } from "../../src/drafting/queue/draft-worker.js";
 import { fixturePath } from "../support/drafting.js";
 import { scriptedModelEnv, startScriptedLlm, type ScriptedLlm } from "../support/scripted-llm.js";
 import { idsIncrease, sectionTexts, watchEvents, type Received } from "../support/sse.js";

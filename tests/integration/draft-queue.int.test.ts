@@ -3,7 +3,7 @@
 // with "deadlock detected" in pg-boss's create_queue.
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDraftQueue, type DraftQueue } from "../../src/queue/draft-queue.js";
+import { openDraftQueue, type DraftQueue } from "../../src/drafting/queue/draft-queue.js";
 import { testDatabaseUrl } from "../support/store.js";
 
 const url = testDatabaseUrl();

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventBus } from "../../src/events/bus.js";
 import type { StreamEvent } from "../../src/events/stream-event.js";
-import { openEventBus } from "../../src/queue/event-bus.js";
-import { openListener, type Listener } from "../../src/queue/listen.js";
+import { openEventBus } from "../../src/drafting/queue/event-bus.js";
+import { openListener, type Listener } from "../../src/drafting/queue/listen.js";
 import { testDatabaseUrl } from "../support/store.js";
 
 const url = testDatabaseUrl();

@@ -10,7 +10,7 @@ import { START } from "../../events/stream-event.js";
 import { streamDraftEvents, type OpenStreams } from "../event-stream.js";
 import { draftRequestOf } from "../feature-input.js";
 import { links } from "./links.js";
-import type { DraftRunner } from "../runner.js";
+import type { DraftRunner } from "../../drafting/runner.js";
 import {
   CreateDraftQuery,
   DraftAccepted,

@@ -1,15 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
-import type {
-  DraftService,
-  NewDraftRequest,
-  RevisionRequest,
-  Watch,
-} from "../drafting/draft-service.js";
-import type { DraftActivity } from "./event-stream.js";
-import type { DraftResult } from "../drafting/run-draft.js";
-import { logRetries } from "../drafting/log-retries.js";
+import type { DraftService, NewDraftRequest, RevisionRequest, Watch } from "./draft-service.js";
+import type { DraftResult } from "./run-draft.js";
+import { logRetries } from "./log-retries.js";
 import { AppError, isAppError } from "../errors.js";
+
+/** What this process is doing with a draft: its events are still to come when it is active. */
+export interface DraftActivity {
+  /** Running here now, or waiting here for its turn. */
+  isActive(draftId: string): boolean;
+  /** Waiting for its turn (a new draft, or a revision of a finished one). */
+  isQueued(draftId: string): boolean | Promise<boolean>;
+}
 
 export interface RunnerLimits {
   /** Drafts (and revisions) that run at once. */

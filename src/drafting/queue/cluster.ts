@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from "fastify";
-import type { Deps } from "../deps.js";
-import { createDraftService } from "../drafting/draft-service.js";
-import { AppError } from "../errors.js";
-import { workerOwner } from "../store/draft-owner.js";
+import type { Deps } from "../../deps.js";
+import { createDraftService } from "../draft-service.js";
+import { AppError } from "../../errors.js";
+import { workerOwner } from "../../store/draft-owner.js";
 import { createControl } from "./control.js";
 import { openListener } from "./listen.js";
 import { openDraftQueue } from "./draft-queue.js";

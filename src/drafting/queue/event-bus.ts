@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
-import type { BusEvent, EventBus } from "../events/bus.js";
-import type { StreamEvent } from "../events/stream-event.js";
+import type { BusEvent, EventBus } from "../../events/bus.js";
+import type { StreamEvent } from "../../events/stream-event.js";
 import { channelOf, type Listener } from "./listen.js";
 import { chunkItem, joinChunks, type Chunk, type ChunkParts } from "./notify-chunks.js";
 

@@ -1,4 +1,4 @@
-import type { BusEvent } from "../events/bus.js";
+import type { BusEvent } from "../../events/bus.js";
 
 /** A piece of one event too big for a notification: its sender's pieces arrive in order. */
 export interface Chunk {

@@ -2,9 +2,9 @@ import { pino, type LoggerOptions } from "pino";
 import type { Config } from "../config.js";
 import { createDeps } from "../deps.js";
 import { workerOwner } from "../store/draft-owner.js";
-import { safeLogger } from "../server/logger.js";
+import { safeLogger } from "./logger.js";
 import { loadWorkspace } from "../workspace/load.js";
-import { joinCluster } from "./cluster.js";
+import { joinCluster } from "../drafting/queue/cluster.js";
 
 /**
  * `plandraft worker`: runs drafts from the queue of the Postgres at DATABASE_URL, with no HTTP,

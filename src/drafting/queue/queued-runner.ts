@@ -1,7 +1,7 @@
-import type { Deps } from "../deps.js";
-import type { DraftService, NewDraftRequest, RevisionRequest } from "../drafting/draft-service.js";
-import { AppError, isAppError } from "../errors.js";
-import { cancelDraft } from "../drafting/cancel-draft.js";
+import type { Deps } from "../../deps.js";
+import type { DraftService, NewDraftRequest, RevisionRequest } from "../draft-service.js";
+import { AppError, isAppError } from "../../errors.js";
+import { cancelDraft } from "../cancel-draft.js";
 import type { Control } from "./control.js";
 import type { DraftJob, DraftQueue } from "./draft-queue.js";
 

@@ -1,6 +1,6 @@
 import PgBoss from "pg-boss";
 import type pg from "pg";
-import type { RevisionRequest } from "../drafting/draft-service.js";
+import type { RevisionRequest } from "../draft-service.js";
 
 /** The one queue of drafts: a job is "bring this draft up to date" (start, resume or revise). */
 export const DRAFT_QUEUE = "draft";

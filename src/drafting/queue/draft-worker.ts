@@ -1,10 +1,10 @@
-import { hasEnded } from "../store/draft-store.js";
+import { hasEnded } from "../../store/draft-store.js";
 import type { FastifyBaseLogger } from "fastify";
-import type { Deps } from "../deps.js";
-import type { DraftService, Watch } from "../drafting/draft-service.js";
-import { AppError, isAppError } from "../errors.js";
-import { logRetries } from "../drafting/log-retries.js";
-import { endUnheldDraft, endWaitingDraft, leaseStop } from "../drafting/cancel-draft.js";
+import type { Deps } from "../../deps.js";
+import type { DraftService, Watch } from "../draft-service.js";
+import { AppError, isAppError } from "../../errors.js";
+import { logRetries } from "../log-retries.js";
+import { endUnheldDraft, endWaitingDraft, leaseStop } from "../cancel-draft.js";
 import { hearControl } from "./control.js";
 import type { Listener } from "./listen.js";
 import type { DraftQueue, FetchedJob } from "./draft-queue.js";
