@@ -1,10 +1,11 @@
 import { z } from "zod";
 
 /**
- * Exit codes: 0 done, 1 the run failed (or a plan has findings), 2 bad usage or bad input.
- * Every error's exit code is one of the last two, by its code in the table below.
+ * Exit codes: 0 done, 1 the run failed (or a plan has findings), 2 bad usage or bad input, 3 the
+ * draft waits at the review gate for a person's answer. Every error's exit code is 1 or 2, by
+ * its code in the table below.
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, awaitingReview: 3 } as const;
 
 /** What one error code means, the HTTP status the server answers it with, and the CLI's exit. */
 export interface ErrorCodeInfo {
@@ -83,6 +84,8 @@ export const ERROR_CODES = {
   DRAFT_NOT_FINISHED: refused(409, "the draft has not finished, so it cannot be revised yet"),
   DRAFT_NOT_RUNNING: refused(409, "the draft is not running: nothing to cancel or to watch"),
   DRAFT_CANCELLED: failed(500, "a draft's outcome: it was cancelled"),
+  DRAFT_NOT_AWAITING_REVIEW: refused(409, "the draft is not waiting at the review gate"),
+  REVIEW_ANSWER_INVALID: refused(400, "an answer to the review gate does not fit its question"),
   VERSION_NOT_FOUND: refused(404, "the draft has no version by this number"),
   PLAN_NOT_READY: refused(409, "the draft has no plan yet"),
   EVENT_ID_INVALID: refused(400, "the Last-Event-ID is not one of this draft's"),

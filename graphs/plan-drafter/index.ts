@@ -7,10 +7,11 @@ import { checkNode, routeAfterCheck } from "./nodes/check.js";
 import { repairNode, sectionNode } from "./nodes/draft-section.js";
 import { ingestNode } from "./nodes/ingest.js";
 import { reviseNode, routeAfterRevise, routeStart } from "./nodes/revise.js";
+import { reviewNode, waitsForReview } from "./nodes/review.js";
 import { DraftState, type DraftStateType } from "./state.js";
 
 /**
- * The plan drafter: ingest -> analyze -> the template's sections (in parallel where they do
+ * The plan drafter: ingest -> analyze -> (the review gate, when asked for) -> the template's sections (in parallel where they do
  * not depend on each other; a fan-out section once per repository) -> check (one bounded
  * repair round) -> assemble. The layout, built from the template, decides the section nodes.
  * A later run on the same thread with a `revision` input re-drafts one section (and, with
@@ -26,6 +27,7 @@ export function buildPlanGraph(ctx: GraphContext, checkpointer?: BaseCheckpointS
   >;
   graph.addNode("ingest", ingestNode(ctx));
   graph.addNode("analyze", analyzeNode(ctx));
+  graph.addNode("review", reviewNode());
   for (const node of ctx.layout.nodes) graph.addNode(node.name, sectionNode(ctx, node));
   graph.addNode("check", checkNode(ctx));
   graph.addNode("repair", repairNode(ctx));
@@ -35,19 +37,23 @@ export function buildPlanGraph(ctx: GraphContext, checkpointer?: BaseCheckpointS
 
   graph.addConditionalEdges(START, routeStart(ctx), ["ingest", "revise"]);
   graph.addEdge("ingest", "analyze");
-  const fanOuts = ctx.layout.nodes.filter((n) => n.fanOut);
   for (const node of ctx.layout.nodes) wireSection(graph, node);
-  if (fanOuts.length > 0) {
-    graph.addConditionalEdges(
-      "analyze",
-      (state: DraftStateType) => fanOutSends(ctx, fanOuts, state),
-      fanOuts.map((n) => n.name),
-    );
-  }
+  // The first wave starts after the brief, or after the gate when a person reviews it first.
+  const first = firstWave(ctx);
+  graph.addConditionalEdges(
+    "analyze",
+    (state: DraftStateType) => (waitsForReview(state) ? "review" : first(state)),
+    ["review", ...first.targets],
+  );
+  graph.addConditionalEdges("review", first, first.targets);
   const sinks = ctx.layout.nodes.filter(
     (n) => !ctx.layout.nodes.some((o) => o.dependsOn.includes(n.name)),
   );
-  graph.addEdge(sinks.length > 0 ? sinks.map((n) => n.name) : ["analyze"], "check");
+  if (sinks.length > 0)
+    graph.addEdge(
+      sinks.map((n) => n.name),
+      "check",
+    );
   graph.addConditionalEdges("check", routeAfterCheck, ["repair", "assemble"]);
   graph.addEdge("repair", "check");
   graph.addEdge("assemble", END);
@@ -68,15 +74,27 @@ function wireSection(
       throw new Error(`fan-out section ${node.name} cannot wait for others`);
     return;
   }
-  if (node.dependsOn.length === 0) graph.addEdge("analyze", node.name);
-  else graph.addEdge(node.dependsOn, node.name);
+  // The first wave's nodes are routed to from the brief (firstWave).
+  if (node.dependsOn.length > 0) graph.addEdge(node.dependsOn, node.name);
 }
 
-/** One `Send` per repository: each call drafts one repository's changes. */
-function fanOutSends(ctx: GraphContext, fanOuts: SectionNode[], state: DraftStateType): Send[] {
-  return fanOuts.flatMap((node) =>
-    ctx.layout.units
-      .filter((u) => u.node === node.name)
-      .map((unit) => new Send(node.name, { ...state, unitId: unit.id })),
-  );
+/**
+ * The sections that start once the brief is settled: those that wait for no other section, and
+ * one `Send` per repository of each fan-out section (each call drafts one repository's changes).
+ */
+function firstWave(ctx: GraphContext) {
+  const starts = ctx.layout.nodes.filter((n) => !n.fanOut && n.dependsOn.length === 0);
+  const fanOuts = ctx.layout.nodes.filter((n) => n.fanOut);
+  // A template without sections goes straight to the check (which finds that out).
+  if (starts.length === 0 && fanOuts.length === 0)
+    return Object.assign(() => "check", { targets: ["check"] });
+  const route = (state: DraftStateType): (string | Send)[] => [
+    ...starts.map((n) => n.name),
+    ...fanOuts.flatMap((node) =>
+      ctx.layout.units
+        .filter((u) => u.node === node.name)
+        .map((unit) => new Send(node.name, { ...state, unitId: unit.id })),
+    ),
+  ];
+  return Object.assign(route, { targets: [...starts, ...fanOuts].map((n) => n.name) });
 }

@@ -1,5 +1,6 @@
 import { Annotation } from "@langchain/langgraph";
 import type { Brief } from "../../src/drafters/brief.js";
+import type { Reviewed } from "../../src/drafters/review.js";
 import type { FeatureFacts } from "../../src/feature/facts.js";
 import type { FeatureDoc } from "../../src/feature/feature-doc.js";
 import { NO_USAGE, addUsage, type Usage } from "../../src/drafters/types.js";
@@ -30,6 +31,13 @@ export const DraftState = Annotation.Root({
    */
   facts: Annotation<FeatureFacts | undefined>,
   brief: Annotation<Brief | undefined>,
+  /**
+   * Input, optional: stop after analyze for a person to review the brief (LangGraph's
+   * `interrupt`), and go on with what they decide (`Command({ resume })`).
+   */
+  reviewFirst: Annotation<boolean | undefined>,
+  /** What the person decided at the gate; absent when nobody reviewed the brief. */
+  reviewed: Annotation<Reviewed | undefined>,
   /**
    * Input, optional: which repositories the workspace mapped (names and commits, never a path)
    * and which the template names that it did not; the plan says so. Absent: no workspace.

@@ -61,8 +61,16 @@ const KNOWN_SECTIONS: Record<string, KnownSection> = {
 };
 
 const DOCUMENT_CONTROL = "document-control";
-/** Node names the graph uses for its own steps. */
-export const RESERVED_NODES = new Set(["ingest", "analyze", "check", "repair", "assemble"]);
+/**
+ * Names a section's node cannot take: the graph's own steps, and its state's keys (LangGraph
+ * refuses a node named as a state channel). tests/unit/topology.test.ts checks the state's.
+ */
+export const RESERVED_NODES = new Set([
+  ...["ingest", "analyze", "review", "check", "repair", "assemble", "revise", "revisionWave"],
+  ...["featureText", "featureSource", "date", "feature", "facts", "brief", "reviewFirst"],
+  ...["reviewed", "grounding", "drafts", "usage", "repairs", "checks", "revision", "revised"],
+  ...["replaced", "findings", "markdown", "unitId"],
+]);
 
 export function buildLayout(template: Template): DraftLayout {
   const nodes: SectionNode[] = [];

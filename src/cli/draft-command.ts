@@ -31,6 +31,7 @@ export async function draftCommand(
         templateId: options.templateId,
         model: options.model,
         workspace: { repo, context, workspace },
+        review: options.review,
       },
       { onEvent },
     );

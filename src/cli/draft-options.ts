@@ -8,4 +8,6 @@ export interface DraftOptions extends WorkspaceOptions {
   templateId?: string;
   model?: string;
   json?: boolean;
+  /** Stop after the analysis for a person to review the brief (exit 3 until answered). */
+  review?: boolean;
 }

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { reviewCommand, type ReviewOptions } from "./review-command.js";
 import { loadConfig, type Config } from "../config.js";
 import { ERROR_CODES, EXIT } from "../error-codes.js";
 import type { Drafts } from "../drafting/drafts.js";
@@ -77,6 +78,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       ),
     )
     .option("--json", "print the result (id, sections, usage, markdown) as JSON on stdout")
+    .option(
+      "--review",
+      "stop after the analysis to review the brief and answer its questions (exit 3; then `plandraft review ID`)",
+    )
     .action(async (feature: string, options: DraftOptions) => {
       await withDrafts((drafts, config) => draftCommand(drafts, config, feature, options, io));
     });
@@ -108,6 +113,20 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("--json", "print the result as JSON on stdout")
     .action(async (id: string, options: { output?: string; json?: boolean } & WorkspaceOptions) => {
       await withDrafts((drafts) => resumeCommand(drafts, id, options, io));
+    });
+
+  withWorkspaceOptions(program.command("review"), "ground the rest of the draft in")
+    .description(
+      "answer a draft waiting at its review gate and draft on; with no answer, print what it asks",
+    )
+    .argument("<id>", "draft id, or a unique start of it")
+    .option("--answers <file>", 'a JSON file: { "answers": { "q1": "..." }, "brief": { ... } }')
+    .option("--approve", "take the suggested answer of every question the file does not answer")
+    .option("--stop", "stop the draft at the gate instead (it ends as cancelled)")
+    .option("-o, --output <file>", "write the plan to this file instead of stdout")
+    .option("--json", "print the result (or, with no answer, the gate) as JSON on stdout")
+    .action(async (id: string, options: ReviewOptions) => {
+      await withDrafts((drafts) => reviewCommand(drafts, id, options, io));
     });
 
   program

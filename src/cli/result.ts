@@ -5,6 +5,7 @@ import { EXIT } from "../error-codes.js";
 import type { CliIo } from "./cli-io.js";
 import type { DraftOptions } from "./draft-options.js";
 import { createProgress } from "./progress.js";
+import { gateText } from "./gate-text.js";
 
 /** Shows progress while `run` drafts, then writes the plan (or the JSON result) and picks the exit code. */
 export async function drawResult(
@@ -14,6 +15,12 @@ export async function drawResult(
 ): Promise<number> {
   const progress = createProgress(io.stderr);
   const result = await run((event) => progress.onEvent(event));
+  if (result.review) {
+    // Stopped at the gate: what it asks goes where the summary would, and the draft waits.
+    progress.done(gateText(result.id, result.review).trimEnd());
+    if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return EXIT.awaitingReview;
+  }
   progress.done(summaryOf(result));
   if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   if (result.status !== "completed") return EXIT.failed;

@@ -1,4 +1,5 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
+import type { AnsweredQuestion } from "./review.js";
 import { AppError } from "../errors.js";
 import type { CallBudget } from "../models/call-budget.js";
 import type { ModelRetry } from "../models/retry-policy.js";
@@ -79,6 +80,8 @@ export interface SectionRequest extends CallWatch {
   /** What the doc states explicitly (read once at ingest); the draft may not contradict it. */
   facts: FeatureFacts;
   brief: Brief;
+  /** Questions a person answered when reviewing the brief; absent or empty: none. */
+  answers?: readonly AnsweredQuestion[] | undefined;
   /**
    * What the workspace's repositories and context docs hold that is relevant to this section,
    * within the token budget; absent without a workspace.

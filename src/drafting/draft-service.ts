@@ -4,7 +4,7 @@ import type { Deps } from "../deps.js";
 import type { FeatureDoc } from "../feature/feature-doc.js";
 import { AppError, describeError, isAppError } from "../errors.js";
 import { isConnectionError } from "../store/database.js";
-import type { DraftRecord } from "../store/draft-store.js";
+import type { DraftRecord, Queryable } from "../store/draft-store.js";
 import type { DraftStateType, Revision } from "../../graphs/plan-drafter/state.js";
 import { dependentsOf } from "../../graphs/plan-drafter/topology.js";
 import type { Template } from "../template/types.js";
@@ -15,8 +15,12 @@ import { readForRun, readToContinue } from "./workspace-runs.js";
 import { checkNewDraft, checkPlannedCalls, plannedCalls } from "./limits.js";
 import { endEventOf, streamEventOf } from "./draft-events.js";
 import type { RunEvents } from "../events/event-hub.js";
+import { answerProblems, type ReviewRequest } from "../drafters/review.js";
+import type { ReviewAnswer } from "../events/contract.js";
+import { Command } from "@langchain/langgraph";
 import type { DraftGraph } from "../../graphs/plan-drafter/template-catalog.js";
 import {
+  gateOf,
   outlineOf,
   resultOf,
   streamDraft,
@@ -35,6 +39,8 @@ export interface NewDraftRequest {
   date?: string | undefined;
   /** The repositories and context docs to ground the draft in; else the deps' (a server's). */
   workspace?: Workspace | undefined;
+  /** Stop after analyze for a person to review the brief and answer its questions. */
+  review?: boolean | undefined;
 }
 
 /** The workspace a CLI command names for a resume or a revision; absent: the deps' (a server's). */
@@ -99,6 +105,7 @@ export function createDraftService(deps: Deps) {
       template: request.templateSource,
       featureText: request.feature.text,
       featureSource: request.featureSource,
+      reviewFirst: request.review === true,
     };
     return { draft, thread };
   };
@@ -120,6 +127,7 @@ export function createDraftService(deps: Deps) {
       featureSource: request.featureSource,
       ...(request.date ? { date: request.date } : {}),
       ...(read ? { grounding: read.grounding } : {}),
+      ...(request.review ? { reviewFirst: true } : {}),
     };
     return {
       id,
@@ -188,7 +196,88 @@ export function createDraftService(deps: Deps) {
     };
   };
 
+  /**
+   * Checks an answer to a draft's review gate (the draft waits there; the answer fits its
+   * questions, else REVIEW_ANSWER_INVALID naming each field) and returns what goes on with it:
+   * `take` moves the draft from the gate into line for `owner` (null: the cluster's queue), one
+   * atomic update, so of two answers at once the second is refused; `run` then drafts on.
+   */
+  const prepareReview = async (idOrPrefix: string, answer: ReviewAnswer) => {
+    const { record, gate } = await waitingAt(idOrPrefix);
+    const problems = answerProblems(gate, answer);
+    if (problems.length > 0) {
+      throw new AppError("REVIEW_ANSWER_INVALID", problems.join("; "), {
+        hint: "answer the questions the gate asked, by their ids, and name the template's repositories",
+      });
+    }
+    return {
+      id: record.id,
+      gate,
+      take: async (owner: string | null = deps.owner, client?: Queryable): Promise<void> => {
+        if (!(await deps.drafts.takeFromGate(record.id, owner, client))) {
+          throw notAwaitingReview((await deps.drafts.get(record.id)) ?? record);
+        }
+      },
+      run: (watch: Watch = {}, given: GivenWorkspace = {}) =>
+        continueReview(record.id, answer, watch, given),
+    };
+  };
+
+  /** A draft waiting at its gate, and what the gate asks; refused when it is not waiting. */
+  const waitingAt = async (idOrPrefix: string) => {
+    const record = await findDraft(deps, idOrPrefix);
+    const thread = graphOf(templates.templateOf(record.template), record.model);
+    const state = await thread.graph.getState({ configurable: { thread_id: record.id } });
+    const gate = gateOf(state.tasks);
+    if (record.status !== "awaiting_review" || !gate) throw notAwaitingReview(record);
+    return { record, gate };
+  };
+
+  /**
+   * Drafts on from the gate with the answer, once the draft was taken from it: claimed as a
+   * resume claims it. Should the process that took it have died before the graph read the
+   * answer, whoever runs it next passes the answer again (a queue job carries it); past the
+   * gate, it is a resume from the last checkpoint.
+   */
+  const continueReview = async (
+    id: string,
+    answer: ReviewAnswer,
+    watch: Watch = {},
+    given: GivenWorkspace = {},
+  ): Promise<DraftResult> => {
+    const record = await findDraft(deps, id);
+    const thread = graphOf(templates.templateOf(record.template), record.model);
+    await claimDraft(deps, record, watch.takeOver);
+    const state = await thread.graph.getState({ configurable: { thread_id: record.id } });
+    const values = (state.values ?? {}) as Partial<DraftStateType>;
+    const workspace = await readToContinue(deps, thread.layout, values.grounding, given.workspace);
+    const input = gateOf(state.tasks) ? new Command({ resume: answer }) : null;
+    const draft = { id: record.id, title: record.title, model: record.model };
+    return run(deps, draft, thread, input, true, { ...watch, workspace });
+  };
+
   return {
+    prepareReview,
+    continueReview,
+
+    /** Goes on with a draft waiting at its review gate, with a person's answer, in this process. */
+    async review(
+      idOrPrefix: string,
+      answer: ReviewAnswer,
+      watch: Watch = {},
+      given: GivenWorkspace = {},
+    ): Promise<DraftResult> {
+      const review = await prepareReview(idOrPrefix, answer);
+      await review.take();
+      return review.run(watch, given);
+    },
+
+    /** What a draft waiting at its review gate asks; refused when it is not waiting there. */
+    async gate(idOrPrefix: string): Promise<{ id: string; gate: ReviewRequest }> {
+      const { record, gate } = await waitingAt(idOrPrefix);
+      return { id: record.id, gate };
+    },
+
     start: async (request: NewDraftRequest, watch: Watch = {}): Promise<DraftResult> =>
       (await begin(request, watch)).done,
 
@@ -237,6 +326,7 @@ export function createDraftService(deps: Deps) {
       given: GivenWorkspace = {},
     ): Promise<DraftResult> {
       const record = await findDraft(deps, idOrPrefix);
+      if (record.status === "awaiting_review") throw awaitingReview(record.id);
       const template = templates.templateOf(record.template);
       const thread = graphOf(template, record.model);
       const state = await thread.graph.getState({ configurable: { thread_id: record.id } });
@@ -275,6 +365,7 @@ export function createDraftService(deps: Deps) {
         featureText: record.featureText,
         featureSource: record.featureSource,
         ...(read ? { grounding: read.grounding } : {}),
+        ...(record.reviewFirst ? { reviewFirst: true } : {}),
       };
       return run(deps, draft, thread, input, false, { ...watch, workspace: read?.material });
     },
@@ -352,11 +443,12 @@ async function run(
       resumed,
       revision: revision ?? undefined,
     });
-    const state = await streamDraft(deps, graph, draft.id, input, emit, {
+    const end = await streamDraft(deps, graph, draft.id, input, emit, {
       signal: watch.signal,
       workspace: watch.workspace,
     });
-    const result = resultOf(draft, outline, state);
+    const result = resultOf(draft, outline, end);
+    if (result.review) return await waitForReview(deps, draft.id, result.review, result, events);
     if (result.status === "completed")
       result.version = await keepVersion(deps, draft.id, result, revision);
     const error =
@@ -437,6 +529,44 @@ async function keepVersion(
     sections: result.sections,
     revision,
   });
+}
+
+/**
+ * A run that stopped at the review gate: the draft is nobody's while it waits (for days, maybe),
+ * and its stream's last event says what the gate asks.
+ */
+async function waitForReview(
+  deps: Deps,
+  id: string,
+  review: ReviewRequest,
+  result: DraftResult,
+  events: RunEvents,
+): Promise<DraftResult> {
+  await deps.drafts.finish(id, deps.owner, { status: "awaiting_review", usage: result.usage });
+  events.emit("review.requested", { ...review, model: result.model, usage: result.usage });
+  await events.close();
+  return result;
+}
+
+function awaitingReview(id: string): AppError {
+  return new AppError(
+    "DRAFT_NOT_RESUMABLE",
+    `draft ${id} is awaiting review: it goes on once its brief is reviewed`,
+    { hint: `answer it with \`plandraft review ${id}\`` },
+  );
+}
+
+function notAwaitingReview(draft: DraftRecord): AppError {
+  const answered = draft.status === "running" || draft.status === "queued";
+  return new AppError(
+    "DRAFT_NOT_AWAITING_REVIEW",
+    `draft ${draft.id} is ${draft.status}: it is not waiting at the review gate`,
+    {
+      hint: answered
+        ? "another answer came first; follow the draft with `plandraft watch`"
+        : 'only a draft started with --review ("review": true) stops at the gate',
+    },
+  );
 }
 
 /** Why a run stops without ending its draft. */

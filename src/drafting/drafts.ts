@@ -1,4 +1,5 @@
-import type { StreamEventBody } from "../events/contract.js";
+import type { ReviewAnswer, StreamEventBody } from "../events/contract.js";
+import type { ReviewRequest } from "../drafters/review.js";
 import type { FeatureDoc } from "../feature/feature-doc.js";
 import type { draftSummary } from "../store/draft-store.js";
 import type { WorkspaceOptions } from "../workspace/load.js";
@@ -21,6 +22,18 @@ export interface Drafts {
     workspace: WorkspaceOptions,
     watch: RunWatch,
   ): Promise<DraftRun>;
+  /**
+   * Goes on with a draft waiting at its review gate, with a person's answer (or stops it, when
+   * the answer does not approve). Refused when it is not waiting, or the answer does not fit.
+   */
+  review(
+    idOrPrefix: string,
+    answer: ReviewAnswer,
+    workspace: WorkspaceOptions,
+    watch: RunWatch,
+  ): Promise<DraftRun>;
+  /** What a draft waiting at its review gate asks; refused when it is not waiting there. */
+  gate(idOrPrefix: string): Promise<{ id: string; gate: ReviewRequest }>;
   /**
    * Follows a draft wherever it runs: its events so far (each of its runs in turn), then each
    * new one until its run ends; a finished draft's end at once. Runs nothing itself.
@@ -58,6 +71,8 @@ export interface NewDraft {
   model?: string | undefined;
   /** What to ground it in, as `--repo`, `--context` and `--workspace` name it. */
   workspace: WorkspaceOptions;
+  /** Stop after the analysis for a person to review the brief (`--review`). */
+  review?: boolean | undefined;
 }
 
 /** A run as it goes: its events, from the first (draft.started) to the last. */

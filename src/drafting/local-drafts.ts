@@ -50,9 +50,22 @@ export function createLocalDrafts(config: Config, overrides: DepsOverrides = {})
           templateSource,
           model,
           workspace,
+          review: draft.review,
         },
         watching(watch),
       );
+    },
+
+    async review(idOrPrefix, answer, given, watch) {
+      const workspace = await continuedWorkspace(given);
+      const deps = await open();
+      const review = await createDraftService(deps).prepareReview(idOrPrefix, answer);
+      await review.take();
+      return { id: review.id, done: review.run(watching(watch), { workspace }) };
+    },
+
+    async gate(idOrPrefix) {
+      return createDraftService(await open()).gate(idOrPrefix);
     },
 
     async resume(idOrPrefix, given, watch) {

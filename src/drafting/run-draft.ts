@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { MemorySaver, type BaseCheckpointSaver, type Command } from "@langchain/langgraph";
 import type { RunContext } from "../../graphs/plan-drafter/context.js";
 import type { PlanGraph } from "../../graphs/plan-drafter/index.js";
 import type {
@@ -17,6 +17,7 @@ import { createTemplateCatalog } from "../../graphs/plan-drafter/template-catalo
 import { unitTitle, type DraftLayout } from "../../graphs/plan-drafter/topology.js";
 import type { Template } from "../template/types.js";
 import type { Grounding, WorkspaceMaterial } from "../workspace/types.js";
+import type { ReviewRequest } from "../drafters/review.js";
 
 export interface SectionOutline {
   id: string;
@@ -34,7 +35,8 @@ export interface SectionResult extends SectionOutline {
 export interface DraftResult {
   id: string;
   title: string;
-  status: "completed" | "failed";
+  /** `awaiting_review`: the run stopped at the review gate; `review` says what it asks. */
+  status: "completed" | "failed" | "awaiting_review";
   model: string;
   markdown: string;
   sections: SectionResult[];
@@ -42,6 +44,8 @@ export interface DraftResult {
   findings: DraftFinding[];
   /** The version this run saved, when it completed. */
   version?: number;
+  /** What the review gate asks, when the run stopped there. */
+  review?: ReviewRequest | undefined;
 }
 
 export type DraftEvent =
@@ -82,12 +86,28 @@ export interface GraphDeps {
   checkpointer: BaseCheckpointSaver;
 }
 
-export type GraphInput = Partial<
-  Pick<
-    DraftStateType,
-    "featureText" | "featureSource" | "date" | "revision" | "checks" | "repairs" | "grounding"
-  >
->;
+export type GraphInput =
+  | Partial<
+      Pick<
+        DraftStateType,
+        | "featureText"
+        | "featureSource"
+        | "date"
+        | "revision"
+        | "checks"
+        | "repairs"
+        | "grounding"
+        | "reviewFirst"
+      >
+    >
+  /** A person's answer at the review gate: `new Command({ resume: answer })`. */
+  | Command;
+
+/** Where a run ended: the thread's state, and what the review gate asks when it stopped there. */
+export interface RunEnd {
+  state: DraftStateType | undefined;
+  review: ReviewRequest | undefined;
+}
 
 /** Runs (or, with a null input, continues) a draft's thread, reporting progress as it goes. */
 export async function streamDraft(
@@ -97,7 +117,7 @@ export async function streamDraft(
   input: GraphInput | null,
   onEvent: (event: DraftEvent) => void,
   run: { signal?: AbortSignal | undefined; workspace?: WorkspaceMaterial | undefined } = {},
-): Promise<DraftStateType | undefined> {
+): Promise<RunEnd> {
   const { signal, workspace } = run;
   // "updates" rather than "values": copying the whole state out after every step costs more
   // than reading the final state once from the checkpoint.
@@ -119,13 +139,21 @@ export async function streamDraft(
     if (mode === "custom") onEvent(chunk as ProgressEvent);
   }
   const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
-  return snapshot.values as DraftStateType;
+  return { state: snapshot.values as DraftStateType, review: gateOf(snapshot.tasks) };
+}
+
+/** What the review gate asks, when the thread waits there (its interrupt's value). */
+export function gateOf(
+  tasks: readonly { name: string; interrupts: readonly { value?: unknown }[] }[],
+): ReviewRequest | undefined {
+  const waiting = tasks.find((t) => t.name === "review" && t.interrupts.length > 0);
+  return waiting?.interrupts[0]?.value as ReviewRequest | undefined;
 }
 
 export function resultOf(
   draft: { id: string; title: string; model: string },
   outline: SectionOutline[],
-  state: DraftStateType | undefined,
+  { state, review }: RunEnd,
 ): DraftResult {
   const drafts = state?.drafts ?? {};
   const sections: SectionResult[] = outline.map((section) => {
@@ -139,7 +167,8 @@ export function resultOf(
     !state?.markdown || sections.some((s) => s.status === "failed" || s.status === "missing");
   return {
     ...draft,
-    status: failed ? "failed" : "completed",
+    status: review ? "awaiting_review" : failed ? "failed" : "completed",
+    review,
     markdown: state?.markdown ?? "",
     sections,
     usage: state?.usage ?? NO_USAGE,
@@ -185,8 +214,8 @@ export async function draftInMemory(
     ...(request.date ? { date: request.date } : {}),
     ...(request.workspace ? { grounding: request.workspace.grounding } : {}),
   };
-  const state = await streamDraft({ ...deps, checkpointer }, graph, id, input, onEvent, {
+  const end = await streamDraft({ ...deps, checkpointer }, graph, id, input, onEvent, {
     workspace: request.workspace?.material,
   });
-  return resultOf({ id, title: request.feature.name, model }, outline, state);
+  return resultOf({ id, title: request.feature.name, model }, outline, end);
 }

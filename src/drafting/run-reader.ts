@@ -64,6 +64,20 @@ export function createRunReader(onEvent: (event: RunEvent) => void, errors: Read
           ...(done.version !== null ? { version: done.version } : {}),
         };
       }
+      if (end.type === "review.requested") {
+        // Stopped at the gate: nothing drafted, nothing paid for the sections yet.
+        const { model, usage, ...review } = parse("review.requested", end, errors);
+        return {
+          ...draft,
+          model,
+          status: "awaiting_review",
+          markdown: "",
+          sections: [],
+          usage,
+          findings: [],
+          review,
+        };
+      }
       const failed = parse("draft.failed", end, errors);
       if (!failed.sections || !failed.usage || failed.model === undefined) {
         // The codes are ours, as a run in this process would have thrown them.

@@ -4,6 +4,7 @@ import type { DraftService, NewDraftRequest, RevisionRequest, Watch } from "./dr
 import type { DraftResult } from "./run-draft.js";
 import { logRetries } from "./log-retries.js";
 import { AppError, isAppError } from "../errors.js";
+import type { ReviewAnswer } from "../events/contract.js";
 
 /** What this process is doing with a draft: its events are still to come when it is active. */
 export interface DraftActivity {
@@ -160,6 +161,22 @@ export function createDraftRunner(
       return { id: revision.id, status: running.has(revision.id) ? "running" : "queued" };
     },
 
+    /**
+     * An answer to a draft's review gate, checked at once (not waiting, an answer that does not
+     * fit), taken from the gate (of two answers at once, the second is refused), run in turn.
+     */
+    async review(
+      id: string,
+      answer: ReviewAnswer,
+    ): Promise<{ id: string; status: "running" | "queued" }> {
+      const review = await service.prepareReview(id, answer);
+      refuseIfFull();
+      await review.take();
+      queue.push({ id: review.id, run: (watch) => review.run(watch) });
+      next();
+      return { id: review.id, status: running.has(review.id) ? "running" : "queued" };
+    },
+
     /** Picks up a draft this server was running (or had queued) when it stopped. */
     resume(id: string): void {
       queue.push({ id, run: (watch) => service.resume(id, watch) });
@@ -204,6 +221,8 @@ export interface DraftRunner extends DraftActivity {
     id: string,
     change: RevisionRequest,
   ): Promise<{ id: string; status: "running" | "queued" }>;
+  /** Goes on with a draft waiting at its review gate, with a person's answer. */
+  review(id: string, answer: ReviewAnswer): Promise<{ id: string; status: "running" | "queued" }>;
   /** Picks up a draft a server was running (or had queued) when it stopped. */
   resume(id: string): void | Promise<void>;
   /** Stops a running or queued draft; false when it is neither. */

@@ -72,7 +72,8 @@ async function evalDoc(doc: EvalDoc, options: EvalOptions): Promise<EvalRow> {
   const row: EvalRow = {
     doc: doc.name,
     draftId: result.id,
-    status: result.status,
+    // An evaluation never asks for review, so it never stops at the gate.
+    status: result.status === "completed" ? "completed" : "failed",
     usage: result.usage,
   };
   if (result.status !== "completed") {

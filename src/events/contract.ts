@@ -122,6 +122,78 @@ export const DraftFailedData = z
       "code and message alone when the run failed as a whole (cancelled, an error)",
   );
 
+/** The same bounds as the brief the model writes (src/template/schema.ts's LIMITS). */
+const LINE = 600;
+const NAME = 160;
+const ITEMS = 30;
+/** At most this many questions at the gate: the ones whose answers change the plan most. */
+export const MAX_REVIEW_QUESTIONS = 5;
+
+const BriefLine = z.string().min(1).max(LINE);
+const BriefList = z.array(BriefLine).max(ITEMS);
+const RepoScope = z.object({
+  repo: z.string().min(1).max(NAME).describe("a repository, as the plan template names it"),
+  touched: z.boolean().describe("whether the feature changes it"),
+  why: BriefLine.describe("what changes there, or why nothing does"),
+});
+
+/** The part of the brief a person checks at the gate: what the sections are all drafted from. */
+export const ReviewBrief = z.object({
+  goal: BriefLine,
+  in_scope: BriefList,
+  out_of_scope: BriefList,
+  repos: z.array(RepoScope).max(ITEMS),
+  integrations: BriefList,
+});
+
+const ReviewQuestion = z.object({
+  id: z.string().describe("what an answer names it by: q1, q2, ..."),
+  question: z.string(),
+  why: z.string().describe("why the answer matters: what in the plan depends on it"),
+  suggestion: z
+    .string()
+    .describe("the answer the plan assumes when it is not given; empty: none (it stays TODO)"),
+  choices: z
+    .array(z.string())
+    .describe("the answers to pick from, where the question has a few; empty: any answer"),
+  sections: z.array(z.string()).describe("the plan's sections that depend on the answer"),
+  blocking: z.boolean().describe("whether implementation cannot start without an answer"),
+});
+
+/** What the gate asks: the brief and its questions (the graph's interrupt value). */
+export const ReviewGate = z.object({
+  brief: ReviewBrief,
+  questions: z.array(ReviewQuestion).max(MAX_REVIEW_QUESTIONS),
+});
+
+export const ReviewRequestedData = ReviewGate.extend({
+  model: z.string(),
+  usage: Usage.describe("what the draft spent so far: the analysis of the doc"),
+}).describe(
+  "the draft stopped at the review gate, before any section was drafted: the brief and the " +
+    "questions whose answers would change the plan most. It waits (status awaiting_review) " +
+    "until POST /v1/drafts/{id}/review answers; this run's stream ends here.",
+);
+
+/**
+ * A person's answer at the gate: approve (with the brief edited and questions answered) or
+ * stop. What is left out stays as the brief has it; a question left unanswered stays open.
+ */
+export const ReviewAnswer = z
+  .object({
+    approve: z.boolean().describe("true: draft the plan; false: stop the draft (cancelled)"),
+    brief: ReviewBrief.partial()
+      .strict()
+      .optional()
+      .describe("replaces these parts of the brief; repos are matched by name"),
+    answers: z
+      .record(z.string().max(NAME), BriefLine)
+      .optional()
+      .describe("answers by question id; the suggestion's text is an answer too"),
+  })
+  .strict();
+export type ReviewAnswer = z.infer<typeof ReviewAnswer>;
+
 /** Each event's data by its SSE `event:` name, in the order a run sends them. */
 export const STREAM_EVENT_DATA = {
   "draft.started": DraftStartedData,
@@ -132,6 +204,7 @@ export const STREAM_EVENT_DATA = {
   "section.failed": SectionFailedData,
   "draft.completed": DraftCompletedData,
   "draft.failed": DraftFailedData,
+  "review.requested": ReviewRequestedData,
 } as const;
 
 export type StreamEventType = keyof typeof STREAM_EVENT_DATA;

@@ -39,8 +39,13 @@ export function isAfter(event: StreamEvent, position: StreamPosition): boolean {
   return own.seq > position.seq || (own.seq === position.seq && own.delta > position.delta);
 }
 
+/** A run's last event: it ended the draft, or stopped it at the review gate to wait for a person. */
 export function isTerminal(event: StreamEvent): boolean {
-  return event.type === "draft.completed" || event.type === "draft.failed";
+  return (
+    event.type === "draft.completed" ||
+    event.type === "draft.failed" ||
+    event.type === "review.requested"
+  );
 }
 
 /** Deltas are the only events not kept: a completed section carries its whole text. */

@@ -26,10 +26,24 @@ export interface AppendixQuestion {
   blocking: boolean;
 }
 
+/** A question answered at the review gate (`AnsweredQuestion`, whose shape this matches). */
+export interface AnsweredAppendixQuestion {
+  question: string;
+  answer: string;
+  /** The answer is the suggestion the gate offered. */
+  suggested: boolean;
+  sections: string[];
+}
+
 /** What the appendix reads besides the drafted sections. */
 export interface AppendixParts {
   /** The brief's open questions, each once: `openQuestions(brief)`, the list a summary counts. */
   questions: AppendixQuestion[];
+  /**
+   * Questions a person answered at the review gate, with their answers: listed apart from the
+   * open ones, which no longer count them. Absent or empty: nobody reviewed, or answered none.
+   */
+  answered?: readonly AnsweredAppendixQuestion[] | undefined;
   /** Lines of the feature doc that address an AI (`facts.addressedToAi`): ignored, never quoted. */
   ignoredLines: number[];
   /** The workspace the draft read (names and commits); absent: no workspace, nothing said. */
@@ -113,6 +127,15 @@ export function renderAppendix(parts: AppendixParts, clarifications: Clarificati
       ? questions
       : ["The brief found no question that the feature doc leaves open."]),
   ];
+  const answered = parts.answered ?? [];
+  if (answered.length > 0) {
+    lines.push(
+      "",
+      `**Answered when the brief was reviewed (${answered.length})**`,
+      "",
+      ...answered.flatMap((q, i) => answeredLines(i + 1, q)),
+    );
+  }
   if (others.length > 0) {
     lines.push(
       "",
@@ -161,6 +184,15 @@ function questionLines(n: number, q: AppendixQuestion, markedIn: string[]): stri
     `   - Assumption meanwhile: ${inlineText(q.assumption) || "none"}`,
     `   - Sections that depend on it: ${sections.length > 0 ? titles(sections) : "none named"}`,
     `   - Blocks implementation: ${q.blocking ? "yes" : "no"}`,
+  ];
+}
+
+function answeredLines(n: number, q: AnsweredAppendixQuestion): string[] {
+  const whose = q.suggested ? " (the suggested answer, accepted)" : "";
+  return [
+    `${n}. ${itemText(q.question)}`,
+    `   - Answer: ${inlineText(q.answer)}${whose}`,
+    `   - Sections that follow it: ${q.sections.length > 0 ? titles(q.sections) : "none named"}`,
   ];
 }
 

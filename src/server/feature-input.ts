@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import type { z } from "zod";
+import { z } from "zod";
 import type { Config } from "../config.js";
 import type { NewDraftRequest } from "../drafting/draft-service.js";
 import { AppError, isAppError } from "../errors.js";
@@ -29,17 +29,21 @@ export async function draftRequestOf(
   templates: OfferedTemplates,
 ): Promise<NewDraftRequest> {
   const type = request.headers["content-type"] ?? "";
-  const query = request.query as { templateId?: unknown } | undefined;
+  const query = request.query as { templateId?: unknown; review?: unknown } | undefined;
   const queried = typeof query?.templateId === "string" ? query.templateId : undefined;
+  // The route's schema has parsed `?review=` already (a boolean, or absent).
+  const reviewQueried = query?.review === true;
   const offered = (id: string | undefined) => (id ? templates.byId(id) : templates.default).source;
   if (type.startsWith("multipart/form-data")) {
-    return fromUpload(request, config, templates, queried);
+    const upload = await fromUpload(request, config, templates, queried);
+    return { ...upload, review: upload.review === true || reviewQueried };
   }
   if (Buffer.isBuffer(request.body)) {
     return {
       feature: await readFeatureDoc(request.body, "the request body", config.maxFeatureBytes, type),
       featureSource: `feature.${declaredFormat("", type) ?? "md"}`,
       templateSource: offered(queried),
+      review: reviewQueried,
     };
   }
   const parsed = CreateDraftBody.safeParse(request.body);
@@ -53,7 +57,7 @@ export async function draftRequestOf(
   return withOptions(
     feature,
     source,
-    { ...body, templateId: body.templateId ?? queried },
+    { ...body, templateId: body.templateId ?? queried, review: body.review ?? reviewQueried },
     config,
     templates,
   );
@@ -65,6 +69,7 @@ const DraftOptions = CreateDraftBody.pick({
   template: true,
   templateId: true,
   model: true,
+  review: true,
 });
 type DraftOptions = z.infer<typeof DraftOptions>;
 
@@ -108,6 +113,7 @@ function withOptions(
     featureSource,
     templateSource,
     model: options.model,
+    review: options.review === true,
   };
 }
 
@@ -131,9 +137,15 @@ async function fromUpload(
       fields[name] = value.value;
     }
   }
-  const parsed = DraftOptions.strict().safeParse(fields);
+  // A form's fields are text: review is "true" or "false" there.
+  const parsed = DraftOptions.extend({ review: z.stringbool().optional() })
+    .strict()
+    .safeParse(fields);
   if (!parsed.success) {
-    throw badBody(parsed.error, "send title, model and templateId as fields before the file");
+    throw badBody(
+      parsed.error,
+      "send title, model, templateId and review as fields before the file",
+    );
   }
   const feature = await readFeatureDoc(bytes, source, config.maxFeatureBytes, file.mimetype);
   const options = { ...parsed.data, templateId: parsed.data.templateId ?? queried };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ReviewGate } from "../events/contract.js";
 import { ErrorCodeSchema } from "../error-codes.js";
 import {
   fileNameProblem,
@@ -46,6 +47,12 @@ export const CreateDraftBody = z.object({
     .string()
     .optional()
     .describe("openai:<model>, ollama:<model> or none; default: the server's"),
+  review: z
+    .boolean()
+    .optional()
+    .describe(
+      "stop after the analysis for a person to review the brief (review.requested); default false",
+    ),
 });
 
 export const CreateDraftQuery = z.object({
@@ -53,6 +60,10 @@ export const CreateDraftQuery = z.object({
     .string()
     .optional()
     .describe("for a text/markdown or multipart body: the id of a template the server offers"),
+  review: z
+    .stringbool()
+    .optional()
+    .describe("for a text/markdown or multipart body: review=true stops at the review gate"),
 });
 
 export const DraftLinks = z.object({
@@ -93,7 +104,15 @@ export const CancelAnswer = z.object({
 export const DraftSummary = z.object({
   id: z.uuid(),
   title: z.string(),
-  status: z.enum(["queued", "running", "completed", "failed", "cancelled", "interrupted"]),
+  status: z.enum([
+    "queued",
+    "running",
+    "awaiting_review",
+    "completed",
+    "failed",
+    "cancelled",
+    "interrupted",
+  ]),
   model: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -104,6 +123,9 @@ export const DraftSummary = z.object({
 });
 
 export const DraftDetail = DraftSummary.extend({
+  review: ReviewGate.nullable().describe(
+    "what the review gate asks, while the draft waits there (awaiting_review); else null",
+  ),
   sections: z
     .array(
       z.object({

@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { Database } from "./database.js";
 
 export type DraftStatus =
-  "queued" | "running" | "completed" | "failed" | "cancelled" | "interrupted";
+  "queued" | "running" | "awaiting_review" | "completed" | "failed" | "cancelled" | "interrupted";
 
 /** Whether a draft with this status has ended: its run finished, failed or was cancelled. */
 export function hasEnded(status: string): boolean {
@@ -18,6 +18,8 @@ export interface DraftRecord {
   template: string;
   featureText: string;
   featureSource: string;
+  /** Stop at the review gate after analyze, for a person to check the brief. */
+  reviewFirst: boolean;
   owner: string | null;
   /** Until when the owner's claim holds without a heartbeat; null when nobody is drafting it. */
   leaseUntil: Date | null;
@@ -43,6 +45,7 @@ export interface NewDraft {
   template: string;
   featureText: string;
   featureSource: string;
+  reviewFirst?: boolean | undefined;
 }
 
 export type ClaimResult = "claimed" | "busy" | "missing";
@@ -53,7 +56,7 @@ export type LeaseState = "held" | "cancel" | "lost";
 export type Queryable = Pick<pg.Pool, "query">;
 
 const SELECT_DRAFT = `
-  SELECT d.id, d.title, d.model, d.template, d.feature_text, d.feature_source, d.owner, d.lease_until, d.error,
+  SELECT d.id, d.title, d.model, d.template, d.feature_text, d.feature_source, d.review_first, d.owner, d.lease_until, d.error,
          d.usage, d.created_at, d.updated_at,
          CASE WHEN d.status = 'running' AND (d.lease_until IS NULL OR d.lease_until < now())
               THEN 'interrupted' ELSE d.status END AS status,
@@ -92,9 +95,10 @@ export function createDraftStore(db: Database) {
       client: Queryable = pool,
     ): Promise<void> {
       await client.query(
-        `INSERT INTO drafts (id, title, status, model, template, feature_text, feature_source, owner, lease_until)
+        `INSERT INTO drafts (id, title, status, model, template, feature_text, feature_source, owner, lease_until,
+                            review_first)
          VALUES ($1, $2, $9, $3, $4, $5, $6, $7,
-                 CASE WHEN $9 = 'running' THEN now() + $8 * interval '1 millisecond' END)`,
+                 CASE WHEN $9 = 'running' THEN now() + $8 * interval '1 millisecond' END, $10)`,
         [
           draft.id,
           draft.title,
@@ -105,6 +109,7 @@ export function createDraftStore(db: Database) {
           owner,
           leaseMs,
           status,
+          draft.reviewFirst ?? false,
         ],
       );
     },
@@ -161,6 +166,24 @@ export function createDraftStore(db: Database) {
       if (rowCount === 1) return "claimed";
       const { rowCount: exists } = await pool.query("SELECT 1 FROM drafts WHERE id = $1", [id]);
       return exists === 1 ? "busy" : "missing";
+    },
+
+    /**
+     * Moves a draft from the review gate into line for `owner` (null: the cluster's queue), in
+     * the caller's transaction when given: one atomic update, so of two answers at once only
+     * the first gets it. False when it is not waiting at the gate.
+     */
+    async takeFromGate(
+      id: string,
+      owner: string | null,
+      client: Queryable = pool,
+    ): Promise<boolean> {
+      const { rowCount } = await client.query(
+        `UPDATE drafts SET status = 'queued', owner = $2, lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND status = 'awaiting_review'`,
+        [id, owner],
+      );
+      return rowCount === 1;
     },
 
     /** Puts an owner's unfinished draft back in line, e.g. when its server restarts. */
@@ -235,7 +258,7 @@ export function createDraftStore(db: Database) {
       id: string,
       owner: string,
       outcome: {
-        status: "completed" | "failed" | "cancelled";
+        status: "completed" | "failed" | "cancelled" | "awaiting_review";
         error?: { code: string; message: string } | undefined;
         usage?: object | undefined;
       },
@@ -326,6 +349,7 @@ interface Row {
   template: string;
   feature_text: string;
   feature_source: string;
+  review_first: boolean;
   owner: string | null;
   lease_until: Date | null;
   error: DraftRecord["error"];
@@ -344,6 +368,7 @@ function toDraft(row: Row): DraftRecord {
     template: row.template,
     featureText: row.feature_text,
     featureSource: row.feature_source,
+    reviewFirst: row.review_first,
     owner: row.owner,
     leaseUntil: row.lease_until,
     error: row.error,

@@ -11,8 +11,11 @@ export interface Received {
   data: any;
 }
 
+/** A run's last event: it ended the draft, or stopped it at the review gate. */
 const isTerminal = (event: Received) =>
-  event.type === "draft.completed" || event.type === "draft.failed";
+  event.type === "draft.completed" ||
+  event.type === "draft.failed" ||
+  event.type === "review.requested";
 
 /**
  * Follows a stream with a real EventSource until a run's last event, then closes it (as the API

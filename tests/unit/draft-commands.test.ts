@@ -48,6 +48,15 @@ function fakeDrafts(result: RunResult, submitted: NewDraft[] = []): Drafts {
     resume: (_id, _workspace, watch) => run(watch.onEvent),
     revise: (_id, _change, _workspace, watch) => run(watch.onEvent),
     events: (_id, watch) => run(watch.onEvent),
+    review: (_id, _answer, _workspace, watch) => run(watch.onEvent),
+    gate: () =>
+      Promise.resolve({
+        id: summary.id,
+        gate: {
+          brief: { goal: "g", in_scope: [], out_of_scope: [], repos: [], integrations: [] },
+          questions: [],
+        },
+      }),
     cancel: () => Promise.resolve(summary.id),
     remove: () => Promise.resolve(summary.id),
     get: () => Promise.resolve({ draft: summary, plan: { version: 1, markdown: "# Plan\n" } }),

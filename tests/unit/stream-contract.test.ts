@@ -1,11 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { endEventOf, streamEventOf } from "../../src/drafting/draft-events.js";
 import type { DraftEvent, DraftResult } from "../../src/drafting/run-draft.js";
+import { watchlistBrief } from "../support/brief.js";
+import { reviewRequestOf } from "../../src/drafters/review.js";
 import {
   STREAM_EVENT_DATA,
   STREAM_EVENT_TYPES,
   StreamEventSchema,
 } from "../../src/events/contract.js";
+
+/** A brief with one open question: what a run stopped at the review gate sends. */
+const brief = watchlistBrief({
+  open_questions: [
+    { question: "How many items?", assumption: "100", sections: ["Architecture"], blocking: false },
+  ],
+});
 
 const usage = { inputTokens: 10, outputTokens: 5, totalTokens: 15, calls: 1 };
 
@@ -74,6 +83,7 @@ describe("the stream's events and their contract", () => {
       ...run.map(streamEventOf).filter((event) => event !== undefined),
       endEventOf({ ...result, status: "completed", version: 2 }, undefined),
       endEventOf(result, { code: "SECTIONS_FAILED", message: "b failed" }),
+      ["review.requested", { ...reviewRequestOf(brief), model: "none", usage }] as const,
     ];
     // What goes on the wire is JSON: undefined fields are dropped before a client parses them.
     const onWire = written.map(([type, data]): unknown =>

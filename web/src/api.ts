@@ -67,7 +67,8 @@ async function errorOf(response: Response): Promise<ApiError> {
 export interface DraftDetail {
   id: string;
   title: string;
-  status: "queued" | "running" | "completed" | "failed" | "cancelled" | "interrupted";
+  status:
+    "queued" | "running" | "awaiting_review" | "completed" | "failed" | "cancelled" | "interrupted";
   model: string;
   createdAt: string;
   versions: number;

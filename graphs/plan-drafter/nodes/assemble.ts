@@ -1,5 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { openQuestions } from "../../../src/drafters/brief.js";
+import { stillOpen } from "../../../src/drafters/review.js";
 import { AppError } from "../../../src/errors.js";
 import { renderPlan } from "../../../src/render/plan.js";
 import { report, type GraphContext } from "../context.js";
@@ -31,7 +31,8 @@ export function planOf(ctx: GraphContext, state: DraftStateType): string {
     drafts: state.drafts,
     notice: ctx.drafter.notice,
     appendix: {
-      questions: state.brief ? openQuestions(state.brief) : [],
+      questions: state.brief ? stillOpen(state.brief, state.reviewed) : [],
+      answered: state.reviewed?.answers,
       ignoredLines: factsOf(ctx, state).addressedToAi.map((c) => c.line),
       grounding: state.grounding,
     },

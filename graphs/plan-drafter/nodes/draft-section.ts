@@ -72,7 +72,8 @@ export async function draftUnit(
       ...callWatch(config, unit.id),
       onPartial,
     };
-    const { draft, usage } = await ctx.drafter.section(request, config);
+    const { draft, usage } =
+      untouchedByReview(state, unit) ?? (await ctx.drafter.section(request, config));
     const markdown = renderUnit(unit.section, draft);
     if (draft.status === "drafted") ctx.prepareCheck(markdown);
     const last = text.finish(markdown);
@@ -89,6 +90,21 @@ export async function draftUnit(
     const usage = usageSpentBy(error);
     return { draft: { status: "failed", code, message }, ...(usage ? { usage } : {}) };
   }
+}
+
+/**
+ * A repository the person marked untouched at the review gate is not asked about: their word
+ * settles it, and the model is not paid to say so.
+ */
+function untouchedByReview(
+  state: DraftStateType,
+  unit: WorkUnit,
+): { draft: SectionDraft; usage?: undefined } | undefined {
+  if (!unit.repo || !state.reviewed?.untouched.includes(unit.repo)) return undefined;
+  const stated = state.brief?.repos.find((r) => r.repo === unit.repo)?.why.trim() ?? "";
+  const why = stated.charAt(0).toUpperCase() + stated.slice(1);
+  const reason = `${why ? why.replace(/\.?$/, ". ") : ""}Marked untouched when the brief was reviewed: no change is planned in ${unit.repo}.`;
+  return { draft: { status: "no_changes", reason } };
 }
 
 function requestFor(
@@ -115,6 +131,7 @@ function requestFor(
     feature: state.feature,
     facts: factsOf(ctx, state),
     brief: state.brief,
+    answers: state.reviewed?.answers,
     dependencies,
     findings,
     previous: state.drafts[unit.id],

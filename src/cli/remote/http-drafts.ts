@@ -1,4 +1,6 @@
 import { hasEnded } from "../../store/draft-store.js";
+import { z } from "zod";
+import { ReviewGate } from "../../events/contract.js";
 import { basename } from "node:path";
 import type { DraftRun, Drafts, RunWatch } from "../../drafting/drafts.js";
 import { AppError, isAppError } from "../../errors.js";
@@ -55,6 +57,7 @@ export function createHttpDrafts(client: ApiClient, io: Pick<CliIo, "stderr">): 
           ...(template !== undefined ? { template } : {}),
           ...(draft.templateId !== undefined ? { templateId: draft.templateId } : {}),
           ...(draft.model !== undefined ? { model: draft.model } : {}),
+          ...(draft.review ? { review: true } : {}),
         },
       });
       // The server answers with the stream; should it answer 202 instead, the stream is a GET away.
@@ -98,6 +101,41 @@ export function createHttpDrafts(client: ApiClient, io: Pick<CliIo, "stderr">): 
         after,
         waitForStartMs: queued ? Infinity : START_WAIT_MS,
       });
+    },
+
+    /** The events after the gate's are the answer's run: as for a revision. */
+    async review(idOrPrefix, answer, workspace, watch) {
+      refuseWorkspace(workspace);
+      const draft = await findRemoteDraft(client, idOrPrefix);
+      const after = await lastEventId(client, draft.id);
+      const accepted = parseAnswer(
+        DraftAccepted,
+        await client.json("POST", `/v1/drafts/${draft.id}/review`, answer),
+      );
+      const queued = accepted.status === "queued";
+      if (queued) io.stderr.write("plandraft: the server is busy; the draft waits for its turn\n");
+      return follow(watch, {
+        draftId: draft.id,
+        after,
+        waitForStartMs: queued ? Infinity : START_WAIT_MS,
+      });
+    },
+
+    /** The gate as GET /v1/drafts/:id shows it while the draft waits there. */
+    async gate(idOrPrefix) {
+      const draft = await findRemoteDraft(client, idOrPrefix);
+      const detail = parseAnswer(
+        z.object({ review: ReviewGate.nullable() }),
+        await client.json("GET", `/v1/drafts/${draft.id}`),
+      );
+      if (!detail.review) {
+        throw new AppError(
+          "DRAFT_NOT_AWAITING_REVIEW",
+          `draft ${draft.id} is ${draft.status}: it is not waiting at the review gate`,
+          { hint: "only a draft started with --review stops at the gate" },
+        );
+      }
+      return { id: draft.id, gate: detail.review };
     },
 
     /**

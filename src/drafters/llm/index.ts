@@ -126,7 +126,7 @@ function toDraft(unit: WorkUnit, value: Record<string, unknown>): SectionDraft {
 function sectionMessages(request: SectionRequest) {
   const messages = [
     ...prefixMessages(request.layout, request.feature),
-    briefMessage(request.brief),
+    briefMessage(request.brief, request.answers),
   ];
   // After the shared prefix (which providers cache), before the section's own instructions.
   const grounding = groundingMessage(request.grounding);

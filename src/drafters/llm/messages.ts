@@ -7,6 +7,7 @@ import { factsText } from "./facts-text.js";
 import { splitLines } from "../../template/text.js";
 import type { Chunk, SectionGrounding } from "../../workspace/types.js";
 import type { Brief } from "../brief.js";
+import { stillOpen, type AnsweredQuestion } from "../review.js";
 import type { FeatureDoc } from "../../feature/feature-doc.js";
 import type { RevisionRequest, SectionChange, SectionRequest } from "../types.js";
 
@@ -27,9 +28,21 @@ export function prefixMessages(layout: DraftLayout, feature: FeatureDoc): BaseMe
   ];
 }
 
-export function briefMessage(brief: Brief): BaseMessage {
+/**
+ * The brief every section reads. Questions a person answered at the review gate leave its open
+ * questions and come with their answers, which the sections follow.
+ */
+export function briefMessage(brief: Brief, answers: readonly AnsweredQuestion[] = []): BaseMessage {
+  const reviewed =
+    answers.length > 0
+      ? {
+          ...brief,
+          open_questions: stillOpen(brief, { answers: [...answers], untouched: [] }),
+          answered_questions: answers.map(({ question, answer }) => ({ question, answer })),
+        }
+      : brief;
   return new HumanMessage(
-    fillPrompt("brief", { brief: quoteData(JSON.stringify(brief, null, 2), "brief") }),
+    fillPrompt("brief", { brief: quoteData(JSON.stringify(reviewed, null, 2), "brief") }),
   );
 }
 

@@ -14,6 +14,7 @@ import { draftContext } from "./context.js";
 import { type DocFacts, readDocFacts } from "./facts.js";
 import { fillSection } from "./fill.js";
 import { keepFaithful } from "./stated.js";
+import { stillOpen } from "../review.js";
 
 export const RULE_DRAFTER_NOTICE =
   "No LLM wrote this plan: plandraft's rule-based drafter filled it from what the feature doc states, and every TODO marks a gap for a person or an LLM to fill.";
@@ -62,7 +63,8 @@ function createReading(): (feature: FeatureDoc, facts: FeatureFacts) => DocFacts
 
 /** One unit: a repository the brief calls untouched says why; anything else is filled. */
 export function draftSection(request: SectionRequest, facts: DocFacts): SectionDraft {
-  const { unit, brief, layout } = request;
+  const { unit, layout } = request;
+  const brief = briefAsReviewed(request);
   const stated = unit.repo ? brief.repos.find((r) => r.repo === unit.repo) : undefined;
   if (stated && !stated.touched)
     return { status: "no_changes", reason: noChangeReason(unit.repo ?? "", stated.why) };
@@ -70,6 +72,15 @@ export function draftSection(request: SectionRequest, facts: DocFacts): SectionD
   const content = fillSection(ctx, unit.section, [unit.section.title]);
   keepFaithful(unit.section, content, request.facts);
   return { status: "drafted", content };
+}
+
+/**
+ * The brief with the questions a person answered at the review gate taken out of its open ones:
+ * the summary counts what is still open, as the appendix lists it.
+ */
+function briefAsReviewed({ brief, answers }: SectionRequest): SectionRequest["brief"] {
+  if (!answers || answers.length === 0) return brief;
+  return { ...brief, open_questions: stillOpen(brief, { answers: [...answers], untouched: [] }) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import type pg from "pg";
 import type { RevisionRequest } from "../draft-service.js";
+import type { ReviewAnswer } from "../../events/contract.js";
 
 /** The one queue of drafts: a job is "bring this draft up to date" (start, resume or revise). */
 export const DRAFT_QUEUE = "draft";
@@ -9,6 +10,8 @@ export interface DraftJob {
   draft: string;
   /** A revision to make once the draft's run has ended; none: start or resume the draft. */
   revise?: RevisionRequest | undefined;
+  /** A person's answer to the draft's review gate, to go on with. */
+  review?: ReviewAnswer | undefined;
 }
 
 export interface FetchedJob {

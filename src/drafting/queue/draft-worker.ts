@@ -181,9 +181,10 @@ async function work(
   job: FetchedJob,
   watch: Watch,
 ): Promise<unknown> {
-  const { draft, revise } = job.data;
+  const { draft, revise, review } = job.data;
   // Cancelled while it waited (by any API node, or a CLI on the same database): nothing to do.
   if ((await deps.drafts.get(draft))?.status === "cancelled") return undefined;
+  if (review) return service.continueReview(draft, review, watch);
   if (!revise) return service.resume(draft, watch);
   try {
     return await service.revise(draft, revise, watch);

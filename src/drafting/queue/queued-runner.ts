@@ -1,4 +1,5 @@
 import type { Deps } from "../../deps.js";
+import type { ReviewAnswer } from "../../events/contract.js";
 import type { DraftService, NewDraftRequest, RevisionRequest } from "../draft-service.js";
 import { AppError, isAppError } from "../../errors.js";
 import { cancelDraft } from "../cancel-draft.js";
@@ -63,6 +64,13 @@ export function createQueuedRunner(
         if (!(await deps.drafts.queueAgain(revision.id, client))) throw busy(revision.id);
       });
       return { id: revision.id, status: "queued" };
+    },
+
+    /** An answer to a draft's review gate, checked at once, run by a worker with its job. */
+    async review(id: string, answer: ReviewAnswer): Promise<{ id: string; status: "queued" }> {
+      const review = await service.prepareReview(id, answer);
+      await enqueue({ draft: review.id, review: answer }, (client) => review.take(null, client));
+      return { id: review.id, status: "queued" };
     },
 
     /**

@@ -2,7 +2,12 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { OfferedTemplates } from "../../template/offered.js";
 import type { Deps } from "../../deps.js";
-import { findDraft, listDrafts, removeDraft } from "../../drafting/draft-service.js";
+import {
+  createDraftService,
+  findDraft,
+  listDrafts,
+  removeDraft,
+} from "../../drafting/draft-service.js";
 import { AppError } from "../../errors.js";
 import { draftSummary, type DraftRecord } from "../../store/draft-store.js";
 import { sectionStates } from "../../events/section-states.js";
@@ -96,7 +101,15 @@ export const draftRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
     async (request) => {
       const draft = await findDraft(deps, request.params.id);
       const events = await deps.events.outline(draft.id);
-      return { ...summaryOf(draft), sections: sectionStates(events, draft.status === "running") };
+      const review =
+        draft.status === "awaiting_review"
+          ? (await createDraftService(deps).gate(draft.id)).gate
+          : null;
+      return {
+        ...summaryOf(draft),
+        sections: sectionStates(events, draft.status === "running"),
+        review,
+      };
     },
   );
 

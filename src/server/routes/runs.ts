@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { findDraft } from "../../drafting/draft-service.js";
 import { AppError } from "../../errors.js";
-import { StreamEventSchema } from "../../events/contract.js";
+import { ReviewAnswer, StreamEventSchema } from "../../events/contract.js";
 import { parseId, START, type StreamPosition } from "../../events/stream-event.js";
 import { streamDraftEvents } from "../event-stream.js";
 import {
@@ -17,6 +17,15 @@ import type { DraftRoutesOptions } from "./drafts.js";
 import { links } from "./links.js";
 
 /** Watching a draft's runs, starting a revision, and stopping a run. */
+/** What a POST that starts a run on a draft answers: accepted, or refused saying why. */
+const ACCEPTED_OR_REFUSED = {
+  202: DraftAccepted,
+  400: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  429: ErrorBody,
+};
+
 export const runRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
   app,
   { deps, runner, streams },
@@ -63,17 +72,30 @@ export const runRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
           "it) as the draft's next version; its events arrive on the draft's event stream",
         params: DraftParams,
         body: RevisionBody,
-        response: {
-          202: DraftAccepted,
-          400: ErrorBody,
-          404: ErrorBody,
-          409: ErrorBody,
-          429: ErrorBody,
-        },
+        response: ACCEPTED_OR_REFUSED,
       },
     },
     async (request, reply) => {
       const { id, status } = await runner.revise(request.params.id, request.body);
+      return reply.status(202).send({ id, status, links: links(id) });
+    },
+  );
+
+  app.post(
+    "/v1/drafts/:id/review",
+    {
+      schema: {
+        summary:
+          "Answer a draft waiting at its review gate: approve (with the brief edited and " +
+          "questions answered) and it drafts on, its events arriving on the draft's event " +
+          "stream; or stop it (approve: false), which ends it as cancelled",
+        params: DraftParams,
+        body: ReviewAnswer,
+        response: ACCEPTED_OR_REFUSED,
+      },
+    },
+    async (request, reply) => {
+      const { id, status } = await runner.review(request.params.id, request.body);
       return reply.status(202).send({ id, status, links: links(id) });
     },
   );

@@ -1,0 +1,170 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../support/cli.js";
+import { spawnCli, waitFor } from "../support/cli-process.js";
+import { fixturePath } from "../support/drafting.js";
+import { startScriptedLlm, scriptedModelEnv, type ScriptedLlm } from "../support/scripted-llm.js";
+import { watchEvents } from "../support/sse.js";
+import { createTestStore, type TestStore } from "../support/store.js";
+
+const FEATURE = fixturePath("watchlist-feature.md");
+const QUESTION = {
+  question: "Which regions must the alerts be computed for?",
+  assumption: "EU only",
+  sections: ["Testing Strategy"],
+  blocking: true,
+};
+
+describe("plandraft draft --review and plandraft review", () => {
+  let llm: ScriptedLlm;
+  let store: TestStore;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    llm = await startScriptedLlm({
+      fill: (path, _schema, req) =>
+        req.toolName === "brief" && path.at(-1) === "open_questions" ? [QUESTION] : undefined,
+    });
+    store = createTestStore();
+    env = { ...store.env, ...scriptedModelEnv(llm) };
+  });
+  afterAll(async () => {
+    await llm.close();
+    await store.drop();
+  });
+
+  /** A draft stopped at the gate, without a terminal: exit 3, the gate on stderr. */
+  async function draftToGate(): Promise<string> {
+    const before = llm.requests.length;
+    const run = await runCli(["draft", FEATURE, "--review"], { env });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("waits for a review of its brief before any section is drafted");
+    expect(run.stderr).toContain(`q1. ${QUESTION.question}`);
+    expect(run.stderr).toContain("suggested: EU only");
+    expect(llm.requests.slice(before).map((r) => r.toolName)).toEqual(["brief"]);
+    return /draft ([0-9a-f-]{36}) waits/.exec(run.stderr)![1]!;
+  }
+
+  it("stops at the gate (exit 3), lists the draft as awaiting_review, and prints the gate again", async () => {
+    const id = await draftToGate();
+    const listed = JSON.parse((await runCli(["list", "--json"], { env })).stdout) as {
+      id: string;
+      status: string;
+    }[];
+    expect(listed.find((d) => d.id === id)?.status).toBe("awaiting_review");
+    const shown = await runCli(["review", id.slice(0, 8), "--json"], { env });
+    expect(shown.code).toBe(3);
+    const gate = JSON.parse(shown.stdout) as { id: string; review: { questions: unknown[] } };
+    expect(gate.id).toBe(id);
+    expect(gate.review.questions).toHaveLength(1);
+    const resumed = await runCli(["resume", id], { env });
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toContain("DRAFT_NOT_RESUMABLE");
+    expect(resumed.stderr).toContain(`plandraft review ${id}`);
+  });
+
+  it("refuses an answers file that does not fit, naming what, and the draft still waits", async () => {
+    const id = await draftToGate();
+    const unknown = join(mkdtempSync(join(tmpdir(), "plandraft-review-")), "answers.json");
+    writeFileSync(unknown, JSON.stringify({ answers: { q4: "x" } }));
+    const wrong = await runCli(["review", id, "--answers", unknown], { env });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("REVIEW_ANSWER_INVALID");
+    expect(wrong.stderr).toContain("answers.q4: no such question");
+    writeFileSync(unknown, "{ not json");
+    const broken = await runCli(["review", id, "--answers", unknown], { env });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain("is not valid JSON");
+    writeFileSync(unknown, JSON.stringify({ answers: { q1: "" } }));
+    const empty = await runCli(["review", id, "--answers", unknown], { env });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("answers.q1");
+    const listed = JSON.parse((await runCli(["list", "--json"], { env })).stdout) as {
+      id: string;
+      status: string;
+    }[];
+    expect(listed.find((d) => d.id === id)?.status).toBe("awaiting_review");
+  });
+
+  it("with --approve takes the suggestion and drafts on; a second answer is refused", async () => {
+    const id = await draftToGate();
+    const before = llm.requests.length;
+    const run = await runCli(["review", id, "--approve"], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("**Answered when the brief was reviewed (1)**");
+    expect(run.stdout).toContain("Answer: EU only (the suggested answer, accepted)");
+    const calls = llm.requests.slice(before);
+    expect(calls.map((c) => c.toolName)).not.toContain("brief");
+    for (const call of calls) expect(JSON.stringify(call.body.messages)).toContain("EU only");
+    const again = await runCli(["review", id, "--approve"], { env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("DRAFT_NOT_AWAITING_REVIEW");
+  });
+
+  it("with --stop ends the draft as cancelled, without a model call", async () => {
+    const id = await draftToGate();
+    const before = llm.requests.length;
+    const run = await runCli(["review", id, "--stop"], { env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("DRAFT_CANCELLED");
+    expect(llm.requests.length).toBe(before);
+  });
+});
+
+describe("a server killed while a draft waits at the gate", () => {
+  const store = createTestStore();
+  afterAll(() => store.drop());
+
+  it("keeps the draft waiting; restarted, it takes the answer and finishes", async () => {
+    const llm = await startScriptedLlm({
+      fill: (path, _schema, req) =>
+        req.toolName === "brief" && path.at(-1) === "open_questions" ? [QUESTION] : undefined,
+    });
+    const env = { ...store.env, ...scriptedModelEnv(llm) };
+    const serve = () => spawnCli(["serve", "--port", "0"], env);
+    const urlOf = async (server: ReturnType<typeof serve>) => {
+      await waitFor(() => /serving on http/.test(server.stderr()), 30_000, "the server to listen");
+      return /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.stderr())![1]!;
+    };
+    let server = serve();
+    try {
+      let url = await urlOf(server);
+      const posted = await fetch(`${url}/v1/drafts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          feature: "# Watchlist\n\nAnalysts watch suppliers in /gain.\n",
+          review: true,
+        }),
+      });
+      const { id } = (await posted.json()) as { id: string };
+      const gated = await watchEvents(`${url}/v1/drafts/${id}/events`).done;
+      expect(gated.at(-1)?.type).toBe("review.requested");
+
+      server.child.kill("SIGKILL");
+      await server.exited;
+      server = serve();
+      url = await urlOf(server);
+      const shown = (await (await fetch(`${url}/v1/drafts/${id}`)).json()) as { status: string };
+      expect(shown.status).toBe("awaiting_review");
+      const answered = await fetch(`${url}/v1/drafts/${id}/review`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ approve: true, answers: { q1: "EU and US" } }),
+      });
+      expect(answered.status).toBe(202);
+      const run = await watchEvents(`${url}/v1/drafts/${id}/events`, {
+        "last-event-id": gated.at(-1)!.id,
+      }).done;
+      expect(run.at(-1)?.type).toBe("draft.completed");
+      expect(run.at(-1)?.data.markdown).toContain("Answer: EU and US");
+    } finally {
+      server.child.kill("SIGKILL");
+      await server.exited;
+      await llm.close();
+    }
+  });
+});
