@@ -8,6 +8,7 @@ import type { CliIo } from "./cli-io.js";
 import type { DraftOptions } from "./draft-options.js";
 import { checkOutputTarget } from "./output-target.js";
 import { drawResult } from "./result.js";
+import { askInTerminal } from "./review-command.js";
 
 /**
  * `plandraft draft FEATURE`: everything that can be wrong with the input is checked before a
@@ -22,21 +23,28 @@ export async function draftCommand(
 ): Promise<number> {
   if (options.output) await checkOutputTarget(options.output);
   const { repo, context, workspace } = options;
-  return drawResult(io, options, async (onEvent) => {
-    const run = await drafts.submit(
-      {
-        featurePath,
-        readFeature: () => readFeature(featurePath, config.maxFeatureBytes, io.stdin),
-        template: options.template,
-        templateId: options.templateId,
-        model: options.model,
-        workspace: { repo, context, workspace },
-        review: options.review,
-      },
-      { onEvent },
-    );
-    return run.done;
-  });
+  // At the gate (--review), a person at a terminal is asked there and then.
+  const atGate = askInTerminal(drafts, { ...options, repo, context, workspace }, io);
+  return drawResult(
+    io,
+    options,
+    async (onEvent) => {
+      const run = await drafts.submit(
+        {
+          featurePath,
+          readFeature: () => readFeature(featurePath, config.maxFeatureBytes, io.stdin),
+          template: options.template,
+          templateId: options.templateId,
+          model: options.model,
+          workspace: { repo, context, workspace },
+          review: options.review,
+        },
+        { onEvent },
+      );
+      return run.done;
+    },
+    atGate,
+  );
 }
 
 /** The options of the commands that continue a draft: its output, and the workspace to read. */

@@ -6,12 +6,15 @@ import type { CliIo } from "./cli-io.js";
 import type { DraftOptions } from "./draft-options.js";
 import { createProgress } from "./progress.js";
 import { gateText } from "./gate-text.js";
+import type { ReviewRequest } from "../drafters/review.js";
 
 /** Shows progress while `run` drafts, then writes the plan (or the JSON result) and picks the exit code. */
 export async function drawResult(
   io: CliIo,
   options: Pick<DraftOptions, "output" | "json">,
   run: (onEvent: (event: RunEvent) => void) => Promise<RunResult>,
+  /** What happens when the run stops at the review gate; else it exits 3, the draft waiting. */
+  atGate?: (id: string, gate: ReviewRequest) => Promise<number>,
 ): Promise<number> {
   const progress = createProgress(io.stderr);
   const result = await run((event) => progress.onEvent(event));
@@ -19,7 +22,7 @@ export async function drawResult(
     // Stopped at the gate: what it asks goes where the summary would, and the draft waits.
     progress.done(gateText(result.id, result.review).trimEnd());
     if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    return EXIT.awaitingReview;
+    return atGate ? atGate(result.id, result.review) : EXIT.awaitingReview;
   }
   progress.done(summaryOf(result));
   if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -10,6 +10,7 @@ import type { DraftOptions } from "./draft-options.js";
 import { checkOutputTarget } from "./output-target.js";
 import { drawResult } from "./result.js";
 import { gateText } from "./gate-text.js";
+import { askReview, canAsk } from "./review-prompt.js";
 
 export type ReviewOptions = Pick<DraftOptions, "output" | "json"> &
   WorkspaceOptions & {
@@ -47,7 +48,7 @@ export async function reviewCommand(
     if (options.json)
       io.stdout.write(`${JSON.stringify({ id: draftId, review: gate }, null, 2)}\n`);
     else io.stderr.write(gateText(draftId, gate));
-    return EXIT.awaitingReview;
+    return askInTerminal(drafts, options, io)(draftId, gate);
   }
   const answer: ReviewAnswer = options.stop
     ? { approve: false }
@@ -56,11 +57,48 @@ export async function reviewCommand(
         ...(given?.brief ? { brief: given.brief } : {}),
         answers: { ...(options.approve ? suggestions(gate) : {}), ...given?.answers },
       };
+  return answerGate(drafts, draftId, answer, options, io);
+}
+
+/** Drafts on from the gate with an answer, with `draft`'s output. */
+function answerGate(
+  drafts: Drafts,
+  id: string,
+  answer: ReviewAnswer,
+  options: ReviewOptions,
+  io: CliIo,
+): Promise<number> {
   const workspace = { repo: options.repo, context: options.context, workspace: options.workspace };
   return drawResult(io, options, async (onEvent) => {
-    const run = await drafts.review(draftId, answer, workspace, { onEvent });
+    const run = await drafts.review(id, answer, workspace, { onEvent });
     return run.done;
   });
+}
+
+/**
+ * At the gate with a person at a terminal (and no --json): asks them, and drafts on with their
+ * answer. Without one, or when they leave it waiting: exit 3, the draft waits.
+ */
+export function askInTerminal(
+  drafts: Drafts,
+  options: ReviewOptions,
+  io: CliIo,
+): (id: string, gate: ReviewRequest) => Promise<number> {
+  return async (id, gate) => {
+    if (options.json || !canAsk(io)) return EXIT.awaitingReview;
+    // Let go of the store while the person thinks: the embedded one is this process's alone
+    // while open, and its engine reads the terminal's input itself, taking their keystrokes
+    // (seen: the first key after each question lost). The answer's call opens it again.
+    await drafts.close();
+    const answer = await askReview(gate, io);
+    if (!answer) {
+      io.stderr.write(
+        `plandraft: draft ${id} still waits; answer it with \`plandraft review ${id}\`\n`,
+      );
+      return EXIT.awaitingReview;
+    }
+    return answerGate(drafts, id, answer, options, io);
+  };
 }
 
 function suggestions(gate: ReviewRequest): Record<string, string> {

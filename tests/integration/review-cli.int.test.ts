@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { watchEvents } from "../support/sse.js";
 import { createTestStore, type TestStore } from "../support/store.js";
 
 const FEATURE = fixturePath("watchlist-feature.md");
+const BIN = new URL("../../bin/plandraft.js", import.meta.url).pathname;
 const QUESTION = {
   question: "Which regions must the alerts be computed for?",
   assumption: "EU only",
@@ -166,5 +168,84 @@ describe("a server killed while a draft waits at the gate", () => {
       await server.exited;
       await llm.close();
     }
+  });
+});
+
+/** `script` (util-linux) runs the CLI in a pseudo-terminal, as a person's shell would. */
+const SCRIPT = "/usr/bin/script";
+
+describe.skipIf(!existsSync(SCRIPT))("plandraft review in a terminal", () => {
+  let llm: ScriptedLlm;
+  let store: TestStore;
+  let env: Record<string, string>;
+  const repos = ["/data", "/gain", "/edh"].map((repo) => ({ repo, touched: true, why: "x" }));
+
+  beforeAll(async () => {
+    llm = await startScriptedLlm({
+      fill: (path, _schema, req) => {
+        if (req.toolName !== "brief") return undefined;
+        if (path.at(-1) === "repos") return repos;
+        return path.at(-1) === "open_questions" ? [QUESTION] : undefined;
+      },
+    });
+    store = createTestStore();
+    env = { ...store.env, ...scriptedModelEnv(llm) };
+  });
+  afterAll(async () => {
+    await llm.close();
+    await store.drop();
+  });
+
+  it("asks each question (Enter takes the suggestion), lets `e` edit the brief in $EDITOR, then drafts on", async () => {
+    const gated = await runCli(["draft", FEATURE, "--review"], { env });
+    expect(gated.code).toBe(3);
+    const id = /draft ([0-9a-f-]{36}) waits/.exec(gated.stderr)![1]!;
+
+    // The "editor" marks /edh untouched in the YAML it is given, as a person would.
+    const dir = mkdtempSync(join(tmpdir(), "plandraft-editor-"));
+    const editorScript = join(dir, "edit.mjs");
+    writeFileSync(
+      editorScript,
+      `import { readFileSync, writeFileSync } from "node:fs";
+const file = process.argv[2];
+const text = readFileSync(file, "utf8").replace(/(- repo: \\/edh\\n\\s+touched:) true(\\n\\s+why:).*/, "$1 false$2 the alerts keep supplier ids only");
+writeFileSync(file, text);
+`,
+    );
+    const out = join(dir, "plan.md");
+    const command = `${process.execPath} ${BIN} review ${id} -o ${out}`;
+    const terminal = spawn(SCRIPT, ["-qfec", command, "/dev/null"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        TERM: "xterm",
+        EDITOR: `${process.execPath} ${editorScript}`,
+        ...env,
+      },
+    });
+    let screen = "";
+    terminal.stdout.on("data", (chunk: Buffer) => (screen += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => terminal.on("close", resolve));
+    const count = (text: string) => screen.split(text).length - 1;
+
+    await waitFor(() => screen.includes("q1. Which regions"), 30_000, "the first question");
+    terminal.stdin.write("\r"); // the suggestion, EU only
+    await waitFor(() => count("Draft the plan from this brief?") >= 1, 10_000, "the choice");
+    terminal.stdin.write("e\r");
+    await waitFor(
+      () => count("Draft the plan from this brief?") >= 2,
+      20_000,
+      "the editor to close",
+    );
+    terminal.stdin.write("a\r");
+    const code = await exited;
+    expect(code, screen.slice(-2000)).toBe(0);
+
+    const plan = readFileSync(out, "utf8");
+    expect(plan).toContain("Answer: EU only (the suggested answer, accepted)");
+    expect(plan).toContain(
+      "The alerts keep supplier ids only. Marked untouched when the brief was reviewed",
+    );
+    expect(llm.requests.map((r) => r.toolName)).not.toContain("repoChanges_edh");
   });
 });
