@@ -72,3 +72,12 @@ export const allSectionsDone = (page: Page) =>
     undefined,
     { timeout: 60_000 },
   );
+
+/**
+ * Sends the start form with "Review the brief first" switched off: the draft runs straight
+ * away, as the tests of drafting want it (the gate has tests of its own).
+ */
+export async function draftWithoutReview(page: Page): Promise<void> {
+  await page.uncheck("#review-first");
+  await page.click("button[type=submit]");
+}

@@ -7,6 +7,7 @@ import {
   planReady,
   recordLayoutShifts,
   shiftScore,
+  draftWithoutReview,
 } from "./page-helpers.js";
 import { fixturePath } from "../support/drafting.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
@@ -37,7 +38,7 @@ describe.skipIf(!HAS_CHROMIUM)(
 
     const startDraft = async (page: Page) => {
       await page.fill("#feature", FEATURE);
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await page.waitForURL(/\/drafts\/[0-9a-f-]{36}$/);
     };
 

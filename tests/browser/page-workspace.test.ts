@@ -7,7 +7,7 @@ import { HAS_CHROMIUM, CHROMIUM, launchBrowser } from "../support/browser.js";
 import { fixturePath } from "../support/drafting.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { makeWorkspaceRepos, writeFiles } from "../support/workspace-repos.js";
-import { openPage, planReady } from "./page-helpers.js";
+import { openPage, planReady, draftWithoutReview } from "./page-helpers.js";
 
 const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
 
@@ -49,7 +49,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         .poll(() => page.locator("text=The server's workspace maps").textContent())
         .toMatch(/maps \/(gain|data) @ [0-9a-f]{7} and \/(gain|data) @ [0-9a-f]{7}/);
       await page.fill("#feature", FEATURE);
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await planReady(page);
 
       const expectLines = async () => {

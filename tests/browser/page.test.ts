@@ -11,6 +11,7 @@ import {
   planReady,
   recordLayoutShifts,
   shiftScore,
+  draftWithoutReview,
 } from "./page-helpers.js";
 import { DOCX_TYPE, makeDocx } from "../support/documents.js";
 import { fixturePath } from "../support/drafting.js";
@@ -99,7 +100,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         }).observe(document.body, { subtree: true, attributeFilter: ["data-state"] });
       });
       await page.fill("#feature", `${FEATURE}\n\n${HOSTILE}\n`);
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await page.waitForURL(/\/drafts\/[0-9a-f-]{36}$/);
       await page.waitForSelector("article.section");
       const laidOut = await states(page);
@@ -148,7 +149,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       const { page, errors } = await openPage();
       await page.waitForSelector("#feature");
       const order: string[] = [];
-      for (let i = 0; i < 9; i += 1) {
+      for (let i = 0; i < 10; i += 1) {
         await page.keyboard.press("Tab");
         order.push(
           await page.evaluate(() => {
@@ -166,6 +167,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         "title",
         "model",
         "template",
+        "review-first",
         "Draft the plan",
       ]);
       // Every field has a label a screen reader reads out.
@@ -204,7 +206,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.waitForFunction(() =>
         (document.querySelector("#feature") as HTMLTextAreaElement).value.includes("Watchlist"),
       );
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await page.waitForURL(/\/drafts\//);
       await page.waitForSelector("article.section");
       expect(errors).toEqual([]);
@@ -228,7 +230,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         { bytes: [...docx], type: DOCX_TYPE },
       );
       await page.waitForSelector("text=spec.docx will be sent as it is");
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await page.waitForURL(/\/drafts\//);
       const id = page.url().split("/").at(-1) ?? "";
       const detail = (await (await fetch(`${base}/v1/drafts/${id}`)).json()) as { title: string };
@@ -239,7 +241,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     it("continues a draft after a reload, with no text lost or doubled", async () => {
       const { page, errors } = await openPage();
       await page.fill("#feature", FEATURE);
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await page.waitForSelector('article.section[data-state="drafting"]');
       await page.reload();
       const shifts = await recordLayoutShifts(page);
@@ -268,7 +270,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     it("picks up after the network drops mid-draft, with no text lost or doubled", async () => {
       const { page, errors } = await openPage();
       await page.fill("#feature", FEATURE);
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await page.waitForSelector('article.section[data-state="drafting"]');
       // The connection drops (as a proxy or a flaky network drops it), and stays down a moment.
       await page.context().setOffline(true);
@@ -302,7 +304,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         cut++ === 0 ? route.abort("internetdisconnected") : route.continue(),
       );
       await page.fill("#feature", FEATURE);
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await planReady(page);
       await expectEveryDiagramDrawn(page);
       expect(cut).toBeGreaterThan(1);
@@ -312,7 +314,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     it("revises a finished section in place, and shows the earlier version", async () => {
       const { page, errors } = await openPage();
       await page.fill("#feature", FEATURE);
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await planReady(page);
       const testing = page.locator("article.section", { hasText: "Testing Strategy" }).first();
       await testing.locator("button", { hasText: "Revise" }).click();
@@ -335,7 +337,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       const { page, errors } = await openPage();
       failTesting = true;
       await page.fill("#feature", FEATURE);
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       const testing = page.locator("article.section", { hasText: "Testing Strategy" }).first();
       await page.waitForSelector("text=The draft failed", { timeout: 60_000 });
       expect(await testing.getAttribute("data-state")).toBe("failed");
@@ -445,7 +447,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(await page.inputValue("#model")).toBe("openai:scripted");
       await page.fill("#feature", FEATURE);
       await page.selectOption("#model", "none");
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await planReady(page);
       const id = page.url().split("/").at(-1) ?? "";
       const draft = (await (await fetch(`${base}/v1/drafts/${id}`)).json()) as { model: string };
@@ -465,7 +467,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.fill("#feature", FEATURE);
       await page.selectOption("#model", "none");
       await page.selectOption("#template", "spike");
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await planReady(page);
       const titles = await page.$$eval(".section-title", (all) => all.map((t) => t.textContent));
       expect(titles).toEqual(["Question", "Approach", "Outcome"]);
@@ -494,7 +496,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     it("fits a 375 px wide screen without sideways scrolling", async () => {
       const { page, errors } = await openPage(375);
       await page.fill("#feature", FEATURE);
-      await page.click("button[type=submit]");
+      await draftWithoutReview(page);
       await planReady(page);
       await page.waitForSelector("figure.diagram svg");
       await snap(page, "04-narrow");
@@ -535,7 +537,7 @@ describe.skipIf(!HAS_CHROMIUM)("the web page of a server with an API token", () 
     await page.click("button[type=submit]");
     await page.waitForSelector("#feature");
     await page.fill("#feature", FEATURE);
-    await page.click("button[type=submit]");
+    await draftWithoutReview(page);
     await planReady(page);
     const kept = await page.evaluate(() => ({
       session: sessionStorage.getItem("plandraft.token"),

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { spawnCli, waitFor } from "../support/cli-process.js";
+import { briefFill, REGIONS_QUESTION } from "../support/brief.js";
 import { fixturePath } from "../support/drafting.js";
 import { startScriptedLlm, scriptedModelEnv, type ScriptedLlm } from "../support/scripted-llm.js";
 import { watchEvents } from "../support/sse.js";
@@ -12,12 +13,7 @@ import { createTestStore, type TestStore } from "../support/store.js";
 
 const FEATURE = fixturePath("watchlist-feature.md");
 const BIN = new URL("../../bin/plandraft.js", import.meta.url).pathname;
-const QUESTION = {
-  question: "Which regions must the alerts be computed for?",
-  assumption: "EU only",
-  sections: ["Testing Strategy"],
-  blocking: true,
-};
+const QUESTION = REGIONS_QUESTION;
 
 describe("plandraft draft --review and plandraft review", () => {
   let llm: ScriptedLlm;
@@ -25,10 +21,7 @@ describe("plandraft draft --review and plandraft review", () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    llm = await startScriptedLlm({
-      fill: (path, _schema, req) =>
-        req.toolName === "brief" && path.at(-1) === "open_questions" ? [QUESTION] : undefined,
-    });
+    llm = await startScriptedLlm({ fill: briefFill() });
     store = createTestStore();
     env = { ...store.env, ...scriptedModelEnv(llm) };
   });
@@ -121,10 +114,7 @@ describe("a server killed while a draft waits at the gate", () => {
   afterAll(() => store.drop());
 
   it("keeps the draft waiting; restarted, it takes the answer and finishes", async () => {
-    const llm = await startScriptedLlm({
-      fill: (path, _schema, req) =>
-        req.toolName === "brief" && path.at(-1) === "open_questions" ? [QUESTION] : undefined,
-    });
+    const llm = await startScriptedLlm({ fill: briefFill() });
     const env = { ...store.env, ...scriptedModelEnv(llm) };
     const serve = () => spawnCli(["serve", "--port", "0"], env);
     const urlOf = async (server: ReturnType<typeof serve>) => {
@@ -181,13 +171,7 @@ describe.skipIf(!existsSync(SCRIPT))("plandraft review in a terminal", () => {
   const repos = ["/data", "/gain", "/edh"].map((repo) => ({ repo, touched: true, why: "x" }));
 
   beforeAll(async () => {
-    llm = await startScriptedLlm({
-      fill: (path, _schema, req) => {
-        if (req.toolName !== "brief") return undefined;
-        if (path.at(-1) === "repos") return repos;
-        return path.at(-1) === "open_questions" ? [QUESTION] : undefined;
-      },
-    });
+    llm = await startScriptedLlm({ fill: briefFill(repos) });
     store = createTestStore();
     env = { ...store.env, ...scriptedModelEnv(llm) };
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { briefFill, REGIONS_QUESTION } from "../support/brief.js";
 import { fixturePath } from "../support/drafting.js";
 import type { ScriptedRequest } from "../support/scripted-llm.js";
 import { watchEvents, type Received } from "../support/sse.js";
@@ -14,12 +15,7 @@ const REPOS = [
   { repo: "/edh", touched: true, why: "supplier ids" },
   { repo: "/infra", touched: false, why: "nothing to deploy" },
 ];
-const QUESTION = {
-  question: "Which regions must the alerts be computed for?",
-  assumption: "EU only",
-  sections: ["Testing Strategy"],
-  blocking: true,
-};
+const QUESTION = REGIONS_QUESTION;
 const ANSWER = "EU and US, computed in each region's own warehouse";
 
 /** GET /v1/drafts/:id and GET /v1/drafts, as far as these tests read them. */
@@ -36,12 +32,7 @@ describe("the review gate through the API", () => {
     server = await startTestServer(
       {},
       {
-        fill: (path, _schema, req) => {
-          if (req.toolName !== "brief") return undefined;
-          if (path.at(-1) === "repos") return REPOS;
-          if (path.at(-1) === "open_questions") return [QUESTION];
-          return undefined;
-        },
+        fill: briefFill(REPOS),
       },
     );
   });

@@ -15,3 +15,23 @@ export function watchlistBrief(changes: Partial<Brief> = {}): Brief {
     ...changes,
   };
 }
+
+/** The one question the scripted model's brief leaves open in the review gate's tests. */
+export const REGIONS_QUESTION = {
+  question: "Which regions must the alerts be computed for?",
+  assumption: "EU only",
+  sections: ["Testing Strategy"],
+  blocking: true,
+};
+
+/**
+ * A scripted model's `fill` for the brief: `REGIONS_QUESTION` left open, and these repositories
+ * (else the filler's own).
+ */
+export function briefFill(repos?: Brief["repos"]) {
+  return (path: string[], _schema: unknown, req: { toolName: string | undefined }): unknown => {
+    if (req.toolName !== "brief") return undefined;
+    if (repos && path.at(-1) === "repos") return repos;
+    return path.at(-1) === "open_questions" ? [REGIONS_QUESTION] : undefined;
+  };
+}

@@ -1,3 +1,4 @@
+import type { Gate } from "./review-form.js";
 /** The API as the page uses it: JSON in and out, the session's token, errors with their code. */
 
 export class ApiError extends Error {
@@ -75,4 +76,6 @@ export interface DraftDetail {
   usage: Record<string, number> | null;
   error: { code: string; message: string } | null;
   sections: { id: string; title: string; state: string; code?: string; message?: string }[];
+  /** What the review gate asks, while the draft waits there. */
+  review: Gate | null;
 }

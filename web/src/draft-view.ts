@@ -1,8 +1,10 @@
+import type { ReviewAnswer } from "../../src/events/contract.js";
 import { getJson, request, type DraftDetail } from "./api.js";
 import { announce, el } from "./dom.js";
 import { groundingLine } from "./grounding.js";
 import { renderMarkdown } from "./markdown.js";
 import { revisionForm } from "./revision-form.js";
+import { reviewForm, type Gate } from "./review-form.js";
 import { SectionView } from "./section-view.js";
 import { followDraft, type Following, type StreamEvent } from "./stream.js";
 
@@ -58,6 +60,8 @@ export class DraftView {
   private finished = false;
   /** The sections the current run has started: a retried request starts one again. */
   private readonly startedInRun = new Set<string>();
+  /** The review gate's form, while the draft waits there for the person's answer. */
+  private gate: HTMLFormElement | undefined;
   /** Sections being rendered (diagrams take a moment): a finished plan shows once they are in. */
   private readonly rendering = new Set<Promise<void>>();
 
@@ -102,6 +106,8 @@ export class DraftView {
       this.setLayout("read");
       this.list.hidden = this.outlineNav.hidden = true;
       this.setStatus("Loading the plan…");
+    } else if (draft.status === "awaiting_review" && draft.review) {
+      this.showGate(draft.review);
     } else {
       this.setStatus(draft.status === "queued" ? "Waiting for a free slot…" : "Connecting…");
     }
@@ -192,7 +198,11 @@ export class DraftView {
       case "draft.completed":
         this.finish(event.data.markdown, event.data.usage, event.data.version ?? undefined);
         break;
+      case "review.requested":
+        this.showGate(event.data);
+        break;
       case "draft.failed":
+        this.hideGate();
         this.finished = true;
         this.setStatus(`The draft failed: ${event.data.message}`);
         announce("The draft failed.", true);
@@ -221,6 +231,35 @@ export class DraftView {
     if (this.version && (this.version > 1 || this.versions.hasChildNodes()))
       this.versions.replaceChildren(...this.versionPicker(this.version));
     void this.reveal();
+  }
+
+  /**
+   * The draft waits at the review gate: nothing is drafted yet, so the sections stay as they are
+   * laid out, and the brief and its questions are shown in place, above them, to answer.
+   */
+  private showGate(gate: Gate): void {
+    if (this.gate) return; // the reload's record and the replayed event say the same
+    this.root.dataset.phase = "review";
+    this.setStatus("Paused: review the brief; no section is drafted until you approve it.");
+    this.gate = reviewForm(gate, (answer) => this.answerGate(answer));
+    this.outlineNav.before(this.gate);
+    announce("The draft waits for your review of its brief.", true);
+    this.gate.querySelector<HTMLElement>("#review-heading")?.focus();
+  }
+
+  private hideGate(): void {
+    this.gate?.remove();
+    this.gate = undefined;
+    delete this.root.dataset.phase;
+  }
+
+  /** Sends the answer, then follows the run it starts on the same stream, after the gate. */
+  private async answerGate(answer: ReviewAnswer): Promise<void> {
+    await request(`/v1/drafts/${this.draftId}/review`, { method: "POST", json: answer });
+    this.hideGate();
+    this.setStatus(answer.approve ? "Drafting…" : "Stopping the draft…");
+    announce(answer.approve ? "Drafting the plan." : "Stopping the draft.", true);
+    this.follow();
   }
 
   private track(render: Promise<void>): void {

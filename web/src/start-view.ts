@@ -98,6 +98,14 @@ export async function startView(
   });
   const message = el("p", { class: "form-error", role: "alert" });
   const submit = el("button", { type: "submit", class: "primary", text: "Draft the plan" });
+  // On by default: a wrong reading of the scope is cheaper to fix before the sections are paid for.
+  const reviewFirst = el("input", { id: "review-first", type: "checkbox", checked: "" });
+  const reviewHint = el("p", {
+    class: "hint",
+    id: "review-first-hint",
+    text: "The draft stops after reading the doc, so you can correct its brief and answer its questions before any section is drafted.",
+  });
+  reviewFirst.setAttribute("aria-describedby", reviewHint.id);
   const status = el("p", { class: "hint", role: "status" });
   let source: string | undefined;
   /** A Word, PDF or HTML file chosen or dropped: sent as is, in place of the text. */
@@ -163,6 +171,13 @@ export async function startView(
     ...(config.workspace
       ? [el("p", { class: "hint workspace", text: workspaceLine(config.workspace.repositories) })]
       : []),
+    el(
+      "div",
+      { class: "row" },
+      reviewFirst,
+      el("label", { for: "review-first", text: "Review the brief first" }),
+    ),
+    reviewHint,
     message,
     submit,
   );
@@ -201,13 +216,17 @@ export async function startView(
           model: model.value,
           ...(templateText ? { template: templateText } : { templateId: template.value }),
         };
+        const review = reviewFirst.checked;
         const response = await request(
           "/v1/drafts",
           documentFile
-            ? { method: "POST", form: uploadForm(documentFile, options) }
+            ? {
+                method: "POST",
+                form: uploadForm(documentFile, { ...options, review: String(review) }),
+              }
             : {
                 method: "POST",
-                json: { feature: feature.value, ...(source ? { source } : {}), ...options },
+                json: { feature: feature.value, ...(source ? { source } : {}), ...options, review },
               },
         );
         const { id } = (await response.json()) as { id: string };

@@ -57,7 +57,13 @@ export function followDraft(
         const data: unknown = JSON.parse(message.data);
         const event = { id: message.id ?? "", type: message.event, data } as StreamEvent;
         handlers.onEvent(event);
-        if (event.type === "draft.completed" || event.type === "draft.failed") finished = true;
+        // The run's last event: the draft ended, or stopped at the review gate.
+        if (
+          event.type === "draft.completed" ||
+          event.type === "draft.failed" ||
+          event.type === "review.requested"
+        )
+          finished = true;
       },
     });
     const decoder = new TextDecoder();
