@@ -67,8 +67,9 @@ const SELECT_DRAFT = `
 export function createDraftStore(db: Database) {
   const { pool } = db;
   /**
-   * Ends a draft still waiting for its turn (cancelled, or failed when its worker could not
-   * start it); false when it is not waiting (a worker took it meanwhile, or it has ended).
+   * Ends a draft still waiting for its turn or at its review gate (cancelled, or failed when its
+   * worker could not start it); false when it is not waiting (a worker took it meanwhile, or it
+   * has ended).
    */
   const endIfQueued = async (
     id: string,
@@ -77,7 +78,7 @@ export function createDraftStore(db: Database) {
   ): Promise<boolean> => {
     const { rowCount } = await pool.query(
       `UPDATE drafts SET status = $3, error = $2, owner = NULL, lease_until = NULL, updated_at = now()
-       WHERE id = $1 AND status = 'queued'`,
+       WHERE id = $1 AND status IN ('queued', 'awaiting_review')`,
       [id, error, status],
     );
     return rowCount === 1;

@@ -64,7 +64,12 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(await page.inputValue("#review-q1")).toBe("EU only");
       await snap(page, "review-01-gate");
 
-      // A reload shows the same gate.
+      // The history list says it waits, and opens the same gate; so does a reload.
+      await page.goto(`${server.base}/drafts`);
+      await page.waitForSelector(".draft-list");
+      expect(await page.textContent(".draft-list li:first-child .badge")).toBe("awaiting review");
+      await page.click(".draft-list li:first-child a");
+      await page.waitForSelector("form.review");
       await page.reload();
       await page.waitForSelector("form.review");
       expect(await page.locator("form.review").count()).toBe(1);

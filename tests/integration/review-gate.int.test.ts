@@ -154,6 +154,15 @@ describe("the review gate through the API", () => {
     expect(again.status).toBe(409);
   });
 
+  it("cancels a draft waiting at the gate, which then takes no answer", async () => {
+    const { id, events } = await draftToGate();
+    const cancelled = await post(`/v1/drafts/${id}/cancel`, {});
+    expect(cancelled.status).toBe(200);
+    const run = await follow(id, events.at(-1)!.id);
+    expect(run.at(-1)).toMatchObject({ type: "draft.failed", data: { code: "DRAFT_CANCELLED" } });
+    expect((await post(`/v1/drafts/${id}/review`, { approve: true })).status).toBe(409);
+  });
+
   it("stops a draft at the gate when the answer does not approve: it ends cancelled", async () => {
     const { id, events } = await draftToGate();
     const before = server.llm.requests.length;

@@ -16,7 +16,8 @@ export async function listView(): Promise<HTMLElement> {
       "li",
       {},
       el("a", { href: `/drafts/${draft.id}`, text: draft.title }),
-      el("span", { class: `badge status-${draft.status}`, text: draft.status }),
+      // In words: "awaiting review", not the API's awaiting_review.
+      el("span", { class: `badge status-${draft.status}`, text: draft.status.replace(/_/g, " ") }),
       el("time", { datetime: draft.createdAt, text: new Date(draft.createdAt).toLocaleString() }),
     ),
   );

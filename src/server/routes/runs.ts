@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { cancelDraft } from "../../drafting/cancel-draft.js";
 import { z } from "zod";
 import { findDraft } from "../../drafting/draft-service.js";
 import { AppError } from "../../errors.js";
@@ -111,7 +112,10 @@ export const runRoutes: FastifyPluginAsyncZod<DraftRoutesOptions> = (
     },
     async (request) => {
       const draft = await findDraft(deps, request.params.id);
-      if (await runner.cancel(draft.id)) return { id: draft.id, status: "cancelled" as const };
+      // At the review gate no runner holds it: it ends here, as one still waiting would.
+      const atGate = draft.status === "awaiting_review" && (await cancelDraft(deps, draft.id));
+      if (atGate || (await runner.cancel(draft.id)))
+        return { id: draft.id, status: "cancelled" as const };
       if (draft.status === "running") {
         throw new AppError("DRAFT_BUSY", `draft ${draft.id} is being drafted by another process`, {
           hint: "cancel it where it runs (Ctrl-C for the CLI)",
