@@ -311,6 +311,27 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
     });
 
+    it("draws the diagrams when the code of their diagram type is cut off mid-load", async () => {
+      const { page, errors } = await openPage();
+      await page.waitForSelector("#feature");
+      // mermaid's own chunks come first; each diagram type's code is a chunk it loads at the
+      // first diagram of that type, later in the run. These requests fail as a dropped network
+      // fails them (before the fix, such a diagram showed as "does not parse" for good).
+      let requests = 0;
+      await page.route("**/assets/chunk-*.js", (route) => {
+        requests += 1;
+        const late = requests >= 20 && requests <= 21;
+        return late ? route.abort("internetdisconnected") : route.continue();
+      });
+      await page.fill("#feature", FEATURE);
+      await draftWithoutReview(page);
+      await planReady(page);
+      expect(requests).toBeGreaterThanOrEqual(21);
+      await expectEveryDiagramDrawn(page);
+      expect(await page.locator(".diagram-error").count()).toBe(0);
+      expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+    });
+
     it("revises a finished section in place, and shows the earlier version", async () => {
       const { page, errors } = await openPage();
       await page.fill("#feature", FEATURE);

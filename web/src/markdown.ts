@@ -74,6 +74,34 @@ const online = (): Promise<void> =>
     : new Promise((resolve) => window.addEventListener("online", () => resolve(), { once: true }));
 
 /**
+ * A chunk of mermaid's that failed to load (the network dropped while it came in), as the
+ * browser words it: Chromium, Firefox and Safari in turn. Not the diagram's fault.
+ */
+const CHUNK_NOT_LOADED =
+  /Failed to fetch dynamically imported module|error loading dynamically imported module|Importing a module script failed/;
+
+/**
+ * Parses, then renders (a failed render leaves mermaid's own error drawing in the page). Each
+ * diagram type's code is a chunk mermaid loads at its first diagram of that type: one cut off by
+ * a dropped network is fetched again once the page is back online, a little later each time, as
+ * mermaid itself is; only a diagram that does not parse is shown as such. Seen before: a cut
+ * chunk showed every diagram of its type as "does not parse" until a reload.
+ */
+async function renderRetrying(mermaid: Mermaid, id: string, source: string): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await mermaid.parse(source);
+      return (await mermaid.render(id, source)).svg;
+    } catch (error) {
+      const notLoaded = CHUNK_NOT_LOADED.test((error as Error).message);
+      if (!notLoaded || attempt === LOAD_ATTEMPTS) throw error;
+      await online();
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
+  }
+}
+
+/**
  * Draws every mermaid block inside `container` as a diagram; one that does not parse keeps its
  * source and shows the parse error under it.
  */
@@ -88,9 +116,7 @@ export async function drawDiagrams(container: HTMLElement): Promise<void> {
     counter += 1;
     const id = `diagram-${counter}`;
     try {
-      // Parse first: a failed render leaves mermaid's own error drawing in the page.
-      await mermaid.parse(source);
-      const { svg } = await mermaid.render(id, source);
+      const svg = await renderRetrying(mermaid, id, source);
       figure.innerHTML = DOMPurify.sanitize(svg, {
         USE_PROFILES: { svg: true, svgFilters: true },
         ADD_TAGS: ["style"],
