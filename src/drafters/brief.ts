@@ -7,6 +7,9 @@ import {
 import { LIMITS } from "../template/schema.js";
 import { questionKey } from "../render/markers.js";
 
+/** A question with more options than this is open-ended: answered in words, not picked. */
+const MAX_CHOICES = 5;
+
 const line = (description: string) => z.string().max(LIMITS.line).describe(description);
 const lines = (description: string) =>
   z.array(z.string().max(LIMITS.line)).max(LIMITS.items).describe(description);
@@ -39,6 +42,13 @@ function briefObject(repo: z.ZodType<string>, section: z.ZodType<string>, repoCo
         z.object({
           question: line("one specific question a person can answer"),
           assumption: line("the assumption the plan makes until it is answered"),
+          choices: z
+            .array(z.string().max(LIMITS.name))
+            .max(MAX_CHOICES)
+            .optional()
+            .describe(
+              "the options, when the answer is one of a few the doc or the repositories name; the assumption is one of them, word for word",
+            ),
           sections: z
             .array(section)
             .max(LIMITS.items)

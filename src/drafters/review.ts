@@ -42,7 +42,7 @@ export function reviewQuestions(brief: Brief): ReviewQuestion[] {
     question: q.question,
     why: whyItMatters(q),
     suggestion: suggestionOf(q),
-    choices: [],
+    choices: choicesOf(q),
     sections: q.sections,
     blocking: q.blocking,
   }));
@@ -54,6 +54,17 @@ export function reviewQuestions(brief: Brief): ReviewQuestion[] {
  */
 function suggestionOf(q: OpenQuestion): string {
   return /^\s*TODO\b/i.test(q.assumption) ? "" : q.assumption;
+}
+
+/**
+ * The options to pick from, where the brief names a few (two at least: one is no choice), with
+ * the suggestion among them, so that taking it (Enter, `--approve`) is always a valid pick.
+ */
+function choicesOf(q: OpenQuestion): string[] {
+  const choices = [...new Set((q.choices ?? []).map((c) => c.trim()).filter(Boolean))];
+  if (choices.length < 2) return [];
+  const suggestion = suggestionOf(q);
+  return suggestion && !choices.includes(suggestion) ? [suggestion, ...choices] : choices;
 }
 
 function whyItMatters(q: OpenQuestion): string {

@@ -18,6 +18,14 @@ const REPOS = [
 const QUESTION = REGIONS_QUESTION;
 const ANSWER = "EU and US, computed in each region's own warehouse";
 
+function postJson(server: TestServer, url: string, body: unknown): Promise<Response> {
+  return fetch(`${server.base}${url}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
 /** GET /v1/drafts/:id and GET /v1/drafts, as far as these tests read them. */
 interface Shown {
   id: string;
@@ -40,12 +48,7 @@ describe("the review gate through the API", () => {
     await server.close();
   });
 
-  const post = (url: string, body: unknown) =>
-    fetch(`${server.base}${url}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
+  const post = (url: string, body: unknown) => postJson(server, url, body);
 
   /** The run's events from after `after` to its last one. */
   const follow = (id: string, after?: string): Promise<Received[]> =>
@@ -172,5 +175,67 @@ describe("the review gate through the API", () => {
     expect(server.llm.requests.length).toBe(before);
     const shown = (await (await fetch(`${server.base}/v1/drafts/${id}`)).json()) as Shown;
     expect(shown.status).toBe("cancelled");
+  });
+});
+
+/** The brief a section's request gave the model (its `<brief>` message), as JSON. */
+function briefSent(call: ScriptedRequest): { answered_questions?: unknown } {
+  const messages = call.body.messages as { content: string }[];
+  const text = messages.map((m) => m.content).find((c) => c.includes("<brief>")) ?? "";
+  return JSON.parse(/<brief>\n([\s\S]*?)\n<\/brief>/.exec(text)?.[1] ?? "{}") as {
+    answered_questions?: unknown;
+  };
+}
+
+describe("a question with choices at the gate", () => {
+  const STORE = {
+    question: "Where are the watchlists kept?",
+    assumption: "Postgres",
+    choices: ["Redis", "Postgres"],
+    sections: ["Architecture Alignment"],
+    blocking: true,
+  };
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({}, { fill: briefFill(REPOS, [STORE]) });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const post = (url: string, body: unknown) => postJson(server, url, body);
+
+  it("offers the model's options, refuses an answer outside them, and drafts from the one picked", async () => {
+    const posted = await post("/v1/drafts", { feature: FEATURE, review: true });
+    const { id } = (await posted.json()) as { id: string };
+    const events = await watchEvents(`${server.base}/v1/drafts/${id}/events`).done;
+    expect(events.at(-1)!.data.questions).toEqual([
+      expect.objectContaining({ id: "q1", suggestion: "Postgres", choices: ["Redis", "Postgres"] }),
+    ]);
+
+    const outside = await post(`/v1/drafts/${id}/review`, { approve: true, answers: { q1: "S3" } });
+    expect(outside.status).toBe(400);
+    expect(((await outside.json()) as { message: string }).message).toContain(
+      "answers.q1: answer one of Redis | Postgres",
+    );
+
+    const before = server.llm.requests.length;
+    const picked = await post(`/v1/drafts/${id}/review`, {
+      approve: true,
+      answers: { q1: "Redis" },
+    });
+    expect(picked.status).toBe(202);
+    const run = await watchEvents(`${server.base}/v1/drafts/${id}/events`, {
+      "last-event-id": events.at(-1)!.id,
+    }).done;
+    expect(run.at(-1)!.type).toBe("draft.completed");
+    const calls = server.llm.requests.slice(before);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) {
+      expect(briefSent(call).answered_questions).toEqual([
+        { question: STORE.question, answer: "Redis" },
+      ]);
+    }
   });
 });

@@ -25,13 +25,16 @@ export const REGIONS_QUESTION = {
 };
 
 /**
- * A scripted model's `fill` for the brief: `REGIONS_QUESTION` left open, and these repositories
- * (else the filler's own).
+ * A scripted model's `fill` for the brief: `questions` left open (`REGIONS_QUESTION`), and these
+ * repositories (else the filler's own).
  */
-export function briefFill(repos?: Brief["repos"]) {
+export function briefFill(
+  repos?: Brief["repos"],
+  questions: Brief["open_questions"] = [REGIONS_QUESTION],
+) {
   return (path: string[], _schema: unknown, req: { toolName: string | undefined }): unknown => {
     if (req.toolName !== "brief") return undefined;
     if (repos && path.at(-1) === "repos") return repos;
-    return path.at(-1) === "open_questions" ? [REGIONS_QUESTION] : undefined;
+    return path.at(-1) === "open_questions" ? questions : undefined;
   };
 }

@@ -59,6 +59,23 @@ describe("the review gate's questions", () => {
     expect(asked[1]?.why).toContain("Architecture, Testing, Phases");
   });
 
+  it("offers the brief's options as choices, with the suggestion among them", () => {
+    const withChoices = (choices: string[], assumption = "Postgres") =>
+      reviewQuestions(
+        watchlistBrief({
+          open_questions: [
+            { question: "Which store?", assumption, choices, sections: [], blocking: true },
+          ],
+        }),
+      )[0]?.choices;
+    expect(withChoices(["Postgres", "Redis"])).toEqual(["Postgres", "Redis"]);
+    // A suggestion the model left out of its options is one of them: taking it is a valid pick.
+    expect(withChoices(["Redis", "SQLite"])).toEqual(["Postgres", "Redis", "SQLite"]);
+    // One option is no choice, and a TODO is no suggestion: the question is answered in words.
+    expect(withChoices(["Postgres", " Postgres "])).toEqual([]);
+    expect(withChoices(["Redis", "SQLite"], "TODO: ask")).toEqual(["Redis", "SQLite"]);
+  });
+
   it("names each field of an answer that does not fit, and passes one that does", () => {
     const gate = reviewRequestOf(brief);
     expect(answerProblems(gate, { approve: true, answers: { q1: "OAuth" } })).toEqual([]);
