@@ -8,6 +8,7 @@ import { repairNode, sectionNode } from "./nodes/draft-section.js";
 import { ingestNode } from "./nodes/ingest.js";
 import { reviseNode, routeAfterRevise, routeStart } from "./nodes/revise.js";
 import { reviewNode, waitsForReview } from "./nodes/review.js";
+import { revisionReviewNode } from "./nodes/revision-review.js";
 import { DraftState, type DraftStateType } from "./state.js";
 
 /**
@@ -15,7 +16,8 @@ import { DraftState, type DraftStateType } from "./state.js";
  * not depend on each other; a fan-out section once per repository) -> check (one bounded
  * repair round) -> assemble. The layout, built from the template, decides the section nodes.
  * A later run on the same thread with a `revision` input re-drafts one section (and, with
- * cascade, what depends on it) and goes through the same check and assemble.
+ * cascade, what depends on it; with review, once a person keeps the section) and goes through
+ * the same check and assemble.
  */
 export function buildPlanGraph(ctx: GraphContext, checkpointer?: BaseCheckpointSaver) {
   // Node names come from the template, so the builder is typed loosely on names.
@@ -34,6 +36,7 @@ export function buildPlanGraph(ctx: GraphContext, checkpointer?: BaseCheckpointS
   graph.addNode("assemble", assembleNode(ctx));
   graph.addNode("revise", reviseNode(ctx));
   graph.addNode("revisionWave", () => ({}));
+  graph.addNode("revisionReview", revisionReviewNode(ctx));
 
   graph.addConditionalEdges(START, routeStart(ctx), ["ingest", "revise"]);
   graph.addEdge("ingest", "analyze");
@@ -59,7 +62,10 @@ export function buildPlanGraph(ctx: GraphContext, checkpointer?: BaseCheckpointS
   graph.addEdge("assemble", END);
   // A revision: waves of re-drafted units (each wave joins at "revisionWave"), then the same check.
   graph.addEdge("revise", "revisionWave");
-  graph.addConditionalEdges("revisionWave", routeAfterRevise(ctx), ["revise", "check"]);
+  const afterRevise = routeAfterRevise(ctx);
+  graph.addConditionalEdges("revisionWave", afterRevise, afterRevise.targets);
+  // A revision reviewed first: kept, its cascade goes on; dropped, the run ends as it was.
+  graph.addConditionalEdges("revisionReview", afterRevise, afterRevise.targets);
   return graph.compile({ checkpointer, name: "plan-drafter" });
 }
 

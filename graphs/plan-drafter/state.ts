@@ -59,6 +59,11 @@ export const DraftState = Annotation.Root({
    * are shown changed. Read only for the units of the current revision.
    */
   replaced: Annotation<Record<string, string>>({ reducer: mergeRecords, default: () => ({}) }),
+  /**
+   * For each unit a revision re-drafted, its draft and revision number just before: what a
+   * revision dropped at its review gate puts back.
+   */
+  unrevised: Annotation<Record<string, Unrevised>>({ reducer: mergeRecords, default: () => ({}) }),
   /** What the last check found and nobody repaired. */
   findings: Annotation<DraftFinding[]>,
   markdown: Annotation<string>,
@@ -85,6 +90,18 @@ export interface Revision {
   cascade: boolean;
   /** Every unit this revision re-drafts, the target first. */
   units: string[];
+  /** Stop for a person to approve the re-drafted target before its dependents are re-drafted. */
+  review?: boolean | undefined;
+  /** The person kept the re-drafted target: the cascade goes on. */
+  approved?: boolean | undefined;
+  /** The person dropped the revision at its gate: the units are as they were before it. */
+  dropped?: boolean | undefined;
+}
+
+/** A unit as it was before a revision re-drafted it. */
+export interface Unrevised {
+  draft: SectionDraft;
+  revision: number | undefined;
 }
 
 export type DraftStateType = typeof DraftState.State;

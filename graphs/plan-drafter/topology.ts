@@ -67,6 +67,7 @@ const DOCUMENT_CONTROL = "document-control";
  */
 export const RESERVED_NODES = new Set([
   ...["ingest", "analyze", "review", "check", "repair", "assemble", "revise", "revisionWave"],
+  ...["revisionReview", "unrevised"],
   ...["featureText", "featureSource", "date", "feature", "facts", "brief", "reviewFirst"],
   ...["reviewed", "grounding", "drafts", "usage", "repairs", "checks", "revision", "revised"],
   ...["replaced", "findings", "markdown", "unitId"],

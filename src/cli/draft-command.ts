@@ -81,27 +81,39 @@ export async function watchCommand(
   });
 }
 
-/** `plandraft revise ID --section S --feedback TEXT [--cascade]`: a new version of the draft. */
+/**
+ * `plandraft revise ID --section S --feedback TEXT [--cascade] [--review]`: a new version of the
+ * draft; with --review it stops once the section is re-drafted, for a person to keep it first.
+ */
 export async function reviseCommand(
   drafts: Drafts,
   id: string,
-  options: ContinueOptions & { section: string; feedback: string; cascade?: boolean },
+  options: ContinueOptions & ChangeOptions,
   io: CliIo,
 ): Promise<number> {
   const change = revisionOf(options);
   if (options.output) await checkOutputTarget(options.output);
-  return drawResult(io, options, async (onEvent) => {
-    const run = await drafts.revise(id, change, workspaceOf(options), { onEvent });
-    return run.done;
-  });
+  const atGate = askInTerminal(drafts, options, io);
+  return drawResult(
+    io,
+    options,
+    async (onEvent) => {
+      const run = await drafts.revise(id, change, workspaceOf(options), { onEvent });
+      return run.done;
+    },
+    atGate,
+  );
 }
 
-/** The revision `revise` asks for, checked before anything else runs. */
-function revisionOf(options: {
+interface ChangeOptions {
   section: string;
   feedback: string;
   cascade?: boolean;
-}): RevisionRequest {
+  review?: boolean;
+}
+
+/** The revision `revise` asks for, checked before anything else runs. */
+function revisionOf(options: ChangeOptions): RevisionRequest {
   if (!options.feedback.trim()) {
     throw new AppError("USAGE", "--feedback is empty", {
       hint: "say what should change in the section",
@@ -111,6 +123,7 @@ function revisionOf(options: {
     section: options.section,
     feedback: options.feedback,
     cascade: Boolean(options.cascade),
+    ...(options.review ? { review: true } : {}),
   };
 }
 

@@ -148,6 +148,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     )
     .requiredOption("-f, --feedback <text>", "what should change")
     .option("--cascade", "also re-draft the sections that depend on it")
+    .option(
+      "--review",
+      "stop once the section is re-drafted, to keep it (then the cascade) or drop it; exit 3 without a terminal",
+    )
     .option("-o, --output <file>", "write the new plan to this file instead of stdout")
     .option("--json", "print the result as JSON on stdout")
     .action(
@@ -157,6 +161,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
           section: string;
           feedback: string;
           cascade?: boolean;
+          review?: boolean;
           output?: string;
           json?: boolean;
         } & WorkspaceOptions,

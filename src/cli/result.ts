@@ -61,6 +61,9 @@ function summaryOf(result: RunResult): string {
     result.findings.length > 0
       ? `\n${result.findings.map((f) => `  check: ${f.code}: ${f.message}`).join("\n")}`
       : "";
+  if (result.status === "completed" && result.dropped) {
+    return `plandraft: dropped the revision of ${result.id}: its plan stays version ${result.version ?? 1}${tokens}`;
+  }
   if (result.status === "completed") {
     return `plandraft: drafted ${result.id} (version ${result.version ?? 1}) with ${result.model}${tokens}${findings}`;
   }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Drafts } from "../drafting/drafts.js";
-import type { ReviewRequest } from "../drafters/review.js";
+import type { BriefRequest, ReviewRequest } from "../drafters/review.js";
 import { AppError, describeError } from "../errors.js";
 import { EXIT } from "../error-codes.js";
 import { ReviewAnswer } from "../events/contract.js";
@@ -44,6 +44,11 @@ export async function reviewCommand(
   }
   if (options.output) await checkOutputTarget(options.output);
   const { id: draftId, gate } = await drafts.gate(id);
+  if (given && gate.kind === "revision") {
+    throw new AppError("USAGE", `draft ${draftId} waits for a review of a revised section`, {
+      hint: "keep it with --approve, or drop it with --stop: --answers answers a brief's questions",
+    });
+  }
   if (!given && !options.approve && !options.stop) {
     if (options.json)
       io.stdout.write(`${JSON.stringify({ id: draftId, review: gate }, null, 2)}\n`);
@@ -52,11 +57,13 @@ export async function reviewCommand(
   }
   const answer: ReviewAnswer = options.stop
     ? { approve: false }
-    : {
-        approve: true,
-        ...(given?.brief ? { brief: given.brief } : {}),
-        answers: { ...(options.approve ? suggestions(gate) : {}), ...given?.answers },
-      };
+    : gate.kind === "revision"
+      ? { approve: true }
+      : {
+          approve: true,
+          ...(given?.brief ? { brief: given.brief } : {}),
+          answers: { ...(options.approve ? suggestions(gate) : {}), ...given?.answers },
+        };
   return answerGate(drafts, draftId, answer, options, io);
 }
 
@@ -101,7 +108,7 @@ export function askInTerminal(
   };
 }
 
-function suggestions(gate: ReviewRequest): Record<string, string> {
+function suggestions(gate: BriefRequest): Record<string, string> {
   // A question without a suggestion stays open: approving does not answer it.
   return Object.fromEntries(
     gate.questions.filter((q) => q.suggestion).map((q) => [q.id, q.suggestion]),

@@ -1,6 +1,6 @@
 import { editor, expand, input, select } from "@inquirer/prompts";
 import YAML from "yaml";
-import type { ReviewRequest } from "../drafters/review.js";
+import type { BriefRequest, ReviewRequest, RevisionReviewRequest } from "../drafters/review.js";
 import { ReviewBrief, type ReviewAnswer } from "../events/contract.js";
 import type { CliIo } from "./cli-io.js";
 
@@ -24,6 +24,46 @@ export function canAsk(io: CliIo): boolean {
  */
 export async function askReview(gate: ReviewRequest, io: CliIo): Promise<ReviewAnswer | undefined> {
   const context = { input: io.stdin, output: io.stderr };
+  return gate.kind === "revision" ? askRevision(gate, context) : askBrief(gate, context);
+}
+
+type PromptContext = { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
+
+/** Keep the re-drafted section (the cascade goes on), drop it, or leave it waiting. */
+async function askRevision(
+  gate: RevisionReviewRequest,
+  context: PromptContext,
+): Promise<ReviewAnswer | undefined> {
+  const kept =
+    gate.dependents.length > 0
+      ? `Keep it: re-draft ${gate.dependents.length} dependent section${gate.dependents.length === 1 ? "" : "s"}`
+      : "Keep it as the plan's next version";
+  const action = await expand(
+    {
+      message: `Keep the revised "${gate.section.title}"?`,
+      default: "a",
+      expanded: true,
+      choices: [
+        { key: "a", name: kept, value: "approve" },
+        { key: "s", name: "Drop the revision: the plan stays as it was", value: "stop" },
+        {
+          key: "l",
+          name: "Leave it waiting (plandraft review ID answers it later)",
+          value: "later",
+        },
+      ],
+    },
+    context,
+  );
+  if (action === "later") return undefined;
+  return { approve: action === "approve" };
+}
+
+/** Each question in turn, then approve, edit the brief, stop, or leave it waiting. */
+async function askBrief(
+  gate: BriefRequest,
+  context: PromptContext,
+): Promise<ReviewAnswer | undefined> {
   const answers: Record<string, string> = {};
   for (const q of gate.questions) {
     const message = `${q.id}. ${q.question}`;
@@ -79,8 +119,8 @@ export async function askReview(gate: ReviewRequest, io: CliIo): Promise<ReviewA
 
 /** The brief's lists as YAML in $EDITOR, opened again with the problem until they fit. */
 async function editBrief(
-  current: ReviewRequest["brief"],
-  context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream },
+  current: BriefRequest["brief"],
+  context: PromptContext,
 ): Promise<ReviewAnswer["brief"]> {
   const { in_scope, out_of_scope, repos, integrations } = current;
   const text = await editor(

@@ -3,9 +3,13 @@ import { MAX_REVIEW_QUESTIONS, type ReviewAnswer, type ReviewGate } from "../eve
 import { openQuestions, type Brief, type OpenQuestion } from "./brief.js";
 import { questionKey } from "../render/markers.js";
 
-/** What the gate shows a person: the brief's scope and the questions worth their time. */
+/** What a gate shows a person: the brief and its questions, or a revision's re-drafted section. */
 export type ReviewRequest = z.infer<typeof ReviewGate>;
-export type ReviewQuestion = ReviewRequest["questions"][number];
+/** The brief's gate: its scope and the questions worth a person's time. */
+export type BriefRequest = Extract<ReviewRequest, { kind: "brief" }>;
+/** A revision's gate: the re-drafted section, before its dependents are re-drafted. */
+export type RevisionReviewRequest = Extract<ReviewRequest, { kind: "revision" }>;
+export type ReviewQuestion = BriefRequest["questions"][number];
 
 /** A question a person answered at the gate, as the sections and the appendix read it. */
 export interface AnsweredQuestion {
@@ -78,8 +82,9 @@ function whyItMatters(q: OpenQuestion): string {
   return q.blocking ? `${where}; implementation cannot start without an answer` : where;
 }
 
-export function reviewRequestOf(brief: Brief): ReviewRequest {
+export function reviewRequestOf(brief: Brief): BriefRequest {
   return {
+    kind: "brief",
     brief: {
       goal: brief.goal,
       in_scope: brief.in_scope,
@@ -96,6 +101,13 @@ export function reviewRequestOf(brief: Brief): ReviewRequest {
  * `brief.repos[1].repo`) and what would fit; empty when it fits.
  */
 export function answerProblems(request: ReviewRequest, answer: ReviewAnswer): string[] {
+  if (request.kind === "revision") {
+    // A revision's gate keeps or drops one section: there is no brief or question to answer.
+    return [
+      ...(answer.brief ? ["brief: a revision's review takes approve alone"] : []),
+      ...(answer.answers ? ["answers: a revision's review takes approve alone"] : []),
+    ];
+  }
   const problems: string[] = [];
   const ids = request.questions.map((q) => q.id);
   for (const [id, text] of Object.entries(answer.answers ?? {})) {
@@ -125,7 +137,7 @@ export function answerProblems(request: ReviewRequest, answer: ReviewAnswer): st
  */
 export function applyReview(
   brief: Brief,
-  request: ReviewRequest,
+  request: BriefRequest,
   answer: ReviewAnswer,
 ): { brief: Brief; reviewed: Reviewed } {
   const edit = answer.brief ?? {};

@@ -51,6 +51,11 @@ export function endEventOf(
     ? ["draft.failed", { ...error, ...common }]
     : [
         "draft.completed",
-        { markdown: result.markdown, version: result.version ?? null, ...common },
+        {
+          markdown: result.markdown,
+          version: result.version ?? null,
+          ...(result.dropped ? { dropped: true as const } : {}),
+          ...common,
+        },
       ];
 }

@@ -27,6 +27,7 @@ import {
   type DraftEvent,
   type DraftResult,
   type GraphInput,
+  summaryOf,
   type RevisionSummary,
 } from "./run-draft.js";
 
@@ -163,7 +164,9 @@ export function createDraftService(deps: Deps) {
           hint:
             record.status === "interrupted"
               ? `finish it first with \`plandraft resume ${record.id}\``
-              : "wait for it to finish",
+              : record.status === "awaiting_review"
+                ? `answer its review first with \`plandraft review ${record.id}\``
+                : "wait for it to finish",
         },
       );
     }
@@ -176,14 +179,10 @@ export function createDraftService(deps: Deps) {
       feedback: change.feedback,
       cascade: change.cascade,
       units: [unit.id, ...cascade.map((u) => u.id)],
+      ...(change.review ? { review: true } : {}),
     };
     checkPlannedCalls(revision.units.length, deps.config, "this revision");
-    const revised = {
-      section: unit.id,
-      feedback: change.feedback,
-      cascade: change.cascade,
-      sections: revision.units,
-    };
+    const revised = summaryOf(revision);
     const draft = { id: record.id, title: record.title, model: record.model };
     return {
       id: record.id,
@@ -253,7 +252,7 @@ export function createDraftService(deps: Deps) {
     const workspace = await readToContinue(deps, thread.layout, values.grounding, given.workspace);
     const input = gateOf(state.tasks) ? new Command({ resume: answer }) : null;
     const draft = { id: record.id, title: record.title, model: record.model };
-    return run(deps, draft, thread, input, true, { ...watch, workspace });
+    return run(deps, draft, thread, input, true, { ...watch, workspace }, inFlight(state));
   };
 
   return {
@@ -357,7 +356,7 @@ export function createDraftService(deps: Deps) {
           values.grounding,
           given.workspace,
         );
-        return run(deps, draft, thread, null, true, { ...watch, workspace });
+        return run(deps, draft, thread, null, true, { ...watch, workspace }, inFlight(state));
       }
       // A draft that waited for its turn starts as a new one would: grounded in the workspace.
       const read = await readForRun(deps, thread.layout, given.workspace ?? deps.workspace);
@@ -379,6 +378,17 @@ export interface RevisionRequest {
   section: string;
   feedback: string;
   cascade: boolean;
+  /** Stop for a person to keep the re-drafted section before its dependents are re-drafted. */
+  review?: boolean | undefined;
+}
+
+/**
+ * The revision a thread is in the middle of (stopped at its review, or cut short), which the
+ * run that goes on with it finishes and keeps as that revision's version; none otherwise.
+ */
+function inFlight(state: { next: readonly string[]; values: unknown }): RevisionSummary | null {
+  const revision = (state.values as Partial<DraftStateType> | undefined)?.revision;
+  return revision && state.next.length > 0 ? summaryOf(revision) : null;
 }
 
 /** Newest first, each as `asSeen` tells: what `plandraft list` and the API list. */
@@ -449,8 +459,11 @@ async function run(
     });
     const result = resultOf(draft, outline, end);
     if (result.review) return await waitForReview(deps, draft.id, result.review, result, events);
+    // A revision dropped at its review kept nothing: the plan is still the latest version.
     if (result.status === "completed")
-      result.version = await keepVersion(deps, draft.id, result, revision);
+      result.version = result.dropped
+        ? (await deps.drafts.version(draft.id))?.version
+        : await keepVersion(deps, draft.id, result, revision);
     const error =
       result.status === "failed"
         ? { code: "SECTIONS_FAILED", message: failedSections(result) }

@@ -6,6 +6,7 @@ import type {
   DraftFinding,
   DraftStateType,
   ProgressEvent,
+  Revision,
 } from "../../graphs/plan-drafter/state.js";
 import type { Config } from "../config.js";
 import type { FeatureDoc } from "../feature/feature-doc.js";
@@ -17,7 +18,7 @@ import { createTemplateCatalog } from "../../graphs/plan-drafter/template-catalo
 import { unitTitle, type DraftLayout } from "../../graphs/plan-drafter/topology.js";
 import type { Template } from "../template/types.js";
 import type { Grounding, WorkspaceMaterial } from "../workspace/types.js";
-import type { ReviewRequest } from "../drafters/review.js";
+import type { BriefRequest, ReviewRequest } from "../drafters/review.js";
 
 export interface SectionOutline {
   id: string;
@@ -46,6 +47,8 @@ export interface DraftResult {
   version?: number;
   /** What the review gate asks, when the run stopped there. */
   review?: ReviewRequest | undefined;
+  /** A revision stopped at its review gate: nothing of it kept, the plan is as it was. */
+  dropped?: boolean | undefined;
 }
 
 export type DraftEvent =
@@ -65,6 +68,16 @@ export interface RevisionSummary {
   feedback: string;
   cascade: boolean;
   sections: string[];
+}
+
+/** What a revision re-drafts, as its events and its version tell it. */
+export function summaryOf(revision: Revision): RevisionSummary {
+  return {
+    section: revision.target,
+    feedback: revision.feedback,
+    cascade: revision.cascade,
+    sections: revision.units,
+  };
 }
 
 /** The units of a layout as a client lays them out: id, title, and what each waits for. */
@@ -146,9 +159,15 @@ export async function streamDraft(
 export function gateOf(
   tasks: readonly { name: string; interrupts: readonly { value?: unknown }[] }[],
 ): ReviewRequest | undefined {
-  const waiting = tasks.find((t) => t.name === "review" && t.interrupts.length > 0);
-  return waiting?.interrupts[0]?.value as ReviewRequest | undefined;
+  const waiting = tasks.find((t) => GATES.has(t.name) && t.interrupts.length > 0);
+  const value = waiting?.interrupts[0]?.value as ReviewRequest | Omit<BriefRequest, "kind">;
+  if (!value) return undefined;
+  // A draft that stopped at its brief before gates had kinds waits there still.
+  return "kind" in value ? value : { kind: "brief", ...value };
 }
+
+/** The graph's steps that stop for a person: the brief's review, and a revision's. */
+const GATES = new Set(["review", "revisionReview"]);
 
 export function resultOf(
   draft: { id: string; title: string; model: string },
@@ -169,6 +188,7 @@ export function resultOf(
     ...draft,
     status: review ? "awaiting_review" : failed ? "failed" : "completed",
     review,
+    ...(state?.revision?.dropped ? { dropped: true } : {}),
     markdown: state?.markdown ?? "",
     sections,
     usage: state?.usage ?? NO_USAGE,

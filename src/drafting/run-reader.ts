@@ -62,6 +62,7 @@ export function createRunReader(onEvent: (event: RunEvent) => void, errors: Read
           usage: done.usage,
           findings: done.findings.map(findingOf),
           ...(done.version !== null ? { version: done.version } : {}),
+          ...(done.dropped ? { dropped: true } : {}),
         };
       }
       if (end.type === "review.requested") {

@@ -102,6 +102,13 @@ export const SectionFailedData = z.object({
 export const DraftCompletedData = z.object({
   markdown: z.string(),
   version: z.number().nullable().describe("the plan's version this run saved"),
+  dropped: z
+    .literal(true)
+    .optional()
+    .describe(
+      "a revision stopped at its review gate: nothing of it was kept, and the plan is still " +
+        "`version`, which this run did not save",
+    ),
   usage: Usage,
   model: z.string(),
   sections: z.array(SectionEnd),
@@ -160,20 +167,47 @@ const ReviewQuestion = z.object({
   blocking: z.boolean().describe("whether implementation cannot start without an answer"),
 });
 
-/** What the gate asks: the brief and its questions (the graph's interrupt value). */
-export const ReviewGate = z.object({
+/** What the brief's gate asks: the brief and its questions (the graph's interrupt value). */
+const BriefGate = z.object({
+  kind: z.literal("brief"),
   brief: ReviewBrief,
   questions: z.array(ReviewQuestion).max(MAX_REVIEW_QUESTIONS),
 });
 
-export const ReviewRequestedData = ReviewGate.extend({
+const SectionName = z.object({ id: z.string(), title: z.string() });
+
+/** What a revision's gate asks: keep the re-drafted section, before its dependents are paid for. */
+const RevisionGate = z.object({
+  kind: z.literal("revision"),
+  section: SectionName.describe("the section the revision re-drafted"),
+  feedback: z.string(),
+  before: z.string().describe("the section's markdown before the revision"),
+  after: z.string().describe("the section's markdown as the revision re-drafted it"),
+  dependents: z
+    .array(SectionName)
+    .describe("the sections re-drafted next (the cascade) once it is approved; empty: none"),
+});
+
+/**
+ * Where a draft can wait for a person: after the analysis (the brief, `review`), or after the
+ * section a revision re-drafted (`revise` with review), before the sections that depend on it.
+ */
+export const ReviewGate = z.discriminatedUnion("kind", [BriefGate, RevisionGate]);
+
+const spent = {
   model: z.string(),
-  usage: Usage.describe("what the draft spent so far: the analysis of the doc"),
-}).describe(
-  "the draft stopped at the review gate, before any section was drafted: the brief and the " +
-    "questions whose answers would change the plan most. It waits (status awaiting_review) " +
-    "until POST /v1/drafts/{id}/review answers; this run's stream ends here.",
-);
+  usage: Usage.describe("what the draft spent so far"),
+};
+
+export const ReviewRequestedData = z
+  .discriminatedUnion("kind", [BriefGate.extend(spent), RevisionGate.extend(spent)])
+  .describe(
+    "the draft stopped at a review gate. kind brief: after the analysis, before any section " +
+      "was drafted, with the brief and the questions whose answers would change the plan most. " +
+      "kind revision: after a revision re-drafted its section, before its dependents. It waits " +
+      "(status awaiting_review) until POST /v1/drafts/{id}/review answers; this run's stream " +
+      "ends here.",
+  );
 
 /**
  * A person's answer at the gate: approve (with the brief edited and questions answered) or
@@ -181,15 +215,21 @@ export const ReviewRequestedData = ReviewGate.extend({
  */
 export const ReviewAnswer = z
   .object({
-    approve: z.boolean().describe("true: draft the plan; false: stop the draft (cancelled)"),
+    approve: z
+      .boolean()
+      .describe(
+        "at the brief: true drafts the plan, false stops the draft (cancelled); at a " +
+          "revision: true keeps the section and re-drafts its dependents, false drops the " +
+          "revision (the plan stays the version it was)",
+      ),
     brief: ReviewBrief.partial()
       .strict()
       .optional()
-      .describe("replaces these parts of the brief; repos are matched by name"),
+      .describe("at the brief only: replaces these parts of it; repos are matched by name"),
     answers: z
       .record(z.string().max(NAME), BriefLine)
       .optional()
-      .describe("answers by question id; the suggestion's text is an answer too"),
+      .describe("at the brief only: answers by question id; the suggestion's text is one too"),
   })
   .strict();
 export type ReviewAnswer = z.infer<typeof ReviewAnswer>;

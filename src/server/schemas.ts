@@ -85,6 +85,13 @@ export const RevisionBody = z.object({
     .boolean()
     .default(false)
     .describe("also re-draft the sections that depend on this one"),
+  review: z
+    .boolean()
+    .default(false)
+    .describe(
+      "stop once the section is re-drafted, for a person to keep it (then the cascade goes " +
+        "on) or drop it (the plan stays as it was): review.requested with kind revision",
+    ),
 });
 
 export const EventsQuery = z.object({

@@ -5,7 +5,8 @@ import { HAS_CHROMIUM, CHROMIUM, launchBrowser, snap } from "../support/browser.
 import { briefFill } from "../support/brief.js";
 import { fixturePath } from "../support/drafting.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
-import { openPage, planReady } from "./page-helpers.js";
+import { draftWithoutReview, openPage, planReady } from "./page-helpers.js";
+import type { ScriptedRequest } from "../support/scripted-llm.js";
 
 const FEATURE = readFileSync(fixturePath("watchlist-feature.md"), "utf8");
 const REPOS = [
@@ -13,6 +14,16 @@ const REPOS = [
   { repo: "/gain", touched: true, why: "the watchlist page and API" },
   { repo: "/edh", touched: true, why: "supplier ids" },
 ];
+
+/** What the revision asks for, and what the scripted model then writes in its section. */
+const FEEDBACK = "Name the alerts cache";
+const REVISED = "Revised: the alerts are cached in Redis";
+
+/** The architecture's decisions say REVISED once the revision's feedback asks for it. */
+function revisedRationale(path: string[], req: ScriptedRequest): string | undefined {
+  if (req.toolName !== "architecture" || path.at(-1) !== "rationale") return undefined;
+  return JSON.stringify(req.body.messages).includes(FEEDBACK) ? REVISED : undefined;
+}
 
 /** Presses Tab until the element with `id` has the focus; fails after 40 presses. */
 async function tabTo(page: Page, id: string): Promise<void> {
@@ -34,7 +45,8 @@ describe.skipIf(!HAS_CHROMIUM)(
         {},
         {
           latencyMs: 50,
-          fill: briefFill(REPOS),
+          fill: (path: string[], schema: unknown, req: ScriptedRequest) =>
+            briefFill(REPOS)(path, schema, req) ?? revisedRationale(path, req),
         },
       );
       browser = await launchBrowser();
@@ -139,6 +151,65 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.click("button[type=submit]");
       await planReady(page);
       expect(await page.locator("form.review").count()).toBe(0);
+    });
+
+    it("stops a revision for a person to keep or drop the re-drafted section, from the keyboard, after a reload", async () => {
+      const { page, errors } = await openPage(browser, server.base);
+      await page.waitForSelector("#feature");
+      await page.fill("#feature", FEATURE);
+      await draftWithoutReview(page);
+      await planReady(page);
+      const architecture = page
+        .locator("article.section", { hasText: "Architecture Alignment" })
+        .first();
+      const reviseArchitecture = async () => {
+        await architecture.locator("button", { hasText: "Revise" }).click();
+        await architecture.locator("textarea").fill(FEEDBACK);
+        await architecture.locator("text=Also re-draft the sections that build on it").click();
+        await architecture.locator("text=Let me keep or drop it").click();
+        await architecture.locator("button", { hasText: "Re-draft this section" }).click();
+        await page.waitForSelector("form.review");
+      };
+
+      await reviseArchitecture();
+      expect(await page.textContent("#review-heading")).toBe(
+        "Keep the revised Architecture Alignment?",
+      );
+      expect(await page.textContent(".status")).toContain("Paused");
+      expect(await page.textContent("form.review")).toContain("these are re-drafted next");
+      await architecture.locator(`text=${REVISED}`).first().waitFor();
+      const calls = () => server.llm.requests.map((r) => r.toolName);
+      expect(calls().at(-1)).toBe("architecture");
+
+      // A reload shows the same gate, and the revised section as the revision left it.
+      await page.reload();
+      await page.waitForSelector("form.review");
+      expect(await page.locator("form.review").count()).toBe(1);
+      await architecture.locator(`text=${REVISED}`).first().waitFor();
+
+      // Keyboard only: drop it. The section is as it was, the plan still version 1.
+      const asked = calls().length;
+      await page.focus("#review-heading");
+      await tabTo(page, "revision-drop");
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() =>
+        document.querySelector(".status")?.textContent?.startsWith("Done"),
+      );
+      expect(await page.locator("form.review").count()).toBe(0);
+      expect(await architecture.textContent()).not.toContain(REVISED);
+      expect(calls().length).toBe(asked);
+      const id = page.url().split("/").at(-1) ?? "";
+      const latest = await fetch(`${server.base}/v1/drafts/${id}/plan.md`);
+      expect(latest.headers.get("x-plan-version")).toBe("1");
+
+      // Kept, the sections that build on it are re-drafted, as version 2.
+      await reviseArchitecture();
+      await tabTo(page, "revision-keep");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("text=version 2", { timeout: 60_000 });
+      expect(await architecture.textContent()).toContain(REVISED);
+      expect(calls().length).toBeGreaterThan(asked + 2);
+      expect(errors).toEqual([]);
     });
   },
 );

@@ -107,6 +107,47 @@ describe("plandraft draft --review and plandraft review", () => {
     expect(run.stderr).toContain("DRAFT_CANCELLED");
     expect(llm.requests.length).toBe(before);
   });
+
+  it("revise --review stops once the section is re-drafted (exit 3); --approve re-drafts the cascade, --stop drops it", async () => {
+    const drafted = await runCli(["draft", FEATURE, "--json"], { env });
+    expect(drafted.code).toBe(0);
+    const { id } = JSON.parse(drafted.stdout) as { id: string };
+    const revise = ["revise", id, "-s", "architecture", "-f", "Reuse the alerts service"];
+    const reviseToGate = async () => {
+      const before = llm.requests.length;
+      const run = await runCli([...revise, "--cascade", "--review"], { env });
+      expect(run.code).toBe(3);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain(
+        `draft ${id} waits for a review of its revised section "Architecture Alignment"`,
+      );
+      expect(run.stderr).toContain("Feedback: Reuse the alerts service");
+      expect(run.stderr).toContain("Kept, these are re-drafted next:");
+      expect(llm.requests.slice(before).map((r) => r.toolName)).toEqual(["architecture"]);
+    };
+
+    await reviseToGate();
+    const answers = join(mkdtempSync(join(tmpdir(), "plandraft-review-")), "answers.json");
+    writeFileSync(answers, JSON.stringify({ answers: { q1: "x" } }));
+    const wrong = await runCli(["review", id, "--answers", answers], { env });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("keep it with --approve, or drop it with --stop");
+    const before = llm.requests.length;
+    const kept = await runCli(["review", id, "--approve"], { env });
+    expect(kept.code).toBe(0);
+    expect(kept.stderr).toContain("(version 2)");
+    const cascade = llm.requests.slice(before).map((r) => r.toolName);
+    expect(cascade.length).toBeGreaterThan(0);
+    expect(cascade).not.toContain("architecture");
+
+    await reviseToGate();
+    const dropped = await runCli(["review", id, "--stop"], { env });
+    expect(dropped.code).toBe(0);
+    expect(dropped.stderr).toContain(`dropped the revision of ${id}: its plan stays version 2`);
+    expect(dropped.stdout).toBe(kept.stdout);
+    const shown = await runCli(["show", id], { env });
+    expect(shown.stdout).toBe(kept.stdout);
+  });
 });
 
 describe("a server killed while a draft waits at the gate", () => {
@@ -231,5 +272,36 @@ writeFileSync(file, text);
       "The alerts keep supplier ids only. Marked untouched when the brief was reviewed",
     );
     expect(llm.requests.map((r) => r.toolName)).not.toContain("repoChanges_edh");
+  });
+
+  it("revise --review asks there and then whether to keep the re-drafted section, and keeps it", async () => {
+    const drafted = await runCli(["draft", FEATURE, "--json"], { env });
+    const { id } = JSON.parse(drafted.stdout) as { id: string };
+    const out = join(mkdtempSync(join(tmpdir(), "plandraft-revise-")), "plan.md");
+    const command = `${process.execPath} ${BIN} revise ${id} -s architecture -f 'Name the cache' --cascade --review -o ${out}`;
+    const terminal = spawn(SCRIPT, ["-qfec", command, "/dev/null"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        TERM: "xterm",
+        ...env,
+      },
+    });
+    let screen = "";
+    terminal.stdout.on("data", (chunk: Buffer) => (screen += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => terminal.on("close", resolve));
+    await waitFor(
+      () => screen.includes("Keep the revised"),
+      30_000,
+      "the question whether to keep it",
+    );
+    expect(screen).toContain("Feedback: Name the cache");
+    const before = llm.requests.length;
+    terminal.stdin.write("a\r");
+    const code = await exited;
+    expect(code, screen.slice(-2000)).toBe(0);
+    expect(screen).toContain("(version 2)");
+    expect(llm.requests.length).toBeGreaterThan(before);
+    expect(readFileSync(out, "utf8")).toContain("## Architecture Alignment");
   });
 });

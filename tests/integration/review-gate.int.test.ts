@@ -82,7 +82,7 @@ describe("the review gate through the API", () => {
 
     const shown = (await (await fetch(`${server.base}/v1/drafts/${id}`)).json()) as Shown;
     expect(shown.status).toBe("awaiting_review");
-    expect(shown.review).toEqual({ brief: gate.brief, questions: gate.questions });
+    expect(shown.review).toEqual({ kind: "brief", brief: gate.brief, questions: gate.questions });
     const listed = (await (await fetch(`${server.base}/v1/drafts`)).json()) as { drafts: Shown[] };
     expect(listed.drafts.find((d) => d.id === id)?.status).toBe("awaiting_review");
   });
@@ -237,5 +237,103 @@ describe("a question with choices at the gate", () => {
         { question: STORE.question, answer: "Redis" },
       ]);
     }
+  });
+});
+
+describe("a revision's review gate through the API", () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({}, { fill: briefFill(REPOS) });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const post = (url: string, body: unknown) => postJson(server, url, body);
+  const plan = async (id: string) => (await fetch(`${server.base}/v1/drafts/${id}/plan.md`)).text();
+
+  /** A finished draft, and where its events end. */
+  async function finishedDraft(): Promise<{ id: string; last: string }> {
+    const posted = await post("/v1/drafts", { feature: FEATURE });
+    const { id } = (await posted.json()) as { id: string };
+    const events = await watchEvents(`${server.base}/v1/drafts/${id}/events`).done;
+    expect(events.at(-1)!.type).toBe("draft.completed");
+    return { id, last: events.at(-1)!.id };
+  }
+
+  /** Asks for a revision of Architecture Alignment with its cascade, reviewed first. */
+  async function revisionToGate(id: string, last: string) {
+    const before = server.llm.requests.length;
+    const revised = await post(`/v1/drafts/${id}/revisions`, {
+      section: "Architecture Alignment",
+      feedback: "Keep the alerts in the warehouse",
+      cascade: true,
+      review: true,
+    });
+    expect(revised.status).toBe(202);
+    const events = await watchEvents(`${server.base}/v1/drafts/${id}/events`, {
+      "last-event-id": last,
+    }).done;
+    return { events, calls: server.llm.requests.slice(before) };
+  }
+
+  it("stops once the section is re-drafted, before the cascade pays for its dependents; kept, they follow", async () => {
+    const { id, last } = await finishedDraft();
+    const { events, calls } = await revisionToGate(id, last);
+    expect(calls.map((c) => c.toolName)).toEqual(["architecture"]);
+    const gate = events.at(-1)!;
+    expect(gate.type).toBe("review.requested");
+    expect(gate.data).toMatchObject({
+      kind: "revision",
+      section: { title: "Architecture Alignment" },
+      feedback: "Keep the alerts in the warehouse",
+    });
+    expect(gate.data.dependents.length).toBeGreaterThan(0);
+    // The scripted model writes a section the same each time: the text is the one it re-drafted.
+    expect(gate.data.after).toContain("## Architecture Alignment");
+
+    const shown = (await (await fetch(`${server.base}/v1/drafts/${id}`)).json()) as Shown;
+    expect(shown.status).toBe("awaiting_review");
+    expect(shown.review).toMatchObject({ kind: "revision", feedback: gate.data.feedback });
+    const withAnswers = await post(`/v1/drafts/${id}/review`, {
+      approve: true,
+      answers: { q1: "x" },
+    });
+    expect(withAnswers.status).toBe(400);
+    expect(((await withAnswers.json()) as { message: string }).message).toContain(
+      "answers: a revision's review takes approve alone",
+    );
+
+    const before = server.llm.requests.length;
+    expect((await post(`/v1/drafts/${id}/review`, { approve: true })).status).toBe(202);
+    const run = await watchEvents(`${server.base}/v1/drafts/${id}/events`, {
+      "last-event-id": gate.id,
+    }).done;
+    expect(run.at(-1)).toMatchObject({ type: "draft.completed", data: { version: 2 } });
+    expect(run.at(-1)!.data.dropped).toBeUndefined();
+    const cascade = server.llm.requests.slice(before).map((c) => c.toolName);
+    expect(cascade).not.toContain("architecture");
+    expect(cascade.length).toBe(gate.data.dependents.length);
+  });
+
+  it("drops the revision when it is not kept: the plan stays the version it was, nothing more is asked", async () => {
+    const { id, last } = await finishedDraft();
+    const kept = await plan(id);
+    const { events } = await revisionToGate(id, last);
+    const before = server.llm.requests.length;
+    expect((await post(`/v1/drafts/${id}/review`, { approve: false })).status).toBe(202);
+    const run = await watchEvents(`${server.base}/v1/drafts/${id}/events`, {
+      "last-event-id": events.at(-1)!.id,
+    }).done;
+    expect(run.at(-1)).toMatchObject({
+      type: "draft.completed",
+      data: { version: 1, dropped: true, markdown: kept },
+    });
+    expect(server.llm.requests.length).toBe(before);
+    const shown = (await (await fetch(`${server.base}/v1/drafts/${id}`)).json()) as Shown;
+    expect(shown.status).toBe("completed");
+    expect(await plan(id)).toBe(kept);
+    expect((await fetch(`${server.base}/v1/drafts/${id}/plan.md?version=2`)).status).toBe(404);
   });
 });

@@ -53,6 +53,7 @@ function fakeDrafts(result: RunResult, submitted: NewDraft[] = []): Drafts {
       Promise.resolve({
         id: summary.id,
         gate: {
+          kind: "brief",
           brief: { goal: "g", in_scope: [], out_of_scope: [], repos: [], integrations: [] },
           questions: [],
         },

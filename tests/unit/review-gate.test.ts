@@ -139,6 +139,7 @@ describe("the review gate in the graph", () => {
     const events: DraftEvent[] = [];
     const input = { featureText: FEATURE, featureSource: "watchlist.md", reviewFirst: true };
     const first = await streamDraft(deps, graph, "t1", input, (e) => events.push(e));
+    if (first.review?.kind !== "brief") throw new Error("no brief's gate");
 
     expect(first.review?.brief.goal).toBe(first.state?.brief?.goal);
     expect(first.state?.drafts).toEqual({});
@@ -163,5 +164,103 @@ describe("the review gate in the graph", () => {
     expect(markdown).toContain("**Answered when the brief was reviewed (2)**");
     expect(markdown).toContain("Answer: Decided: q1");
     expect(markdown).toContain("**Open questions (0)**");
+  });
+});
+
+describe("a revision's review gate in the graph", () => {
+  const config = loadConfig({});
+  const checkpointer = new MemorySaver();
+  const deps = { config, drafterFor: () => createRuleDrafter(), checkpointer };
+  const catalog = createTemplateCatalog(deps);
+  const { graph, layout } = catalog.graphFor(catalog.templateOf(TEMPLATE), { checkpointer });
+  const input = { featureText: FEATURE, featureSource: "watchlist.md" };
+  const architecture = layout.units.find((u) => u.section.title === "Architecture Alignment")!;
+  const dependents = layout.units.filter((u) =>
+    layout.nodes.find((n) => n.name === u.node)?.dependsOn.includes(architecture.node),
+  );
+
+  /** A revision of Architecture Alignment with its cascade, stopping for review. */
+  const revision = (number: number, feedback: string) => ({
+    revision: {
+      number,
+      target: architecture.id,
+      feedback,
+      cascade: true,
+      units: [architecture.id, ...dependents.map((u) => u.id)],
+      review: true,
+    },
+    checks: 0,
+    repairs: {},
+  });
+
+  it("stops once the section is re-drafted, before its dependents; kept, the cascade goes on", async () => {
+    const drafted = await streamDraft(deps, graph, "r1", input, () => {});
+    expect(dependents.length).toBeGreaterThan(0);
+    const events: DraftEvent[] = [];
+    const atGate = await streamDraft(deps, graph, "r1", revision(1, "Name the cache"), (e) =>
+      events.push(e),
+    );
+    if (atGate.review?.kind !== "revision") throw new Error("no revision's gate");
+    expect(atGate.review.section).toEqual({ id: architecture.id, title: "Architecture Alignment" });
+    expect(atGate.review.before).toContain("Architecture Alignment");
+    expect(atGate.review.after).not.toBe(atGate.review.before);
+    expect(atGate.review.dependents.map((d) => d.id)).toEqual(dependents.map((u) => u.id));
+    // Only the section itself was re-drafted: no dependent started.
+    const started = events.flatMap((e) => (e.type === "section.started" ? [e.data.section] : []));
+    expect(started).toEqual([architecture.id]);
+
+    const kept = await streamDraft(
+      deps,
+      graph,
+      "r1",
+      new Command({ resume: { approve: true } }),
+      () => {},
+    );
+    expect(kept.review).toBeUndefined();
+    for (const unit of dependents) expect(kept.state?.revised[unit.id]).toBe(1);
+    expect(kept.state?.revision?.dropped).toBeUndefined();
+    expect(kept.state?.markdown).not.toBe("");
+    expect(drafted.state?.markdown).not.toBe("");
+  });
+
+  it("puts the section back as it was when the revision is dropped, re-drafting nothing more", async () => {
+    await streamDraft(deps, graph, "r2", input, () => {});
+    const before = (await graph.getState({ configurable: { thread_id: "r2" } })).values as {
+      drafts: Record<string, unknown>;
+      markdown: string;
+    };
+    const atGate = await streamDraft(deps, graph, "r2", revision(1, "Use a queue"), () => {});
+    expect(atGate.state?.drafts).not.toEqual(before.drafts);
+    const events: DraftEvent[] = [];
+    const dropped = await streamDraft(
+      deps,
+      graph,
+      "r2",
+      new Command({ resume: { approve: false } }),
+      (e) => events.push(e),
+    );
+    expect(dropped.review).toBeUndefined();
+    expect(dropped.state?.revision?.dropped).toBe(true);
+    expect(dropped.state?.drafts).toEqual(before.drafts);
+    expect(dropped.state?.markdown).toBe(before.markdown);
+    expect(events.filter((e) => e.type.startsWith("section."))).toEqual([]);
+
+    // A later revision of the same section starts from the plan as it was.
+    const next = await streamDraft(deps, graph, "r2", revision(2, "Name the cache"), () => {});
+    if (next.review?.kind !== "revision") throw new Error("no revision's gate");
+    expect(next.review.before).toBe(
+      (await graph.getState({ configurable: { thread_id: "r2" } })).values.replaced[
+        architecture.id
+      ],
+    );
+  });
+
+  it("refuses an answer that gives a brief or answers at a revision's gate", async () => {
+    await streamDraft(deps, graph, "r3", input, () => {});
+    await streamDraft(deps, graph, "r3", revision(1, "x"), () => {});
+    const answer = { approve: true, answers: { q1: "y" } };
+    await expect(
+      streamDraft(deps, graph, "r3", new Command({ resume: answer }), () => {}),
+    ).rejects.toThrow("answers: a revision's review takes approve alone");
   });
 });

@@ -1,10 +1,11 @@
 import type { ReviewAnswer } from "../../src/events/contract.js";
 import { getJson, request, type DraftDetail } from "./api.js";
-import { announce, el } from "./dom.js";
+import { announce, el, plainTitle } from "./dom.js";
 import { groundingLine } from "./grounding.js";
 import { renderMarkdown } from "./markdown.js";
 import { revisionForm } from "./revision-form.js";
 import { reviewForm, type Gate } from "./review-form.js";
+import { revisionGateForm } from "./revision-gate.js";
 import { SectionView } from "./section-view.js";
 import { followDraft, type Following, type StreamEvent } from "./stream.js";
 
@@ -62,6 +63,8 @@ export class DraftView {
   private readonly startedInRun = new Set<string>();
   /** The review gate's form, while the draft waits there for the person's answer. */
   private gate: HTMLFormElement | undefined;
+  /** The section a revision waiting at its gate re-drafted, as it was: what a drop puts back. */
+  private unrevised: { id: string; markdown: string } | undefined;
   /** Sections being rendered (diagrams take a moment): a finished plan shows once they are in. */
   private readonly rendering = new Set<Promise<void>>();
 
@@ -163,7 +166,10 @@ export class DraftView {
 
   private apply(event: StreamEvent): void {
     this.lastEventId = event.id || this.lastEventId;
-    const section = "section" in event.data ? this.sections.get(event.data.section) : undefined;
+    const section =
+      "section" in event.data && typeof event.data.section === "string"
+        ? this.sections.get(event.data.section)
+        : undefined;
     switch (event.type) {
       case "draft.started":
         this.finished = false;
@@ -196,6 +202,7 @@ export class DraftView {
         announce(`${section.title} failed.`, true);
         break;
       case "draft.completed":
+        if (event.data.dropped) this.putBack();
         this.finish(event.data.markdown, event.data.usage, event.data.version ?? undefined);
         break;
       case "review.requested":
@@ -238,13 +245,32 @@ export class DraftView {
    * laid out, and the brief and its questions are shown in place, above them, to answer.
    */
   private showGate(gate: Gate): void {
+    if (gate.kind === "revision") this.unrevised = { id: gate.section.id, markdown: gate.before };
     if (this.gate) return; // the reload's record and the replayed event say the same
     this.root.dataset.phase = "review";
-    this.setStatus("Paused: review the brief; no section is drafted until you approve it.");
-    this.gate = reviewForm(gate, (answer) => this.answerGate(answer));
+    const answer = (given: ReviewAnswer) => this.answerGate(given, gate.kind);
+    if (gate.kind === "revision") {
+      this.setStatus("Paused: keep or drop the revised section; nothing else is re-drafted yet.");
+      this.gate = revisionGateForm(gate, answer);
+      announce(
+        `The revision waits: keep or drop the revised ${plainTitle(gate.section.title)}.`,
+        true,
+      );
+    } else {
+      this.setStatus("Paused: review the brief; no section is drafted until you approve it.");
+      this.gate = reviewForm(gate, answer);
+      announce("The draft waits for your review of its brief.", true);
+    }
     this.outlineNav.before(this.gate);
-    announce("The draft waits for your review of its brief.", true);
     this.gate.querySelector<HTMLElement>("#review-heading")?.focus();
+  }
+
+  /** A revision dropped at its gate: its section shows again as it was before. */
+  private putBack(): void {
+    const unrevised = this.unrevised;
+    const view = unrevised && this.sections.get(unrevised.id);
+    if (view && unrevised) this.track(view.complete(unrevised.markdown));
+    this.unrevised = undefined;
   }
 
   private hideGate(): void {
@@ -254,11 +280,19 @@ export class DraftView {
   }
 
   /** Sends the answer, then follows the run it starts on the same stream, after the gate. */
-  private async answerGate(answer: ReviewAnswer): Promise<void> {
+  private async answerGate(answer: ReviewAnswer, kind: Gate["kind"]): Promise<void> {
     await request(`/v1/drafts/${this.draftId}/review`, { method: "POST", json: answer });
     this.hideGate();
-    this.setStatus(answer.approve ? "Drafting…" : "Stopping the draft…");
-    announce(answer.approve ? "Drafting the plan." : "Stopping the draft.", true);
+    const [status, said] =
+      kind === "revision"
+        ? answer.approve
+          ? ["Revising…", "Re-drafting the sections that build on it."]
+          : ["Dropping the revision…", "Dropping the revision."]
+        : answer.approve
+          ? ["Drafting…", "Drafting the plan."]
+          : ["Stopping the draft…", "Stopping the draft."];
+    this.setStatus(status);
+    announce(said, true);
     this.follow();
   }
 
@@ -286,17 +320,24 @@ export class DraftView {
     }
     view.revise.setAttribute("aria-expanded", "true");
     view.tools.replaceChildren(
-      revisionForm(view, (feedback, cascade) => this.revise(view, feedback, cascade)),
+      revisionForm(view, (feedback, cascade, review) =>
+        this.revise(view, feedback, cascade, review),
+      ),
     );
     view.tools.querySelector("textarea")?.focus();
   }
 
   /** Asks for a revision, then follows its events on the same stream, after what was seen. */
-  private async revise(view: SectionView, feedback: string, cascade: boolean): Promise<void> {
+  private async revise(
+    view: SectionView,
+    feedback: string,
+    cascade: boolean,
+    review = false,
+  ): Promise<void> {
     if (!this.finished) return;
     await request(`/v1/drafts/${this.draftId}/revisions`, {
       method: "POST",
-      json: { section: view.id, feedback, cascade },
+      json: { section: view.id, feedback, cascade, review },
     });
     this.finished = false;
     // Back to boxes of one height at the click, so the re-drafted sections move nothing.

@@ -3,6 +3,7 @@ import type { ReviewAnswer, ReviewGate } from "../../src/events/contract.js";
 import { el } from "./dom.js";
 
 export type Gate = z.infer<typeof ReviewGate>;
+export type BriefGate = Extract<Gate, { kind: "brief" }>;
 
 /** Lines of a textarea as a list: one item a line, blank lines dropped. */
 const itemsOf = (text: string): string[] =>
@@ -28,7 +29,7 @@ function listField(id: string, label: string, items: string[]) {
  * screen reader reads, and the form works from the keyboard alone.
  */
 export function reviewForm(
-  gate: Gate,
+  gate: BriefGate,
   submit: (answer: ReviewAnswer) => Promise<void>,
 ): HTMLFormElement {
   const { brief } = gate;
@@ -119,17 +120,7 @@ export function reviewForm(
     el("div", { class: "row" }, approve, stop),
   );
 
-  const send = (answer: ReviewAnswer) => {
-    approve.disabled = stop.disabled = true;
-    message.textContent = "";
-    submit(answer)
-      .catch((error: Error) => {
-        message.textContent = error.message;
-      })
-      .finally(() => {
-        approve.disabled = stop.disabled = false;
-      });
-  };
+  const send = sender([approve, stop], message, submit);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const answers: Record<string, string> = {};
@@ -153,4 +144,25 @@ export function reviewForm(
   });
   stop.addEventListener("click", () => send({ approve: false }));
   return form;
+}
+
+/**
+ * Sends a gate's answer with its buttons off until the server has it; what the server refuses
+ * shows in `message`, and the buttons come back for another try.
+ */
+export function sender(
+  buttons: HTMLButtonElement[],
+  message: HTMLElement,
+  submit: (answer: ReviewAnswer) => Promise<void>,
+): (answer: ReviewAnswer) => void {
+  const enable = (on: boolean) => buttons.forEach((b) => (b.disabled = !on));
+  return (answer) => {
+    enable(false);
+    message.textContent = "";
+    submit(answer)
+      .catch((error: Error) => {
+        message.textContent = error.message;
+      })
+      .finally(() => enable(true));
+  };
 }

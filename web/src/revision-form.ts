@@ -1,15 +1,20 @@
 import { el } from "./dom.js";
 import type { SectionView } from "./section-view.js";
 
-/** Feedback for one section, and whether the sections that build on it are re-drafted too. */
+/**
+ * Feedback for one section, whether the sections that build on it are re-drafted too, and
+ * whether the run stops for the person to keep the re-drafted section first.
+ */
 export function revisionForm(
   view: SectionView,
-  submit: (feedback: string, cascade: boolean) => Promise<void>,
+  submit: (feedback: string, cascade: boolean, review: boolean) => Promise<void>,
 ): HTMLElement {
   const feedbackId = `feedback-${view.id}`;
   const cascadeId = `cascade-${view.id}`;
   const feedback = el("textarea", { id: feedbackId, rows: "3", required: "" });
   const cascade = el("input", { id: cascadeId, type: "checkbox" });
+  const reviewId = `review-revision-${view.id}`;
+  const review = el("input", { id: reviewId, type: "checkbox" });
   const message = el("p", { class: "form-error", role: "alert" });
   const form = el(
     "form",
@@ -21,6 +26,15 @@ export function revisionForm(
       { class: "row" },
       cascade,
       el("label", { for: cascadeId, text: "Also re-draft the sections that build on it" }),
+    ),
+    el(
+      "div",
+      { class: "row" },
+      review,
+      el("label", {
+        for: reviewId,
+        text: "Let me keep or drop it before anything else is re-drafted",
+      }),
     ),
     message,
     el(
@@ -35,7 +49,7 @@ export function revisionForm(
       message.textContent = "Say what should change first.";
       return;
     }
-    submit(feedback.value, cascade.checked).catch((error: Error) => {
+    submit(feedback.value, cascade.checked, review.checked).catch((error: Error) => {
       message.textContent = error.message;
     });
   });

@@ -1,4 +1,4 @@
-import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { END, Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { RevisionRequest, SectionChange } from "../../../src/drafters/types.js";
 import { AppError } from "../../../src/errors.js";
 import { renderUnit } from "../../../src/render/plan.js";
@@ -6,6 +6,7 @@ import { unitTitle, type WorkUnit } from "../topology.js";
 import type { GraphContext } from "../context.js";
 import type { DraftStateType, DraftUpdate, Revision } from "../state.js";
 import { draftUnit } from "./draft-section.js";
+import { waitsForRevisionReview } from "./revision-review.js";
 
 /** A dependent is shown at most this many lines that went, and as many that came, per section. */
 const MAX_CHANGED_LINES = 40;
@@ -37,7 +38,12 @@ export function reviseNode(ctx: GraphContext) {
     return {
       drafts: { [unit.id]: draft },
       revised: { [unit.id]: revision.number },
-      ...(before ? { replaced: { [unit.id]: renderUnit(unit.section, before) } } : {}),
+      ...(before
+        ? {
+            replaced: { [unit.id]: renderUnit(unit.section, before) },
+            unrevised: { [unit.id]: { draft: before, revision: state.revised[unit.id] } },
+          }
+        : {}),
       ...(usage ? { usage } : {}),
     };
   };
@@ -76,10 +82,17 @@ export function changedLines(title: string, before: string, after: string): Sect
   };
 }
 
-/** After each wave: the units whose revised dependencies are all done, or the check. */
+/**
+ * After each wave: the person's review of the re-drafted section when asked for, then the units
+ * whose revised dependencies are all done, or the check. A revision dropped at its review ends.
+ */
 export function routeAfterRevise(ctx: GraphContext) {
-  return (state: DraftStateType): Send[] | "check" =>
-    isDone(state) ? "check" : nextWave(ctx, state);
+  const route = (state: DraftStateType): Send[] | "check" | "revisionReview" | typeof END => {
+    if (state.revision?.dropped) return END;
+    if (waitsForRevisionReview(state)) return "revisionReview";
+    return isDone(state) ? "check" : nextWave(ctx, state);
+  };
+  return Object.assign(route, { targets: ["revise", "check", "revisionReview", END] });
 }
 
 function pending(state: DraftStateType): string[] {
