@@ -47,7 +47,10 @@ export function followDraft(
     }
     handlers.onConnection("live");
     attempt = 0;
-    let finished = false;
+    // Whether the last event so far ends a run. The server ends the response after the last
+    // event it has; a draft's history can hold several runs (a gate, a revision), so an
+    // earlier run's end is not the stream's: what counts is the event the response ends on.
+    let ended = false;
     const parser = createParser({
       onEvent(message) {
         if (!message.event) return;
@@ -57,13 +60,10 @@ export function followDraft(
         const data: unknown = JSON.parse(message.data);
         const event = { id: message.id ?? "", type: message.event, data } as StreamEvent;
         handlers.onEvent(event);
-        // The run's last event: the draft ended, or stopped at the review gate.
-        if (
+        ended =
           event.type === "draft.completed" ||
           event.type === "draft.failed" ||
-          event.type === "review.requested"
-        )
-          finished = true;
+          event.type === "review.requested";
       },
     });
     const decoder = new TextDecoder();
@@ -72,11 +72,8 @@ export function followDraft(
       const { done, value } = await reader.read();
       if (done) break;
       parser.feed(decoder.decode(value, { stream: true }));
-      if (finished) {
-        controller.abort();
-        return handlers.onConnection("ended");
-      }
     }
+    if (ended) return handlers.onConnection("ended");
     throw new Error("the stream dropped");
   };
 
