@@ -163,6 +163,11 @@ describe("the review gate in the graph", () => {
     expect(Object.keys(answers)).toEqual(["q1", "q2"]);
     expect(markdown).toContain("**Answered when the brief was reviewed (2)**");
     expect(markdown).toContain("Answer: Decided: q1");
+    // The rule-based drafter takes each answer as a decision of the architecture, first.
+    const decisions = markdown.split("### Architectural Decisions")[1]?.split("###")[0] ?? "";
+    expect(decisions.split("\n")[3]).toMatch(
+      /^\| Decided: q1 \| Decided when the brief was reviewed, answering: /,
+    );
     expect(markdown).toContain("**Open questions (0)**");
   });
 });

@@ -1,3 +1,4 @@
+import type { AnsweredQuestion } from "../review.js";
 import type { DraftLayout, WorkUnit } from "../../../graphs/plan-drafter/topology.js";
 import type { KnownRepository } from "../../workspace/known.js";
 import type { Brief } from "../brief.js";
@@ -27,6 +28,8 @@ export interface DraftContext {
   used: Set<Statement>;
   /** What the workspace's repositories declare; empty without a workspace. */
   known: readonly KnownRepository[];
+  /** What a person decided when the brief was reviewed: decisions the plan follows. */
+  answers: readonly AnsweredQuestion[];
 }
 
 export function draftContext(
@@ -35,6 +38,7 @@ export function draftContext(
   layout: DraftLayout,
   unit: WorkUnit,
   known: readonly KnownRepository[] = [],
+  answers: readonly AnsweredQuestion[] = [],
 ): DraftContext {
   const profiles = repoProfiles(layout);
   // The brief decides which repositories are touched, and why (the doc's words, where it says).
@@ -42,7 +46,7 @@ export function draftContext(
     const stated = brief.repos.find((r) => r.repo === e.repo);
     return stated ? { ...e, touched: stated.touched, why: stated.why } : e;
   });
-  return { facts, brief, layout, unit, profiles, evidence, used: new Set(), known };
+  return { facts, brief, layout, unit, profiles, evidence, used: new Set(), known, answers };
 }
 
 export function touchedRepos(ctx: DraftContext): RepoEvidence[] {

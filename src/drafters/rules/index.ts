@@ -68,7 +68,7 @@ export function draftSection(request: SectionRequest, facts: DocFacts): SectionD
   const stated = unit.repo ? brief.repos.find((r) => r.repo === unit.repo) : undefined;
   if (stated && !stated.touched)
     return { status: "no_changes", reason: noChangeReason(unit.repo ?? "", stated.why) };
-  const ctx = draftContext(facts, brief, layout, unit, request.known ?? []);
+  const ctx = draftContext(facts, brief, layout, unit, request.known ?? [], request.answers);
   const content = fillSection(ctx, unit.section, [unit.section.title]);
   keepFaithful(unit.section, content, request.facts);
   return { status: "drafted", content };

@@ -41,7 +41,17 @@ function factsFor(ctx: DraftContext, block: TableBlock): Fact[] {
   const titles = block.columns.map((c) => c.title).join(" ");
   const { facts, brief } = ctx;
   if (/decision|choice|option/i.test(titles)) {
-    return facts.decisions.map((d) => ({ name: d.decision, why: d.rationale, effect: d.impact }));
+    // A person's answers at the review gate are decisions too, and the most recent: first.
+    const decided = ctx.answers.map((a) => ({
+      name: a.answer,
+      why: `Decided when the brief was reviewed, answering: ${a.question}`,
+    }));
+    const stated = facts.decisions.map((d) => ({
+      name: d.decision,
+      why: d.rationale,
+      effect: d.impact,
+    }));
+    return [...decided, ...stated];
   }
   if (/risk|issue|concern/i.test(titles))
     return brief.open_questions.map((q) => ({ name: q.question, answer: q.assumption }));
