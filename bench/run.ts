@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, each printing ratios; exits non-zero when a target is missed.
  * `npm run bench -- serve storage` runs only the ones named.
  */
+import { benchCli } from "./cli.js";
 import { benchCriticalPath } from "./draft-critical-path.js";
 import { benchGraphFloor } from "./graph-floor.js";
 import { benchPreview } from "./preview.js";
@@ -16,6 +17,7 @@ const benches: Record<string, [title: string, run: () => Promise<boolean>]> = {
   serve: ["serve: drafts streaming at once", benchServe],
   "graph-floor": ["graph floor: LangGraph's own cost per streamed chunk", benchGraphFloor],
   digest: ["workspace: reading a repository of 5,000 files", benchWorkspaceDigest],
+  cli: ["cli: how soon a command answers", benchCli],
 };
 
 const asked = process.argv.slice(2);

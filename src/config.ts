@@ -1,7 +1,7 @@
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { AppError } from "./errors.js";
+import { AppError, schemaProblems } from "./errors.js";
 import { DEFAULT_MAX_FEATURE_BYTES } from "./feature/feature-doc.js";
 import { DEFAULT_CONTEXT_TOKENS } from "./workspace/types.js";
 
@@ -134,7 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   );
   const parsed = ConfigSchema.safeParse(blankless);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    const problems = schemaProblems(parsed.error, "the settings");
     throw new AppError("CONFIG_INVALID", `bad environment: ${problems}`, {
       hint: "fix or unset these variables",
     });

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { ERROR_CODES, ErrorCodeSchema, type ErrorCode } from "./error-codes.js";
 
 export type { ErrorCode } from "./error-codes.js";
@@ -71,4 +72,15 @@ export function fileProblem(error: unknown): string {
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/**
+ * What a schema found wrong, on one line: each problem with the field it is in
+ * (`answers.q1: Too small`), `whole` naming the value itself when the problem is there.
+ */
+export function schemaProblems(error: z.ZodError, whole: string, limit = Infinity): string {
+  return error.issues
+    .slice(0, limit)
+    .map((issue) => `${issue.path.join(".") || whole}: ${issue.message}`)
+    .join("; ");
 }

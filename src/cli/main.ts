@@ -1,22 +1,21 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { reviewCommand, type ReviewOptions } from "./review-command.js";
 import { loadConfig, type Config } from "../config.js";
 import { ERROR_CODES, EXIT } from "../error-codes.js";
 import type { Drafts } from "../drafting/drafts.js";
-import { createLocalDrafts } from "../drafting/local-drafts.js";
 import { isAppError } from "../errors.js";
-import { WORKSPACE_FILE, type WorkspaceOptions } from "../workspace/load.js";
+import type { WorkspaceOptions } from "../workspace/load.js";
+import { WORKSPACE_FILE } from "../workspace/file-name.js";
 import { defaultIo, type CliIo } from "./cli-io.js";
-import { checkCommand, type CheckOptions } from "./check-command.js";
-import { evalCommand, type EvalOptions } from "./eval-command.js";
-import { draftCommand, resumeCommand, reviseCommand, watchCommand } from "./draft-command.js";
+import type { CheckOptions } from "./check-command.js";
+import type { EvalOptions } from "./eval-command.js";
 import type { DraftOptions } from "./draft-options.js";
-import { cancelCommand, listCommand, removeCommand, showCommand } from "./store-commands.js";
+import type { ReviewOptions } from "./review-command.js";
 import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client.js";
-import { createHttpDrafts } from "./remote/http-drafts.js";
-import { startServer } from "../server/main.js";
-import { startWorker } from "../server/worker-main.js";
-import { templatesCommand } from "./templates-command.js";
+
+// Each command loads what it needs when it runs (the store and the graph, the server, the HTTP
+// client), so `--help` and a mistyped option answer without loading the whole program.
+const drafting = () => import("./draft-command.js");
+const storeCommands = () => import("./store-commands.js");
 
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -51,8 +50,14 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     command: (drafts: Drafts, config: Config) => Promise<number>,
   ): Promise<void> => {
     await runEither(
-      (server, config) => using(createHttpDrafts(server, io), config),
-      (config) => using(createLocalDrafts(config), config),
+      async (server, config) => {
+        const { createHttpDrafts } = await import("./remote/http-drafts.js");
+        return using(createHttpDrafts(server, io), config);
+      },
+      async (config) => {
+        const { createLocalDrafts } = await import("../drafting/local-drafts.js");
+        return using(createLocalDrafts(config), config);
+      },
     );
     async function using(drafts: Drafts, config: Config): Promise<number> {
       try {
@@ -83,6 +88,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       "stop after the analysis to review the brief and answer its questions (exit 3; then `plandraft review ID`)",
     )
     .action(async (feature: string, options: DraftOptions) => {
+      const { draftCommand } = await drafting();
       await withDrafts((drafts, config) => draftCommand(drafts, config, feature, options, io));
     });
 
@@ -92,6 +98,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("--json", "print an array of drafts as JSON")
     .option("-n, --limit <count>", "how many drafts", positiveInt, 50)
     .action(async (options: { json?: boolean; limit: number }) => {
+      const { listCommand } = await storeCommands();
       await withDrafts((drafts) => listCommand(drafts, options, io));
     });
 
@@ -103,6 +110,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
     .option("--json", "print the draft's record and that version as JSON")
     .action(async (id: string, options: { version?: number; output?: string; json?: boolean }) => {
+      const { showCommand } = await storeCommands();
       await withDrafts((drafts) => showCommand(drafts, id, options, io));
     });
 
@@ -112,6 +120,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
     .option("--json", "print the result as JSON on stdout")
     .action(async (id: string, options: { output?: string; json?: boolean } & WorkspaceOptions) => {
+      const { resumeCommand } = await drafting();
       await withDrafts((drafts) => resumeCommand(drafts, id, options, io));
     });
 
@@ -126,6 +135,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
     .option("--json", "print the result (or, with no answer, the gate) as JSON on stdout")
     .action(async (id: string, options: ReviewOptions) => {
+      const { reviewCommand } = await import("./review-command.js");
       await withDrafts((drafts) => reviewCommand(drafts, id, options, io));
     });
 
@@ -136,6 +146,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("-o, --output <file>", "write the plan to this file instead of stdout")
     .option("--json", "print the result as JSON on stdout")
     .action(async (id: string, options: { output?: string; json?: boolean }) => {
+      const { watchCommand } = await drafting();
       await withDrafts((drafts) => watchCommand(drafts, id, options, io));
     });
 
@@ -166,6 +177,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
           json?: boolean;
         } & WorkspaceOptions,
       ) => {
+        const { reviseCommand } = await drafting();
         await withDrafts((drafts) => reviseCommand(drafts, id, options, io));
       },
     );
@@ -175,6 +187,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .description("delete a draft with its versions and checkpoints")
     .argument("<id>", "draft id, or a unique start of it")
     .action(async (id: string) => {
+      const { removeCommand } = await storeCommands();
       await withDrafts((drafts) => removeCommand(drafts, id, io));
     });
 
@@ -183,6 +196,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .description("stop a running or waiting draft, wherever it runs; it ends as cancelled")
     .argument("<id>", "draft id, or a unique start of it")
     .action(async (id: string) => {
+      const { cancelCommand } = await storeCommands();
       await withDrafts((drafts) => cancelCommand(drafts, id, io));
     });
 
@@ -191,6 +205,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .description("list the templates a draft can name with --template-id")
     .option("--json", "print an array of { id, title } as JSON")
     .action(async (options: { json?: boolean }) => {
+      const { templatesCommand } = await import("./templates-command.js");
       await withDrafts((drafts) => templatesCommand(drafts, options, io));
     });
 
@@ -218,6 +233,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         ...(options.port ? { PLANDRAFT_PORT: options.port } : {}),
         ...(options.allowNoToken ? { PLANDRAFT_ALLOW_NO_TOKEN: "1" } : {}),
       };
+      const { startServer } = await import("../server/main.js");
       const server = await startServer(loadConfig(env), io, options.role);
       await server.closed; // until SIGTERM or SIGINT
       io.stderr.write("plandraft: server stopped\n");
@@ -229,6 +245,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       "run drafts from the queue in the Postgres at DATABASE_URL, beside `serve --role api` nodes",
     )
     .action(async () => {
+      const { startWorker } = await import("../server/worker-main.js");
       const worker = await startWorker(loadConfig(io.env), io);
       await worker.closed; // until SIGTERM or SIGINT, its drafts handed back
       io.stderr.write("plandraft: worker stopped\n");
@@ -263,6 +280,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     )
     .option("--json", "print the findings as a JSON array of { line, code, message, sectionId }")
     .action(async (plan: string, options: CheckOptions) => {
+      const { checkCommand } = await import("./check-command.js");
       exitCode = await checkCommand(loadConfig(io.env), plan, options, io);
     });
 
@@ -288,6 +306,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .option("--judge <model>", "a second model that scores each plan 0-5 against prompts/judge.md")
     .option("--json", "print every row as JSON, with the findings and the judge's reasons")
     .action(async (dir: string, options: EvalOptions) => {
+      const { evalCommand } = await import("./eval-command.js");
       exitCode = await evalCommand(loadConfig(io.env), dir, options, io);
     });
 

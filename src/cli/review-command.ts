@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Drafts } from "../drafting/drafts.js";
 import type { BriefRequest, ReviewRequest } from "../drafters/review.js";
-import { AppError, describeError } from "../errors.js";
+import { AppError, describeError, schemaProblems } from "../errors.js";
 import { EXIT } from "../error-codes.js";
 import { ReviewAnswer } from "../events/contract.js";
 import type { WorkspaceOptions } from "../workspace/load.js";
@@ -146,9 +146,7 @@ async function readAnswers(path: string): Promise<Omit<ReviewAnswer, "approve">>
   }
   const parsed = ReviewAnswer.omit({ approve: true }).safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((i) => `${i.path.join(".") || "the file"}: ${i.message}`)
-      .join("; ");
+    const problems = schemaProblems(parsed.error, "the file");
     throw new AppError("REVIEW_ANSWER_INVALID", `--answers ${path}: ${problems}`, {
       hint: "answers by question id (q1...), and brief edits with the brief's own fields",
     });

@@ -1,5 +1,6 @@
 import { editor, expand, input, select } from "@inquirer/prompts";
 import YAML from "yaml";
+import { schemaProblems } from "../errors.js";
 import type { BriefRequest, ReviewRequest, RevisionReviewRequest } from "../drafters/review.js";
 import { ReviewBrief, type ReviewAnswer } from "../events/contract.js";
 import type { CliIo } from "./cli-io.js";
@@ -146,7 +147,5 @@ function problemIn(text: string): string | undefined {
   }
   const parsed = EditedBrief.safeParse(value);
   if (parsed.success) return undefined;
-  return parsed.error.issues
-    .map((i) => `${i.path.join(".") || "the brief"}: ${i.message}`)
-    .join("; ");
+  return schemaProblems(parsed.error, "the brief");
 }

@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import type { NewDraftRequest } from "../drafting/draft-service.js";
-import { AppError, isAppError } from "../errors.js";
+import { AppError, isAppError, schemaProblems } from "../errors.js";
 import { declaredFormat } from "../documents/detect-format.js";
 import {
   featureLink,
@@ -74,9 +74,7 @@ const DraftOptions = CreateDraftBody.pick({
 type DraftOptions = z.infer<typeof DraftOptions>;
 
 function badBody(error: z.ZodError, hint: string): AppError {
-  const problems = error.issues
-    .map((i) => `${i.path.join(".") || "body"}: ${i.message}`)
-    .join("; ");
+  const problems = schemaProblems(error, "body");
   return new AppError("USAGE", `bad request body: ${problems}`, { hint });
 }
 

@@ -2,12 +2,12 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { AppError } from "../errors.js";
+import { AppError, schemaProblems } from "../errors.js";
 import { isCheckout } from "./git.js";
 import type { Workspace } from "./types.js";
+import { WORKSPACE_FILE } from "./file-name.js";
 
-/** The workspace file `draft` finds in the current folder when none is named. */
-export const WORKSPACE_FILE = "plandraft.workspace.yaml";
+export { WORKSPACE_FILE };
 
 const WorkspaceFile = z.strictObject({
   /** Template repository name -> checkout folder, relative to the workspace file. */
@@ -135,9 +135,7 @@ async function readWorkspaceFile(file: string): Promise<z.infer<typeof Workspace
   }
   const parsed = WorkspaceFile.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`)
-      .join("; ");
+    const problems = schemaProblems(parsed.error, "(top)");
     throw new AppError("WORKSPACE_INVALID", `${basename(file)}: ${problems}`, {
       hint: "it holds `repositories:` (name: folder) and `context:` (a list of files or folders)",
     });

@@ -10,7 +10,7 @@ import {
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import type { z } from "zod";
-import { AppError, describeError, isAppError } from "../../errors.js";
+import { AppError, describeError, isAppError, schemaProblems } from "../../errors.js";
 import type { CallBudget } from "../../models/call-budget.js";
 import type { Redact } from "../../redact.js";
 import { readWithin, type AttemptDeadlines } from "../../models/deadlines.js";
@@ -221,10 +221,7 @@ function parseToolArgs<S extends z.ZodType>(
   }
   const result = schema.safeParse(call.args);
   if (result.success) return { ok: true, value: result.data };
-  const problems = result.error.issues
-    .slice(0, 12)
-    .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
-    .join("; ");
+  const problems = schemaProblems(result.error, "(root)", 12);
   return { ok: false, problems };
 }
 

@@ -1,0 +1,126 @@
+/**
+ * How soon the CLI answers: `plandraft --help` against a bare `node -e 0`, and `plandraft list`
+ * against a script that runs plandraft's own list query with only `pg` loaded (Postgres), and
+ * alone on the embedded store. Medians of BENCH_CLI_RUNS (5) runs each, after one warm-up.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { postgresReachable } from "./serve-servers.js";
+
+const RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
+const BIN = new URL("../bin/plandraft.js", import.meta.url).pathname;
+const POSTGRES_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/test";
+
+/** The targets of the CLI's start (issue 15). */
+const HELP_RATIO = 2.5;
+const LIST_RATIO = 1.5;
+const EMBEDDED_LIST_MS = 1000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** The median wall time of a command, in ms; a command that fails stops the bench. */
+function timed(args: string[], env: Record<string, string> = {}): number {
+  const run = () => {
+    const started = performance.now();
+    const done = spawnSync(process.execPath, args, {
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+    });
+    if (done.status !== 0) {
+      throw new Error(`${args.join(" ")} exited ${done.status}: ${done.stderr.slice(0, 400)}`);
+    }
+    return performance.now() - started;
+  };
+  run();
+  return median(Array.from({ length: RUNS }, run));
+}
+
+/** The list query as the store runs it, with only `pg` loaded. */
+function listScript(dir: string): string {
+  const script = join(dir, "list.mjs");
+  const pgPath = new URL(import.meta.resolve("pg")).pathname;
+  writeFileSync(
+    script,
+    `import pg from ${JSON.stringify(pgPath)};
+const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+await client.connect();
+await client.query("SET search_path TO " + process.env.PLANDRAFT_DB_SCHEMA);
+const { rows } = await client.query("SELECT d.id, d.title, d.status, (SELECT count(*)::int FROM draft_versions v WHERE v.draft_id = d.id) AS versions FROM drafts d ORDER BY d.created_at DESC, d.id LIMIT 20");
+process.stdout.write(JSON.stringify(rows));
+await client.end();
+`,
+  );
+  return script;
+}
+
+function line(name: string, ratio: string, met: boolean, target: string): void {
+  console.log(`${name.padEnd(52)} ${ratio.padStart(10)}  ${met ? "ok" : "MISSED"} (${target})`);
+}
+
+export async function benchCli(): Promise<boolean> {
+  const dir = mkdtempSync(join(tmpdir(), "plandraft-bench-cli-"));
+  const home = { HOME: dir, DATABASE_URL: "", PLANDRAFT_MODEL: "none" };
+  let ok = true;
+  try {
+    const node = timed(["-e", "0"]);
+    const help = timed([BIN, "--help"], home);
+    const helpMet = help / node <= HELP_RATIO;
+    ok &&= helpMet;
+    console.log(`node -e 0: ${node.toFixed(0)} ms; plandraft --help: ${help.toFixed(0)} ms`);
+    line("plandraft --help / node -e 0", (help / node).toFixed(2), helpMet, `<= ${HELP_RATIO}`);
+
+    // The embedded store: one draft in a fresh home first (its first run is not what is timed).
+    const feature = new URL("../examples/feature.md", import.meta.url).pathname;
+    timed([BIN, "draft", feature, "-o", join(dir, "plan.md")], home);
+    const embedded = timed([BIN, "list"], home);
+    const embeddedMet = embedded < EMBEDDED_LIST_MS;
+    ok &&= embeddedMet;
+    line(
+      "plandraft list, embedded store (ms)",
+      embedded.toFixed(0),
+      embeddedMet,
+      `< ${EMBEDDED_LIST_MS} ms`,
+    );
+
+    if (!(await postgresReachable(POSTGRES_URL))) {
+      console.log(`plandraft list with Postgres: skipped (${POSTGRES_URL} cannot be reached)`);
+      return ok;
+    }
+    const schema = `bench_cli_${process.pid}`;
+    const postgres = { ...home, DATABASE_URL: POSTGRES_URL, PLANDRAFT_DB_SCHEMA: schema };
+    try {
+      timed([BIN, "draft", feature, "-o", join(dir, "plan.md")], postgres);
+      const list = timed([BIN, "list"], postgres);
+      const query = timed([listScript(dir)], postgres);
+      const listMet = list / query <= LIST_RATIO;
+      ok &&= listMet;
+      console.log(
+        `plandraft list: ${list.toFixed(0)} ms; the same query with pg alone: ${query.toFixed(0)} ms`,
+      );
+      line(
+        "plandraft list / the query with pg alone",
+        (list / query).toFixed(2),
+        listMet,
+        `<= ${LIST_RATIO}`,
+      );
+    } finally {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
+    return ok;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
