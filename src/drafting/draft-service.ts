@@ -80,13 +80,6 @@ export function createDraftService(deps: Deps) {
   const graphOf = (template: Template, model: string | undefined) =>
     templates.graphFor(template, { model, checkpointer: deps.checkpointer });
 
-  /** A recorded draft's graph (its own template and model), and where its thread stands. */
-  const threadOf = async (record: DraftRecord) => {
-    const thread = graphOf(templates.templateOf(record.template), record.model);
-    const state = await thread.graph.getState({ configurable: { thread_id: record.id } });
-    return { thread, state, values: (state.values ?? {}) as Partial<DraftStateType> };
-  };
-
   /**
    * Records a draft; a template or model that cannot work, or a draft that would cost more than
    * the limits allow, is refused before anything is saved.
@@ -157,9 +150,12 @@ export function createDraftService(deps: Deps) {
     given: GivenWorkspace = {},
   ) => {
     const record = await findDraft(deps, idOrPrefix);
-    const { thread, state, values } = await threadOf(record);
-    const { layout } = thread;
+    const template = templates.templateOf(record.template);
+    const thread = graphOf(template, record.model);
+    const { graph, layout } = thread;
     const unit = findSection(layout, change.section);
+    const state = await graph.getState({ configurable: { thread_id: record.id } });
+    const values = (state.values ?? {}) as Partial<DraftStateType>;
     if (state.next.length > 0 || !values.brief) {
       throw new AppError(
         "DRAFT_NOT_FINISHED",
@@ -229,7 +225,8 @@ export function createDraftService(deps: Deps) {
   /** A draft waiting at its gate, and what the gate asks; refused when it is not waiting. */
   const waitingAt = async (idOrPrefix: string) => {
     const record = await findDraft(deps, idOrPrefix);
-    const { state } = await threadOf(record);
+    const thread = graphOf(templates.templateOf(record.template), record.model);
+    const state = await thread.graph.getState({ configurable: { thread_id: record.id } });
     const gate = gateOf(state.tasks);
     if (record.status !== "awaiting_review" || !gate) throw notAwaitingReview(record);
     return { record, gate };
@@ -248,9 +245,10 @@ export function createDraftService(deps: Deps) {
     given: GivenWorkspace = {},
   ): Promise<DraftResult> => {
     const record = await findDraft(deps, id);
+    const thread = graphOf(templates.templateOf(record.template), record.model);
     await claimDraft(deps, record, watch.takeOver);
-    // Read once claimed: the thread stands where the last process to hold it left it.
-    const { thread, state, values } = await threadOf(record);
+    const state = await thread.graph.getState({ configurable: { thread_id: record.id } });
+    const values = (state.values ?? {}) as Partial<DraftStateType>;
     const workspace = await readToContinue(deps, thread.layout, values.grounding, given.workspace);
     const input = gateOf(state.tasks) ? new Command({ resume: answer }) : null;
     const draft = { id: record.id, title: record.title, model: record.model };
@@ -328,8 +326,10 @@ export function createDraftService(deps: Deps) {
     ): Promise<DraftResult> {
       const record = await findDraft(deps, idOrPrefix);
       if (record.status === "awaiting_review") throw awaitingReview(record.id);
-      const { thread, state, values } = await threadOf(record);
-      const hasStarted = Object.keys(values).length > 0;
+      const template = templates.templateOf(record.template);
+      const thread = graphOf(template, record.model);
+      const state = await thread.graph.getState({ configurable: { thread_id: record.id } });
+      const hasStarted = Object.keys((state.values ?? {}) as object).length > 0;
       // A graph that finished while its draft did not (its process died between the last
       // checkpoint and saving the outcome) is resumed to save it: the run drafts nothing.
       const ended = hasEnded(record.status);
@@ -345,6 +345,7 @@ export function createDraftService(deps: Deps) {
           },
         );
       }
+      const values = (state.values ?? {}) as Partial<DraftStateType>;
       checkPlannedCalls(plannedCalls(thread.layout, values), deps.config, "this resume");
       await claimDraft(deps, record, watch.takeOver);
       const draft = { id: record.id, title: record.title, model: record.model };
