@@ -5,12 +5,9 @@ import { createRuleDrafter } from "./drafters/rules/index.js";
 import type { Drafter } from "./drafters/types.js";
 import { createChatModel, parseModelName } from "./models/chat-model.js";
 import { DEFAULT_RETRY_DELAYS, type RetryPolicy } from "./models/retry-policy.js";
-import { openDatabase, type Database } from "./store/database.js";
-import { createDraftStore, type DraftStore } from "./store/draft-store.js";
-import { cliOwner } from "./store/draft-owner.js";
 import { createEventStore } from "./store/event-store.js";
 import { createEventHub, type EventHub } from "./events/event-hub.js";
-import { migrate } from "./store/migrate.js";
+import { openStore, type Store } from "./store/store.js";
 import { createRedactor, secretsOf, type Redact } from "./redact.js";
 import { createDigestCache, type DigestCache } from "./workspace/digest-cache.js";
 import type { Workspace } from "./workspace/types.js";
@@ -20,26 +17,21 @@ import {
 } from "../graphs/plan-drafter/template-catalog.js";
 
 /** What the CLI and the server share: built once from the config, passed to whatever needs it. */
-export interface Deps {
+export interface Deps extends Store {
   config: Config;
   /** The drafter for a model name; "none" is the rule-based drafter. */
   drafterFor(modelName?: string): Drafter;
-  db: Database;
-  drafts: DraftStore;
   /** Each draft's event stream: numbered, saved, and fanned out to whoever follows it. */
   events: EventHub;
   checkpointer: PostgresSaver;
   /** Templates by their text, with their layouts and graphs: drafts of one template share them. */
   templates: TemplateCatalog;
-  /** Who this process is when it claims a draft. */
-  owner: string;
   /** Takes this configuration's secrets (and anything shaped like one) out of outside text. */
   redact: Redact;
   /** Repository digests by checkout and commit: a second draft of the same commit reads nothing. */
   digests: DigestCache;
   /** The workspace drafts are grounded in when their request names none (a server's). */
   workspace: Workspace | undefined;
-  close(): Promise<void>;
 }
 
 export interface DepsOverrides {
@@ -55,20 +47,17 @@ export interface DepsOverrides {
   workspace?: Workspace | undefined;
 }
 
-/** Opens the database (and brings its schema up to date) before anything else runs. */
-export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
-  const db = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    home: config.home,
-    schema: config.schema,
-    poolSize: config.dbPoolSize,
-  });
-  try {
-    await migrate(db);
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
+/**
+ * Opens the database (and brings its schema up to date) before anything else runs, or builds on
+ * a store already open (a CLI command that listed first). Closing the deps closes the store.
+ */
+export async function createDeps(
+  config: Config,
+  overrides: DepsOverrides = {},
+  opened?: Store,
+): Promise<Deps> {
+  const store = opened ?? (await openStore(config, overrides.owner));
+  const { db } = store;
   // One drafter per model name: its client and its per-section tool schemas serve every draft.
   const drafters = new Map<string, Drafter>();
   const drafterFor = (modelName = config.model): Drafter => {
@@ -83,15 +72,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     config,
     drafterFor,
     templates: createTemplateCatalog({ config, drafterFor }),
-    db,
-    drafts: createDraftStore(db),
+    ...store,
     events: createEventHub(createEventStore(db)),
     checkpointer: new PostgresSaver(db.pool, undefined, { schema: db.schema }),
-    owner: overrides.owner ?? cliOwner(),
     redact: createRedactor(secretsOf(config)),
     digests: createDigestCache(config.home),
     workspace: overrides.workspace,
-    close: () => db.close(),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Deps } from "../deps.js";
 import { AppError } from "../errors.js";
 import { describeOwner, diedOnThisHost, parseCliOwner } from "../store/draft-owner.js";
 import type { DraftRecord } from "../store/draft-store.js";
+import type { Store } from "../store/store.js";
 
 /**
  * Claims a draft for this process before drafting it. A lease whose holder is known to be dead
@@ -21,8 +22,8 @@ export async function claimDraft(deps: Deps, record: DraftRecord, takeOver = fal
  * A running draft whose holder is known dead reads as interrupted, as one whose lease ran out
  * does: `list`, `show` and `rm` then agree with what `resume` would do (take it over at once).
  */
-export function asSeen(deps: Deps, draft: DraftRecord): DraftRecord {
-  return draft.status === "running" && deadHolder(deps, draft.owner) !== undefined
+export function asSeen(store: Store, draft: DraftRecord): DraftRecord {
+  return draft.status === "running" && deadHolder(store, draft.owner) !== undefined
     ? { ...draft, status: "interrupted" }
     : draft;
 }
@@ -32,9 +33,9 @@ export function asSeen(deps: Deps, draft: DraftRecord): DraftRecord {
  * store open (its pid lock), so any other holder is a process that stopped without letting go.
  * On Postgres only a CLI process of this host that is no longer running can be known dead.
  */
-function deadHolder(deps: Deps, owner: string | null): string | undefined {
-  if (owner === null || owner === deps.owner) return undefined;
-  if (deps.db.kind === "embedded" || diedOnThisHost(owner)) return owner;
+function deadHolder(store: Store, owner: string | null): string | undefined {
+  if (owner === null || owner === store.owner) return undefined;
+  if (store.db.kind === "embedded" || diedOnThisHost(owner)) return owner;
   return undefined;
 }
 

@@ -9,7 +9,8 @@ import type { DraftStateType, Revision } from "../../graphs/plan-drafter/state.j
 import { dependentsOf } from "../../graphs/plan-drafter/topology.js";
 import type { Template } from "../template/types.js";
 import type { Workspace, WorkspaceMaterial } from "../workspace/types.js";
-import { asSeen, claimDraft } from "./claim-draft.js";
+import { claimDraft } from "./claim-draft.js";
+import { findDraft } from "./find-draft.js";
 import { findSection } from "./find-section.js";
 import { readForRun, readToContinue } from "./workspace-runs.js";
 import { checkNewDraft, checkPlannedCalls, plannedCalls } from "./limits.js";
@@ -389,25 +390,6 @@ export interface RevisionRequest {
 function inFlight(state: { next: readonly string[]; values: unknown }): RevisionSummary | null {
   const revision = (state.values as Partial<DraftStateType> | undefined)?.revision;
   return revision && state.next.length > 0 ? summaryOf(revision) : null;
-}
-
-/** Newest first, each as `asSeen` tells: what `plandraft list` and the API list. */
-export async function listDrafts(deps: Deps, limit: number, offset = 0): Promise<DraftRecord[]> {
-  return (await deps.drafts.list(limit, offset)).map((draft) => asSeen(deps, draft));
-}
-
-/** A draft by its id or a unique prefix of it (as `plandraft list` shows them). */
-export async function findDraft(deps: Deps, idOrPrefix: string): Promise<DraftRecord> {
-  const id = idOrPrefix.trim().toLowerCase();
-  const record = /^[0-9a-f-]{36}$/.test(id)
-    ? await deps.drafts.get(id)
-    : await deps.drafts.byPrefix(id);
-  if (!record) {
-    throw new AppError("DRAFT_NOT_FOUND", `no draft ${idOrPrefix}`, {
-      hint: "list the drafts with `plandraft list`",
-    });
-  }
-  return asSeen(deps, record);
 }
 
 /** Deletes a draft with its versions and checkpoints; a draft some process is running is refused. */

@@ -1,170 +1,58 @@
 import type { Config } from "../config.js";
-import { createDeps, type Deps, type DepsOverrides } from "../deps.js";
-import { parseModelName } from "../models/chat-model.js";
-import { draftSummary, type DraftRecord } from "../store/draft-store.js";
-import { buildLayout, templateRepos } from "../../graphs/plan-drafter/topology.js";
-import { chooseTemplate } from "../template/offered.js";
-import { loadWorkspace, type WorkspaceOptions } from "../workspace/load.js";
-import { streamEventOf } from "./draft-events.js";
-import {
-  createDraftService,
-  findDraft,
-  listDrafts,
-  removeDraft,
-  type Watch,
-} from "./draft-service.js";
-import { cancelDraft, leaseStop } from "./cancel-draft.js";
-import { createControl } from "./queue/control.js";
-import { AppError } from "../errors.js";
-import { loadOfferedTemplates } from "../template/offered.js";
-import type { Drafts, RunEvent, RunWatch } from "./drafts.js";
-import { checkNewDraft } from "./limits.js";
-import { watchDraft } from "./watch-draft.js";
+import type { DepsOverrides } from "../deps.js";
+import { draftSummary } from "../store/draft-store.js";
+import { openStore, type Store } from "../store/store.js";
+import type { Drafts } from "./drafts.js";
+import { findDraft, listDrafts } from "./find-draft.js";
+import type { LocalEngine } from "./local-engine.js";
 
 /**
  * Drafts kept in this process's store (Postgres, or the embedded one) and run here. The store is
  * opened at the first call that needs it, after the input is checked, and closed by `close`.
+ * Reading what is kept (`list`, `get`) needs the store alone; the drafting engine (the graph,
+ * LangChain, the checkpointer) is loaded by the first call that drafts, so `plandraft list`
+ * answers without it.
  */
 export function createLocalDrafts(config: Config, overrides: DepsOverrides = {}): Drafts {
-  let opened: Promise<Deps> | undefined;
-  // A draft's own model is the deps' default model too, as when the CLI named it in the config.
-  const open = (model = config.model) => (opened ??= createDeps({ ...config, model }, overrides));
+  let opened: Promise<Store> | undefined;
+  const store = () => (opened ??= openStore(config, overrides.owner));
+  let loaded: Promise<LocalEngine> | undefined;
+  const engine = () =>
+    (loaded ??= import("./local-engine.js").then((m) =>
+      m.createLocalEngine(config, overrides, store),
+    ));
 
   return {
-    async submit(draft, watch) {
-      const model = draft.model ?? config.model;
-      parseModelName(model);
-      const { template, source: templateSource } = await chooseTemplate(config.templatesDir, draft);
-      const layout = buildLayout(template);
-      checkNewDraft(layout, config);
-      const workspace = await loadWorkspace(draft.workspace, {
-        cwd: process.cwd(),
-        templateRepos: templateRepos(layout),
-      });
-      const feature = await draft.readFeature();
-      const service = createDraftService(await open(model));
-      return service.begin(
-        {
-          feature,
-          featureSource: draft.featurePath === "-" ? "stdin" : draft.featurePath,
-          templateSource,
-          model,
-          workspace,
-          review: draft.review,
-        },
-        watching(watch),
-      );
-    },
-
-    async review(idOrPrefix, answer, given, watch) {
-      const workspace = await continuedWorkspace(given);
-      const deps = await open();
-      const review = await createDraftService(deps).prepareReview(idOrPrefix, answer);
-      await review.take();
-      return { id: review.id, done: review.run(watching(watch), { workspace }) };
-    },
-
-    async gate(idOrPrefix) {
-      return createDraftService(await open()).gate(idOrPrefix);
-    },
-
-    async resume(idOrPrefix, given, watch) {
-      const workspace = await continuedWorkspace(given);
-      const deps = await open();
-      const { id } = await findDraft(deps, idOrPrefix);
-      const done = createDraftService(deps).resume(id, watching(watch), { workspace });
-      return { id, done };
-    },
-
-    async revise(idOrPrefix, change, given, watch) {
-      const workspace = await continuedWorkspace(given);
-      const service = createDraftService(await open());
-      const revision = await service.prepareRevision(idOrPrefix, change, { workspace });
-      return { id: revision.id, done: revision.run(watching(watch)) };
-    },
-
-    async events(idOrPrefix, watch) {
-      return watchDraft(await open(), idOrPrefix, watch);
-    },
-
-    async cancel(idOrPrefix) {
-      const deps = await open();
-      const draft = await findDraft(deps, idOrPrefix);
-      // A queue worker hears of it at once; a CLI process on this database at its heartbeat.
-      const tell = (id: string) => createControl(deps.db.pool, deps.db.schema).cancel(id);
-      if (!(await cancelDraft(deps, draft.id, tell))) throw notRunning(draft);
-      return draft.id;
-    },
-
-    async remove(idOrPrefix) {
-      return (await removeDraft(await open(), idOrPrefix)).id;
-    },
+    submit: async (draft, watch) => (await engine()).submit(draft, watch),
+    review: async (id, answer, given, watch) => (await engine()).review(id, answer, given, watch),
+    gate: async (id) => (await engine()).gate(id),
+    resume: async (id, given, watch) => (await engine()).resume(id, given, watch),
+    revise: async (id, change, given, watch) => (await engine()).revise(id, change, given, watch),
+    events: async (id, watch) => (await engine()).events(id, watch),
+    cancel: async (id) => (await engine()).cancel(id),
+    remove: async (id) => (await engine()).remove(id),
 
     async get(idOrPrefix, version) {
-      const deps = await open();
-      const draft = await findDraft(deps, idOrPrefix);
-      return { draft: draftSummary(draft), plan: await deps.drafts.version(draft.id, version) };
+      const kept = await store();
+      const draft = await findDraft(kept, idOrPrefix);
+      return { draft: draftSummary(draft), plan: await kept.drafts.version(draft.id, version) };
     },
 
     async list(limit) {
-      return (await listDrafts(await open(), limit)).map(draftSummary);
+      return (await listDrafts(await store(), limit)).map(draftSummary);
     },
 
     async templates() {
+      const { loadOfferedTemplates } = await import("../template/offered.js");
       const offered = await loadOfferedTemplates(config.templatesDir);
       return offered.list.map(({ id, title }) => ({ id, title }));
     },
 
     async close() {
-      const deps = opened;
+      const held = opened;
       opened = undefined;
       // A store that failed to open has told its error already, to the call that opened it.
-      await (await deps?.catch(() => undefined))?.close();
-    },
-  };
-}
-
-/**
- * The workspace a resume or revision reads. The draft's template is not known yet: the names are
- * checked against it when it is read, and its sections are grounded only while the checkouts are
- * at the commits the draft was grounded in.
- */
-async function continuedWorkspace(given: WorkspaceOptions) {
-  return await loadWorkspace(given, { cwd: process.cwd() });
-}
-
-/** A draft there is nothing to cancel of, saying why. */
-function notRunning(draft: DraftRecord): AppError {
-  return new AppError(
-    "DRAFT_NOT_RUNNING",
-    `draft ${draft.id} is ${draft.status}: nothing to cancel`,
-    {
-      hint:
-        draft.status === "interrupted"
-          ? `nothing runs it now: finish it with \`plandraft resume ${draft.id}\`, or remove it`
-          : "list the drafts with `plandraft list`",
-    },
-  );
-}
-
-/**
- * A run's events as a watcher of any `Drafts` sees them: the stream's, plus steps and retries.
- * A cancel asked for elsewhere (another shell, the API) stops the run at its next heartbeat.
- */
-function watching(watch: RunWatch): Watch {
-  const stop = new AbortController();
-  return {
-    signal: stop.signal,
-    onLease: (state) => stop.abort(leaseStop(state)),
-    onEvent: (event) => {
-      const streamed = streamEventOf(event);
-      // The tuple and the union describe the same events; TypeScript cannot pair them up.
-      const seen: RunEvent | undefined = streamed
-        ? ({ type: streamed[0], data: streamed[1] } as RunEvent)
-        : event.type === "step" || event.type === "model.retry"
-          ? event
-          : undefined;
-      if (seen) watch.onEvent(seen);
+      await (await held?.catch(() => undefined))?.close();
     },
   };
 }

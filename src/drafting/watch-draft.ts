@@ -3,7 +3,7 @@ import type { Deps } from "../deps.js";
 import { AppError, errorOfCode } from "../errors.js";
 import { isTerminal, parseId, START, type StreamEvent } from "../events/stream-event.js";
 import { hasEnded } from "../store/draft-store.js";
-import { findDraft } from "./draft-service.js";
+import { findDraft } from "./find-draft.js";
 import type { DraftRun, RunWatch } from "./drafts.js";
 import { createRunReader, type ReaderErrors } from "./run-reader.js";
 

@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import pg from "pg";
 import { AppError } from "../errors.js";
-import { startEmbeddedPostgres } from "./embedded.js";
 
 export interface Database {
   pool: pg.Pool;
@@ -62,6 +61,8 @@ async function openPostgres(url: string, schema: string, poolSize: number): Prom
 }
 
 async function openEmbedded(options: DatabaseOptions): Promise<Database> {
+  // PGlite is loaded only by a process that uses it: not by one whose store is a Postgres server.
+  const { startEmbeddedPostgres } = await import("./embedded.js");
   const embedded = await startEmbeddedPostgres(options.home);
   // PGlite serves one connection reliably (DESIGN.md): every query goes through it in turn.
   const pool = new pg.Pool({

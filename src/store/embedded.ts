@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { AppError } from "../errors.js";
+import { firstOpenOptions } from "./fresh-cluster.js";
 import { takePidLock } from "./pid-lock.js";
 
 export interface EmbeddedPostgres {
@@ -17,6 +18,13 @@ export interface EmbeddedPostgres {
 const SOCKET_PORT = 5432;
 
 /**
+ * Postgres's default 128 MB of shared buffers is for a server of many clients; zeroing them cost
+ * about 300 ms of every open and 110 MiB of memory (measured: 800 -> 510 ms, 280 -> 170 MiB). A
+ * store of one user's drafts stays far smaller than 16 MB of hot pages.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
+
+/**
  * Postgres without a server: PGlite in this process, served on a private unix socket so that
  * `pg` (and so PostgresSaver) speaks the same protocol and SQL as with a real server. PGlite is
  * one process's database, so a lock file keeps a second plandraft process out with a clear error.
@@ -27,7 +35,10 @@ export async function startEmbeddedPostgres(home: string): Promise<EmbeddedPostg
   const release = lockStore(home);
   const socketDir = mkdtempSync(join(tmpdir(), "plandraft-"));
   try {
-    const db = await PGlite.create(dataDir);
+    const db = await PGlite.create(dataDir, {
+      startParams: START_PARAMS,
+      ...firstOpenOptions(dataDir),
+    });
     const server = new PGLiteSocketServer({ db, path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`) });
     await server.start();
     return {

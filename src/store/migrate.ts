@@ -1,16 +1,14 @@
-import { join } from "node:path";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { runner } from "node-pg-migrate";
 import type pg from "pg";
-import { PACKAGE_ROOT } from "../package-root.js";
 import type { Database } from "./database.js";
-
-const MIGRATIONS_DIR = join(PACKAGE_ROOT, "migrations");
+import { currentStamp, MIGRATIONS_DIR } from "./schema-stamp.js";
 
 /**
  * Brings the schema up to date: plandraft's own tables by versioned migrations (node-pg-migrate),
  * then the checkpoint tables (PostgresSaver.setup). Both run under one advisory lock, so
- * processes starting together take turns instead of racing on a fresh schema.
+ * processes starting together take turns instead of racing on a fresh schema. Last, the schema is
+ * stamped as current, so the next command knows it from one row (`ensureSchema`).
  */
 export async function migrate(db: Database): Promise<void> {
   const client = await db.pool.connect();
@@ -30,10 +28,20 @@ export async function migrate(db: Database): Promise<void> {
       log: () => undefined,
     });
     await new PostgresSaver(onOneClient(client), undefined, { schema: db.schema }).setup();
+    await stamp(client, db.schema);
   } finally {
     await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lockKey]).catch(() => undefined);
     client.release();
   }
+}
+
+/** One statement, so the table never holds no stamp or two. */
+async function stamp(client: pg.PoolClient, schema: string): Promise<void> {
+  const table = `"${schema}".plandraft_schema`;
+  await client.query(
+    `WITH old AS (DELETE FROM ${table}) INSERT INTO ${table} (stamp) VALUES ($1)`,
+    [currentStamp()],
+  );
 }
 
 /** PostgresSaver.setup() asks its pool for a client: give it the one that holds the lock. */

@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPlan } from "../../src/check/index.js";
-import { isConnectionError, openDatabase } from "../../src/store/database.js";
+import { isConnectionError, openDatabase, type Database } from "../../src/store/database.js";
+import { ensureSchema } from "../../src/store/schema.js";
+import { currentStamp } from "../../src/store/schema-stamp.js";
 import { runCli } from "../support/cli.js";
 import { spawnCli, waitFor, type CliProcess } from "../support/cli-process.js";
 import { DEFAULT_TEMPLATE, fixturePath } from "../support/drafting.js";
@@ -29,6 +31,7 @@ const PLANDRAFT_TABLES = [
   "draft_events",
   "draft_versions",
   "plandraft_migrations",
+  "plandraft_schema",
   "rate_limits",
 ];
 /** Every migration the project ships, in the order they run. */
@@ -160,6 +163,41 @@ describe.skipIf(!databaseUrl)(
       expect(JSON.parse(again.stdout)).toEqual([]);
       expect(await tablesIn(store)).toEqual(tables);
       expect(await migrationRows(store)).toEqual(before);
+    });
+
+    it("runs the migration tool only when the schema's stamp is not the release's", async () => {
+      const store = freshStore();
+      const db = await openDatabase({
+        databaseUrl: databaseUrl!,
+        home: tmpdir(),
+        schema: schemaOf(store),
+      });
+      const migrations: string[] = [];
+      const counting = async (target: Database) => {
+        migrations.push(target.schema);
+        const { migrate } = await import("../../src/store/migrate.js");
+        await migrate(target);
+      };
+      try {
+        await ensureSchema(db, counting); // a schema that does not exist yet
+        expect(migrations).toHaveLength(1);
+        expect(await sql(store, "SELECT stamp FROM plandraft_schema")).toEqual([
+          { stamp: currentStamp() },
+        ]);
+
+        await ensureSchema(db, counting); // current: one query, no tool
+        expect(migrations).toHaveLength(1);
+
+        // A schema stamped by an older release (a migration since): migrated, stamped anew.
+        await sql(store, "UPDATE plandraft_schema SET stamp = 'an older release'");
+        await ensureSchema(db, counting);
+        expect(migrations).toHaveLength(2);
+        expect(await sql(store, "SELECT stamp FROM plandraft_schema")).toEqual([
+          { stamp: currentStamp() },
+        ]);
+      } finally {
+        await db.close();
+      }
     });
 
     it("lets two processes migrate the same fresh schema at once", async () => {

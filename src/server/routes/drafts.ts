@@ -2,12 +2,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { OfferedTemplates } from "../../template/offered.js";
 import type { Deps } from "../../deps.js";
-import {
-  createDraftService,
-  findDraft,
-  listDrafts,
-  removeDraft,
-} from "../../drafting/draft-service.js";
+import { createDraftService, removeDraft } from "../../drafting/draft-service.js";
+import { findDraft, listDrafts } from "../../drafting/find-draft.js";
 import { AppError } from "../../errors.js";
 import { draftSummary, type DraftRecord } from "../../store/draft-store.js";
 import { sectionStates } from "../../events/section-states.js";

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { cancelDraft } from "../../drafting/cancel-draft.js";
 import { z } from "zod";
-import { findDraft } from "../../drafting/draft-service.js";
+import { findDraft } from "../../drafting/find-draft.js";
 import { AppError } from "../../errors.js";
 import { ReviewAnswer, StreamEventSchema } from "../../events/contract.js";
 import { parseId, START, type StreamPosition } from "../../events/stream-event.js";
