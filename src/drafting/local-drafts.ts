@@ -51,6 +51,10 @@ export function createLocalDrafts(config: Config, overrides: DepsOverrides = {})
     async close() {
       const held = opened;
       opened = undefined;
+      // The engine drafts over the store it was given: a call after this one (the review asked
+      // in a terminal lets go of the store while the person thinks) builds one on the store
+      // opened again, not on this closed one.
+      loaded = undefined;
       // A store that failed to open has told its error already, to the call that opened it.
       await (await held?.catch(() => undefined))?.close();
     },

@@ -18,6 +18,14 @@ export interface EmbeddedPostgres {
 const SOCKET_PORT = 5432;
 
 /**
+ * pg's pool holds one connection (DESIGN.md), but drops it at any SQL error and dials again at
+ * once: with room for one, the socket server still counts the old one, closing, and hangs up on
+ * the new one (seen: EPIPE at the migration that followed the probe for a fresh schema's stamp).
+ * The server queues every query through PGlite in turn whatever the count.
+ */
+const CONNECTIONS = 2;
+
+/**
  * Postgres's default 128 MB of shared buffers is for a server of many clients; zeroing them cost
  * about 300 ms of every open and 110 MiB of memory (measured: 800 -> 510 ms, 280 -> 170 MiB). A
  * store of one user's drafts stays far smaller than 16 MB of hot pages.
@@ -39,7 +47,11 @@ export async function startEmbeddedPostgres(home: string): Promise<EmbeddedPostg
       startParams: START_PARAMS,
       ...firstOpenOptions(dataDir),
     });
-    const server = new PGLiteSocketServer({ db, path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`) });
+    const server = new PGLiteSocketServer({
+      db,
+      path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`),
+      maxConnections: CONNECTIONS,
+    });
     await server.start();
     return {
       host: socketDir,

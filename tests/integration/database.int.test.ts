@@ -381,3 +381,33 @@ describe("the embedded store after its process was killed", () => {
     expect(listed[0]?.status).toBe("interrupted");
   });
 });
+
+// 5. pg drops its one connection to the embedded store at any SQL error and dials again at once.
+
+describe("the embedded store after a statement fails", () => {
+  it("answers the next query on a new connection, every time", async () => {
+    const db = await openDatabase({
+      databaseUrl: undefined,
+      home: mkdtempSync(join(tmpdir(), "plandraft-errors-")),
+      schema: "public",
+    });
+    try {
+      for (let i = 0; i < 20; i++) {
+        await expect(db.pool.query("SELECT * FROM no_such_table")).rejects.toMatchObject({
+          code: "42P01",
+        });
+        // The connect right after the failure is the one the socket server once hung up on.
+        const client = await db.pool.connect();
+        try {
+          expect((await client.query<{ n: number }>("SELECT $1::int AS n", [i])).rows).toEqual([
+            { n: i },
+          ]);
+        } finally {
+          client.release();
+        }
+      }
+    } finally {
+      await db.close();
+    }
+  });
+});

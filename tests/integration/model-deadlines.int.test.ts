@@ -17,6 +17,13 @@ const LIMITS = {
 };
 /** What a request may take beyond its deadline on a busy machine. */
 const SLACK_MS = 1500;
+/**
+ * How much sooner than the client's deadline the scripted server may see a request end: the
+ * client's clock starts before the request reaches the server (52 ms seen on a busy CI machine).
+ * The bound it leaves (750 ms) is still far above the idle deadline, so an attempt cut by that
+ * one could not pass.
+ */
+const TRANSIT_MS = 250;
 /** What the rest of the draft may take on a busy machine. */
 const DRAFT_MS = 8000;
 
@@ -55,7 +62,7 @@ describe("every attempt of a model call ends within its deadlines", () => {
     const requests = requestsFor(llm, "testing");
     expect(requests).toHaveLength(ATTEMPTS);
     for (const request of requests) {
-      expect(heldFor(request)).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
+      expect(heldFor(request)).toBeGreaterThanOrEqual(DEADLINE_MS - TRANSIT_MS);
       expect(heldFor(request)).toBeLessThan(DEADLINE_MS + SLACK_MS);
     }
     expect(spanOf(requests)).toBeLessThan(ATTEMPTS * (DEADLINE_MS + SLACK_MS));
@@ -71,7 +78,7 @@ describe("every attempt of a model call ends within its deadlines", () => {
     const requests = requestsFor(llm, "brief");
     expect(requests).toHaveLength(ATTEMPTS);
     for (const request of requests) {
-      expect(heldFor(request)).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
+      expect(heldFor(request)).toBeGreaterThanOrEqual(DEADLINE_MS - TRANSIT_MS);
       expect(heldFor(request)).toBeLessThan(DEADLINE_MS + SLACK_MS);
     }
     expect(tookMs).toBeLessThan(ATTEMPTS * (DEADLINE_MS + SLACK_MS));
