@@ -69,7 +69,23 @@ async function durable(
   return { wall, lastId: () => id, close: () => deps.close() };
 }
 
-/** Rows and bytes one draft left in the checkpoint tables. */
+/** Drafts once on a store of its own; the draft's id. */
+async function oneDraft(config: Config): Promise<string> {
+  const deps = await createDeps(config);
+  try {
+    const result = await createDraftService(deps).start({
+      feature,
+      featureSource: "feature.md",
+      templateSource: DEFAULT_TEMPLATE_SOURCE,
+    });
+    if (result.status !== "completed") throw new Error("bench draft failed");
+    return result.id;
+  } finally {
+    await deps.close();
+  }
+}
+
+/** Rows and bytes one draft left in the checkpoint tables, and its events. */
 async function checkpointFootprint(url: string, schema: string, threadId: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -94,6 +110,17 @@ async function checkpointFootprint(url: string, schema: string, threadId: string
       )) +
       (await count(
         `SELECT coalesce(sum(pg_column_size(b.*)), 0) AS n FROM "${schema}".checkpoint_blobs b WHERE thread_id = $1`,
+      )),
+    // What else the draft keeps: its row, its plan's versions and its event history.
+    kept:
+      (await count(
+        `SELECT coalesce(sum(pg_column_size(d.*)), 0) AS n FROM "${schema}".drafts d WHERE id::text = $1`,
+      )) +
+      (await count(
+        `SELECT coalesce(sum(pg_column_size(v.*)), 0) AS n FROM "${schema}".draft_versions v WHERE draft_id::text = $1`,
+      )) +
+      (await count(
+        `SELECT coalesce(sum(pg_column_size(e.*)), 0) AS n FROM "${schema}".draft_events e WHERE draft_id::text = $1`,
       )),
   };
   await client.query(`DROP SCHEMA "${schema}" CASCADE`);
@@ -131,10 +158,26 @@ export async function benchStorage(): Promise<boolean> {
     console.log(
       `  postgres:         ${postgres.wall.toFixed(0)} ms   ratio to in-memory ${(postgres.wall / memory).toFixed(3)}`,
     );
-    const footprint = await checkpointFootprint(POSTGRES_URL, schema, postgres.lastId());
-    console.log(
-      `  checkpoints per draft: ${footprint.checkpoints} checkpoints, ${footprint.writes} writes, ${footprint.blobs} blobs, ${(footprint.bytes / 1024).toFixed(0)} KiB`,
+    const final = await checkpointFootprint(POSTGRES_URL, schema, postgres.lastId());
+    // The same draft keeping every step, as before retention (PLANDRAFT_KEEP_CHECKPOINTS=all).
+    const everyStep = await oneDraft(
+      loadConfig({
+        ...envOf(base),
+        DATABASE_URL: POSTGRES_URL,
+        PLANDRAFT_DB_SCHEMA: `${schema}_all`,
+        PLANDRAFT_KEEP_CHECKPOINTS: "all",
+      }),
     );
+    const all = await checkpointFootprint(POSTGRES_URL, `${schema}_all`, everyStep);
+    for (const [name, footprint] of [
+      ["all", all],
+      ["final", final],
+    ] as const) {
+      console.log(
+        `  checkpoints per draft, keep ${name}: ${footprint.checkpoints} checkpoints, ${footprint.writes} writes, ${footprint.blobs} blobs, ${(footprint.bytes / 1024).toFixed(0)} KiB; with its row, versions and events ${((footprint.bytes + footprint.kept) / 1024).toFixed(0)} KiB`,
+      );
+    }
+    console.log(`  final / all bytes: ${(final.bytes / all.bytes).toFixed(3)}`);
     return true;
   } finally {
     llm.stop();

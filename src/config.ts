@@ -63,6 +63,10 @@ const ConfigSchema = z.object({
   /** The workspace file `serve` grounds its drafts in (the CLI: --workspace, or the current folder's). */
   PLANDRAFT_WORKSPACE: z.string().min(1).optional(),
   PLANDRAFT_CONTEXT_TOKENS: z.coerce.number().int().min(200).default(DEFAULT_CONTEXT_TOKENS),
+  /** What a finished draft keeps of its checkpoints: the last one (what revise and resume read), or all. */
+  PLANDRAFT_KEEP_CHECKPOINTS: z.enum(["final", "all"]).default("final"),
+  /** Days a finished draft's event history is kept for replay; unset: for as long as the draft. */
+  PLANDRAFT_KEEP_EVENTS_DAYS: z.coerce.number().int().min(1).optional(),
 });
 
 export interface Config {
@@ -126,6 +130,15 @@ export interface Config {
   contextTokens: number;
   /** A plandraft server for the CLI to use instead of drafting locally, and its token. */
   remote: { url: string; token: string | undefined } | undefined;
+  retention: Retention;
+}
+
+/** What finished drafts keep (`plandraft gc`, a server's periodic sweep, a draft's own end). */
+export interface Retention {
+  /** "final": the last checkpoint of each finished draft and its writes; "all": every one. */
+  checkpoints: "final" | "all";
+  /** Days a finished draft's events are kept; undefined: as long as the draft. */
+  eventsDays: number | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -179,6 +192,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     remote: c.PLANDRAFT_SERVER
       ? { url: c.PLANDRAFT_SERVER.replace(/\/+$/, ""), token: c.PLANDRAFT_API_TOKEN }
       : undefined,
+    retention: {
+      checkpoints: c.PLANDRAFT_KEEP_CHECKPOINTS,
+      eventsDays: c.PLANDRAFT_KEEP_EVENTS_DAYS,
+    },
   };
 }
 

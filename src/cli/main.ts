@@ -252,6 +252,17 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     });
 
   program
+    .command("gc")
+    .description(
+      "drop what finished drafts no longer need from the store here (see PLANDRAFT_KEEP_CHECKPOINTS, PLANDRAFT_KEEP_EVENTS_DAYS); plans are kept",
+    )
+    .option("--json", "print what was dropped as JSON")
+    .action(async (options: { json?: boolean }) => {
+      const { gcCommand } = await import("./gc-command.js");
+      exitCode = await gcCommand(loadConfig(io.env), options, io);
+    });
+
+  program
     .command("check")
     .description("check a plan against its template; lists each finding with its line")
     .argument("<plan>", "the plan markdown file")

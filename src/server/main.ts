@@ -5,6 +5,7 @@ import { AppError } from "../errors.js";
 import { loadOfferedTemplates } from "../template/offered.js";
 import { buildServer } from "./app.js";
 import { assertSafeToListen } from "./access.js";
+import { sweepEveryHour } from "./sweep.js";
 
 export interface RunningServer {
   url: string;
@@ -65,9 +66,11 @@ export async function startServer(
   io.stderr.write(
     `plandraft: serving on ${url} (API docs at ${url}/docs), drafts in ${deps.db.where}\n`,
   );
+  const stopSweeping = sweepEveryHour(deps.db, config, app.log);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await stopSweeping();
       await app.close();
       await deps.close();
     })());

@@ -1,5 +1,7 @@
 import type pg from "pg";
 import type { Database } from "./database.js";
+import { pruneThread } from "./retention.js";
+import { inTransaction } from "./transaction.js";
 
 export type DraftStatus =
   "queued" | "running" | "awaiting_review" | "completed" | "failed" | "cancelled" | "interrupted";
@@ -64,7 +66,11 @@ const SELECT_DRAFT = `
   FROM drafts d`;
 
 /** The drafts and their versions, in plandraft's own tables beside the checkpoints. */
-export function createDraftStore(db: Database) {
+/**
+ * The drafts table and what hangs off it. `keepCheckpoints` is what a draft's end leaves of its
+ * checkpoints (PLANDRAFT_KEEP_CHECKPOINTS).
+ */
+export function createDraftStore(db: Database, keepCheckpoints: "final" | "all" = "all") {
   const { pool } = db;
   /**
    * Ends a draft still waiting for its turn or at its review gate (cancelled, or failed when its
@@ -264,12 +270,21 @@ export function createDraftStore(db: Database) {
         usage?: object | undefined;
       },
     ): Promise<void> {
-      await pool.query(
-        `UPDATE drafts SET status = $3, error = $4, usage = COALESCE($5, usage), owner = NULL, lease_until = NULL,
-                cancel_requested_at = NULL, updated_at = now()
-         WHERE id = $1 AND owner = $2`,
-        [id, owner, outcome.status, outcome.error ?? null, outcome.usage ?? null],
-      );
+      const end = (client: Queryable) =>
+        client.query(
+          `UPDATE drafts SET status = $3, error = $4, usage = COALESCE($5, usage), owner = NULL, lease_until = NULL,
+                  cancel_requested_at = NULL, updated_at = now()
+           WHERE id = $1 AND owner = $2`,
+          [id, owner, outcome.status, outcome.error ?? null, outcome.usage ?? null],
+        );
+      if (keepCheckpoints === "all" || outcome.status === "awaiting_review") {
+        await end(pool);
+        return;
+      }
+      // Ended and pruned together: a finished draft never holds more than its last checkpoint.
+      await inTransaction(pool, async (client) => {
+        if ((await end(client)).rowCount === 1) await pruneThread(client, db.schema, id);
+      });
     },
 
     /** Keeps a finished plan as the draft's next version; returns its number. */

@@ -30,5 +30,10 @@ export async function openStore(config: Config, owner: string = cliOwner()): Pro
     await db.close();
     throw error;
   }
-  return { db, drafts: createDraftStore(db), owner, close: () => db.close() };
+  return {
+    db,
+    drafts: createDraftStore(db, config.retention.checkpoints),
+    owner,
+    close: () => db.close(),
+  };
 }

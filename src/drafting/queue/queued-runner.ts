@@ -5,6 +5,7 @@ import { AppError, isAppError } from "../../errors.js";
 import { cancelDraft } from "../cancel-draft.js";
 import type { Control } from "./control.js";
 import type { DraftJob, DraftQueue } from "./draft-queue.js";
+import { inTransaction } from "../../store/transaction.js";
 
 /** A guess for Retry-After when the queue is full: about how long a draft takes. */
 const QUEUE_RETRY_AFTER_S = 30;
@@ -24,9 +25,7 @@ export function createQueuedRunner(
 
   /** Saves the draft's change and its job in one transaction, under the queue's lock. */
   const enqueue = async (job: DraftJob, save: (client: Queryable) => Promise<void>) => {
-    const client = await deps.db.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await inTransaction(deps.db.pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [
         `plandraft:queue:${deps.db.schema}`,
       ]);
@@ -34,13 +33,7 @@ export function createQueuedRunner(
       if (waiting >= maxQueued) throw queueFull(waiting);
       await save(client);
       if (!(await queue.send(job, client))) throw busy(job.draft);
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     await control.wake().catch(() => undefined); // idle workers fetch now, not at their poll
   };
 
