@@ -1,7 +1,8 @@
 /**
  * How soon the CLI answers: `plandraft --help` against a bare `node -e 0`, and `plandraft list`
  * against a script that runs plandraft's own list query with only `pg` loaded (Postgres), and
- * alone on the embedded store. Medians of BENCH_CLI_RUNS (5) runs each, after one warm-up.
+ * alone on the embedded store; and from `plandraft draft`'s start to its first model request, on
+ * each store. Medians of BENCH_CLI_RUNS (5) runs each, after one warm-up.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -9,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
+import { firstModelCall } from "./first-call.js";
 import { postgresReachable } from "./serve-servers.js";
 
 const RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
@@ -22,6 +24,8 @@ const POSTGRES_URL =
 const HELP_RATIO = 2.5;
 const LIST_RATIO = 1.5;
 const EMBEDDED_LIST_MS = 1000;
+/** Process start to the first model request. */
+const FIRST_CALL_MS = { embedded: 1000, postgres: 600 };
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -67,6 +71,17 @@ function line(name: string, ratio: string, met: boolean, target: string): void {
   console.log(`${name.padEnd(52)} ${ratio.padStart(10)}  ${met ? "ok" : "MISSED"} (${target})`);
 }
 
+function firstCallLine(store: "embedded" | "postgres", ms: number): boolean {
+  const met = ms <= FIRST_CALL_MS[store];
+  line(
+    `draft: start to first model call, ${store} (ms)`,
+    ms.toFixed(0),
+    met,
+    `<= ${FIRST_CALL_MS[store]} ms`,
+  );
+  return met;
+}
+
 export async function benchCli(): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), "plandraft-bench-cli-"));
   const home = { HOME: dir, DATABASE_URL: "", PLANDRAFT_MODEL: "none" };
@@ -92,6 +107,9 @@ export async function benchCli(): Promise<boolean> {
       `< ${EMBEDDED_LIST_MS} ms`,
     );
 
+    const embeddedFirst = firstCallLine("embedded", await firstModelCall(home, RUNS));
+    ok &&= embeddedFirst;
+
     if (!(await postgresReachable(POSTGRES_URL))) {
       console.log(`plandraft list with Postgres: skipped (${POSTGRES_URL} cannot be reached)`);
       return ok;
@@ -113,6 +131,8 @@ export async function benchCli(): Promise<boolean> {
         listMet,
         `<= ${LIST_RATIO}`,
       );
+      const postgresFirst = firstCallLine("postgres", await firstModelCall(postgres, RUNS));
+      ok &&= postgresFirst;
     } finally {
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();

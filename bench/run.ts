@@ -7,6 +7,7 @@ import { benchCriticalPath } from "./draft-critical-path.js";
 import { benchGraphFloor } from "./graph-floor.js";
 import { benchPreview } from "./preview.js";
 import { benchServe } from "./serve.js";
+import { benchSoak } from "./soak.js";
 import { benchStorage } from "./storage.js";
 import { benchWorkspaceDigest } from "./workspace-digest.js";
 
@@ -18,6 +19,7 @@ const benches: Record<string, [title: string, run: () => Promise<boolean>]> = {
   "graph-floor": ["graph floor: LangGraph's own cost per streamed chunk", benchGraphFloor],
   digest: ["workspace: reading a repository of 5,000 files", benchWorkspaceDigest],
   cli: ["cli: how soon a command answers", benchCli],
+  soak: ["soak: 1,000 drafts through one server", benchSoak],
 };
 
 const asked = process.argv.slice(2);

@@ -198,20 +198,24 @@ export async function startOurs(llmURL: string, store: Store): Promise<Served> {
     /serving on (http:\/\/[^\s]+)/,
   );
   const url = ready[1] ?? "";
-  const loopDelay = () =>
-    new Promise<LoopDelay>((resolve) => {
-      let seen = "";
-      const read = (part: Buffer) => {
-        seen += part.toString();
-        const match = /bench-probe (\{.*\})\n/.exec(seen);
-        if (!match?.[1]) return;
-        child.stderr?.off("data", read);
-        resolve(JSON.parse(match[1]) as LoopDelay);
-      };
-      child.stderr?.on("data", read);
-      child.kill("SIGUSR2");
-    });
+  const loopDelay = () => readProbe<LoopDelay>(child);
   return { url, pid: child.pid ?? 0, loopDelay, stop: () => stopChild(child, false) };
+}
+
+/** What the probe preloaded into a plandraft process reports on SIGUSR2 (bench/server-probe.ts). */
+export function readProbe<T>(child: ChildProcess): Promise<T> {
+  return new Promise<T>((resolve) => {
+    let seen = "";
+    const read = (part: Buffer) => {
+      seen += part.toString();
+      const match = /bench-probe (\{.*\})\n/.exec(seen);
+      if (!match?.[1]) return;
+      child.stderr?.off("data", read);
+      resolve(JSON.parse(match[1]) as T);
+    };
+    child.stderr?.on("data", read);
+    child.kill("SIGUSR2");
+  });
 }
 
 async function freePort(): Promise<number> {

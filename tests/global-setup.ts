@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
  */
 export default function setup(): void {
   execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  execFileSync(process.execPath, ["scripts/build-cli.mjs"], { stdio: "inherit" });
   execFileSync(process.execPath, ["scripts/build-web.mjs"], { stdio: "inherit" });
   execFileSync(process.execPath, ["scripts/build-store.mjs"], { stdio: "inherit" });
 }

@@ -14,6 +14,8 @@ import { createTestStore, testDatabaseUrl, type TestStore } from "../support/sto
 
 const BIN = new URL("../../bin/plandraft.js", import.meta.url).pathname;
 const HOOKS = new URL("../support/loaded-packages.mjs", import.meta.url).pathname;
+/** What each chunk of the bundled CLI holds (scripts/build-cli.mjs). */
+const CLI_META = new URL("../../dist/cli/meta.json", import.meta.url).pathname;
 const homes: string[] = [];
 
 function freshHome(): string {
@@ -93,9 +95,25 @@ async function packagesLoaded(
   expect(code, stderr).toBe(0);
   const packages = readFileSync(log, "utf8")
     .split("\n")
-    .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1])
+    .flatMap((url) => [url, ...bundledIn(url)])
+    .map((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1])
     .filter((name): name is string => name !== undefined);
   return { packages: [...new Set(packages)].sort(), stdout };
+}
+
+/**
+ * The files a loaded chunk of the bundled CLI holds, from the build's metafile: a package bundled
+ * into a chunk loads with it, though the loader sees only the chunk.
+ */
+function bundledIn(url: string): string[] {
+  const chunk = /\/(dist\/cli\/[^/]+\.js)$/.exec(url)?.[1];
+  if (!chunk) return [];
+  const meta = JSON.parse(readFileSync(CLI_META, "utf8")) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  const inputs = meta.outputs[chunk]?.inputs;
+  if (!inputs) throw new Error(`${chunk} is not in ${CLI_META}: run \`npm run build\``);
+  return Object.keys(inputs);
 }
 
 const FEATURE = new URL("../../examples/feature.md", import.meta.url).pathname;
