@@ -4,12 +4,15 @@
  * delay there is CPU the server spent elsewhere while chunks waited to be read. With
  * BENCH_PROBE_PROFILE=<file>, the first SIGUSR2 also starts the CPU profiler and the second
  * writes the profile of what ran in between to that file (the batch alone, not the start-up).
- * With BENCH_PROBE_GC=1 it first collects all garbage and adds the live heap and RSS (MiB).
+ * With BENCH_PROBE_GC=1 it first collects all garbage and adds the live heap and RSS (MiB); with
+ * BENCH_PROBE_SNAPSHOTS=<folder> as well, it writes a heap snapshot there each time (open two in
+ * Chrome's DevTools, Comparison view, to see what the drafts between them left alive).
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
+import { join } from "node:path";
+import { setFlagsFromString, writeHeapSnapshot } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 const histogram = monitorEventLoopDelay({ resolution: 1 });
@@ -45,6 +48,8 @@ function liveMemory(): { heapMiB: number; rssMiB: number } | object {
   collect();
   collect(); // a second pass takes what the first one's finalizers let go
   const mib = (bytes: number) => Number((bytes / 2 ** 20).toFixed(2));
+  const snapshots = process.env.BENCH_PROBE_SNAPSHOTS;
+  if (snapshots) writeHeapSnapshot(join(snapshots, `plandraft-${Date.now()}.heapsnapshot`));
   const { heapUsed, rss } = process.memoryUsage();
   return { heapMiB: mib(heapUsed), rssMiB: mib(rss) };
 }

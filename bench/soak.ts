@@ -38,6 +38,9 @@ export async function benchSoak(): Promise<boolean> {
   const env = {
     ...plandraftEnv(llm.baseURL, store, { maxRunning: AT_ONCE, maxQueued: 100 }),
     BENCH_PROBE_GC: "1",
+    ...(process.env.BENCH_SOAK_SNAPSHOTS
+      ? { BENCH_PROBE_SNAPSHOTS: process.env.BENCH_SOAK_SNAPSHOTS }
+      : {}),
   };
   const { child, ready } = await spawnPlandraft(
     ["serve", "--port", "0"],

@@ -52,7 +52,8 @@ export async function readWithin<T>(
     });
   // A cancel reaches us through `signal`; our deadlines stop the wait themselves as well, so
   // that they hold whatever becomes of the signal.
-  signal.addEventListener("abort", () => stop(signal.reason), { once: true });
+  const onAbort = () => stop(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
   const end = (reason: unknown) => {
     controller.abort(reason);
     stop(reason);
@@ -78,8 +79,18 @@ export async function readWithin<T>(
   } finally {
     clearTimeout(total);
     clearTimeout(idle);
+    // Node 20 keeps a signal made by AbortSignal.any alive while it has an abort listener and
+    // its sources may still abort. Left so, this attempt's state (and through LangChain's config,
+    // the draft's whole graph run) stayed alive as long as the caller's signal: 233 KiB a draft
+    // on a server (npm run bench -- soak). Ours is taken off; the OpenAI client's own cannot be,
+    // so the attempt's signal is aborted once the attempt is over, which lets go of them all.
+    signal.removeEventListener("abort", onAbort);
+    controller.abort(ATTEMPT_OVER);
   }
 }
+
+/** The reason an attempt's signal gives once the attempt is over (nothing is left to stop). */
+const ATTEMPT_OVER = new Error("the model call's attempt is over");
 
 function totalTimeout({ what, totalMs }: ReadOptions): AppError {
   return new AppError("MODEL_TIMEOUT", `the model did not finish ${what} within ${totalMs} ms`, {

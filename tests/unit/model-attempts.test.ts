@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
 import { readWithin } from "../../src/models/deadlines.js";
@@ -27,6 +29,21 @@ function deafStream(sent: number) {
     return Promise.resolve(iterable);
   };
   return { open, seen };
+}
+
+/** A stream that sends `sent` chunks and ends. */
+function finiteStream(sent: number): AsyncIterable<number> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (let n = 0; n < sent; n++) yield await Promise.resolve(n);
+    },
+  };
+}
+
+/** A full collection, without running the tests with --expose-gc. */
+function collectGarbage(): void {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
 }
 
 describe("readWithin: deadlines a deaf client cannot escape", () => {
@@ -62,6 +79,34 @@ describe("readWithin: deadlines a deaf client cannot escape", () => {
     });
     await expect(read).rejects.toBe(reason);
     expect(seen.aborted).toBe(true);
+  });
+
+  it("lets go of an attempt that ended, though the client left a listener on its signal", async () => {
+    // As the OpenAI client does: a one-time listener on the signal it is given, never taken off
+    // when the request ends. Node 20
+    // keeps such a signal (made by AbortSignal.any from the caller's) alive while it may abort,
+    // and with it all the listener holds: a server kept every draft's graph run so.
+    const draft = new AbortController(); // the caller's signal, alive as long as the draft
+    const held = new WeakRef({ state: "what an attempt holds" });
+    let signalOfAttempt: AbortSignal | undefined;
+    const open = (signal: AbortSignal) => {
+      signalOfAttempt = signal;
+      const state = held.deref();
+      signal.addEventListener("abort", () => state, { once: true });
+      return Promise.resolve(finiteStream(2));
+    };
+    await readWithin(open, () => undefined, {
+      totalMs: 5000,
+      idleMs: 5000,
+      signal: draft.signal,
+      what: "x",
+    });
+    expect(signalOfAttempt?.aborted).toBe(true);
+    expect(draft.signal.aborted).toBe(false);
+    signalOfAttempt = undefined;
+    await new Promise((resolve) => setImmediate(resolve)); // a WeakRef holds until the turn ends
+    collectGarbage();
+    expect(held.deref()).toBeUndefined();
   });
 
   it("opens nothing for a caller that has already cancelled", async () => {
