@@ -16,6 +16,7 @@ export default tseslint.config(
       "scripts/",
       // Loader hooks that node runs as they are (`node --import`), outside the TypeScript project.
       "tests/support/*.mjs",
+      "bench/*.mjs",
       // Experiments kept as a record; they import packages plandraft does not depend on.
       "docs/spikes/",
     ],

@@ -1,11 +1,12 @@
 /**
  * How soon the CLI answers: `plandraft --help` against a bare `node -e 0`, and `plandraft list`
  * against a script that runs plandraft's own list query with only `pg` loaded (Postgres), and
- * alone on the embedded store; and from `plandraft draft`'s start to its first model request, on
- * each store. Medians of BENCH_CLI_RUNS (5) runs each, after one warm-up.
+ * alone on the embedded store; from `plandraft draft`'s start to its first model request, on
+ * each store; the first command in a fresh home (time and peak RSS) and a no-model draft's peak
+ * RSS. Medians of BENCH_CLI_RUNS (5) runs each, after one warm-up where a first run is not timed.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -26,6 +27,11 @@ const LIST_RATIO = 1.5;
 const EMBEDDED_LIST_MS = 1000;
 /** Process start to the first model request. */
 const FIRST_CALL_MS = { embedded: 1000, postgres: 600 };
+/** The first command in a fresh home (it makes the embedded store), and a no-model draft. */
+const FRESH_HOME_MS = 3000;
+const FRESH_HOME_MIB = 400;
+const NO_MODEL_DRAFT_MIB = 300;
+const MAX_RSS_PROBE = new URL("./max-rss-probe.mjs", import.meta.url).pathname;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -47,6 +53,51 @@ function timed(args: string[], env: Record<string, string> = {}): number {
   };
   run();
   return median(Array.from({ length: RUNS }, run));
+}
+
+/** One run of a command: its wall time (ms) and peak RSS (MiB); a command that fails stops. */
+function measured(args: string[], env: Record<string, string>, dir: string) {
+  const file = join(dir, `max-rss-${process.hrtime.bigint()}`);
+  const started = performance.now();
+  const done = spawnSync(process.execPath, ["--import", MAX_RSS_PROBE, ...args], {
+    env: { ...process.env, ...env, BENCH_MAX_RSS_FILE: file },
+    encoding: "utf8",
+  });
+  const ms = performance.now() - started;
+  if (done.status !== 0) {
+    throw new Error(`${args.join(" ")} exited ${done.status}: ${done.stderr.slice(0, 400)}`);
+  }
+  return { ms, mib: Number(readFileSync(file, "utf8")) / 1024 };
+}
+
+/** The first command in a fresh home, and a no-model draft once the store is there. */
+function firstRunLines(dir: string, feature: string): boolean {
+  const runs = Array.from({ length: RUNS }, (_, run) => {
+    const home = { HOME: join(dir, `fresh-${run}`), DATABASE_URL: "", PLANDRAFT_MODEL: "none" };
+    const first = measured([BIN, "list"], home, dir);
+    const draft = measured([BIN, "draft", feature, "-o", join(dir, "plan.md")], home, dir);
+    return { first, draft };
+  });
+  const mid = (pick: (run: (typeof runs)[number]) => number) =>
+    [...runs.map(pick)].sort((a, b) => a - b)[Math.floor(runs.length / 2)] ?? 0;
+  const firstMs = mid((r) => r.first.ms);
+  const firstMib = mid((r) => r.first.mib);
+  const draftMib = mid((r) => r.draft.mib);
+  const met = [firstMs < FRESH_HOME_MS, firstMib < FRESH_HOME_MIB, draftMib < NO_MODEL_DRAFT_MIB];
+  line("first command in a fresh home (ms)", firstMs.toFixed(0), met[0]!, `< ${FRESH_HOME_MS} ms`);
+  line(
+    "first command in a fresh home, peak RSS (MiB)",
+    firstMib.toFixed(0),
+    met[1]!,
+    `< ${FRESH_HOME_MIB} MiB`,
+  );
+  line(
+    "no-model draft, peak RSS (MiB)",
+    draftMib.toFixed(0),
+    met[2]!,
+    `< ${NO_MODEL_DRAFT_MIB} MiB`,
+  );
+  return met.every(Boolean);
 }
 
 /** The list query as the store runs it, with only `pg` loaded. */
@@ -94,8 +145,11 @@ export async function benchCli(): Promise<boolean> {
     console.log(`node -e 0: ${node.toFixed(0)} ms; plandraft --help: ${help.toFixed(0)} ms`);
     line("plandraft --help / node -e 0", (help / node).toFixed(2), helpMet, `<= ${HELP_RATIO}`);
 
-    // The embedded store: one draft in a fresh home first (its first run is not what is timed).
     const feature = new URL("../examples/feature.md", import.meta.url).pathname;
+    const firstRuns = firstRunLines(dir, feature);
+    ok &&= firstRuns;
+
+    // The embedded store: one draft in a fresh home first (its first run is not what is timed).
     timed([BIN, "draft", feature, "-o", join(dir, "plan.md")], home);
     const embedded = timed([BIN, "list"], home);
     const embeddedMet = embedded < EMBEDDED_LIST_MS;

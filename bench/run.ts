@@ -9,6 +9,7 @@ import { benchPreview } from "./preview.js";
 import { benchServe } from "./serve.js";
 import { benchSoak } from "./soak.js";
 import { benchStorage } from "./storage.js";
+import { benchWaveGaps } from "./wave-gaps.js";
 import { benchWorkspaceDigest } from "./workspace-digest.js";
 
 const benches: Record<string, [title: string, run: () => Promise<boolean>]> = {
@@ -20,6 +21,7 @@ const benches: Record<string, [title: string, run: () => Promise<boolean>]> = {
   digest: ["workspace: reading a repository of 5,000 files", benchWorkspaceDigest],
   cli: ["cli: how soon a command answers", benchCli],
   soak: ["soak: 1,000 drafts through one server", benchSoak],
+  gaps: ["gaps: what the model waits for between the waves", benchWaveGaps],
 };
 
 const asked = process.argv.slice(2);

@@ -346,6 +346,13 @@ export function createDraftService(deps: Deps) {
           },
         );
       }
+      // Taken from its gate by an answer for the cluster's queue: that answer's job drafts it on.
+      // A resume would pass the gate without the answer and stop there again (seen: the job of
+      // the run that reached the gate, its server killed before ending it, taken again after
+      // its lease, before the answer's).
+      if (record.status === "queued" && record.owner === null && gateOf(state.tasks)) {
+        throw answered(record.id);
+      }
       const values = (state.values ?? {}) as Partial<DraftStateType>;
       checkPlannedCalls(plannedCalls(thread.layout, values), deps.config, "this resume");
       await claimDraft(deps, record, watch.takeOver);
@@ -548,6 +555,14 @@ function awaitingReview(id: string): AppError {
     "DRAFT_NOT_RESUMABLE",
     `draft ${id} is awaiting review: it goes on once its brief is reviewed`,
     { hint: `answer it with \`plandraft review ${id}\`` },
+  );
+}
+
+function answered(id: string): AppError {
+  return new AppError(
+    "DRAFT_NOT_RESUMABLE",
+    `draft ${id} was answered at its review gate and waits in line to go on with the answer`,
+    { hint: `follow it with \`plandraft watch ${id}\`` },
   );
 }
 
