@@ -65,10 +65,9 @@ const SELECT_DRAFT = `
          (SELECT count(*)::int FROM draft_versions v WHERE v.draft_id = d.id) AS versions
   FROM drafts d`;
 
-/** The drafts and their versions, in plandraft's own tables beside the checkpoints. */
 /**
- * The drafts table and what hangs off it. `keepCheckpoints` is what a draft's end leaves of its
- * checkpoints (PLANDRAFT_KEEP_CHECKPOINTS).
+ * The drafts and their versions, in plandraft's own tables beside the checkpoints.
+ * `keepCheckpoints` is what a draft's end leaves of its checkpoints (PLANDRAFT_KEEP_CHECKPOINTS).
  */
 export function createDraftStore(db: Database, keepCheckpoints: "final" | "all" = "all") {
   const { pool } = db;
