@@ -24,15 +24,13 @@ export async function gcCommand(
 }
 
 function describeSwept(swept: Swept, config: Config): string {
-  const lines = [
-    `checkpoints: ${swept.checkpoints} earlier ones of ${swept.drafts} finished drafts dropped, with ${swept.writes} pending writes and ${swept.blobs} channel values`,
-  ];
-  if (config.retention.checkpoints === "all")
-    lines[0] = "checkpoints: all kept (PLANDRAFT_KEEP_CHECKPOINTS=all)";
-  lines.push(
+  const checkpoints =
+    config.retention.checkpoints === "all"
+      ? "checkpoints: all kept (PLANDRAFT_KEEP_CHECKPOINTS=all)"
+      : `checkpoints: ${swept.checkpoints} earlier ones of ${swept.drafts} finished drafts dropped, with ${swept.writes} pending writes and ${swept.blobs} channel values`;
+  const events =
     config.retention.eventsDays === undefined
       ? "events: all kept (set PLANDRAFT_KEEP_EVENTS_DAYS to drop old ones)"
-      : `events: ${swept.events} of finished drafts older than ${config.retention.eventsDays} days dropped`,
-  );
-  return `${lines.join("\n")}\n`;
+      : `events: ${swept.events} of finished drafts older than ${config.retention.eventsDays} days dropped`;
+  return `${checkpoints}\n${events}\n`;
 }

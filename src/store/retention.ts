@@ -75,8 +75,8 @@ export async function pruneThread(
  * One sweep over every finished draft, as `retention` says: their checkpoints pruned (with
  * "final"), and their events older than `eventsDays` dropped but the last run's start and
  * the draft's last event: a client following it still sees it start, with its outline, and end
- * at once. A running, queued or waiting draft is never
- * touched; each draft is pruned in its own short transaction.
+ * at once. A running, queued or waiting draft is never touched; each draft is pruned in its own
+ * short transaction.
  */
 export async function sweepFinished(db: Database, retention: Retention): Promise<Swept> {
   const total: Swept = { drafts: 0, checkpoints: 0, writes: 0, blobs: 0, events: 0 };
@@ -91,7 +91,7 @@ export async function sweepFinished(db: Database, retention: Retention): Promise
   return total;
 }
 
-/** Finished drafts with more than one checkpoint in a namespace, or writes of an earlier one. */
+/** Finished drafts with more than one checkpoint in a namespace (only those have writes to drop). */
 async function draftsWithEarlierCheckpoints(db: Database): Promise<string[]> {
   const { rows } = await db.pool.query<{ id: string }>(
     `SELECT d.id FROM drafts d WHERE d.status IN ${FINISHED} AND EXISTS (
