@@ -14,3 +14,8 @@ export const defaultIo = (): CliIo => ({
   stdin: process.stdin,
   env: process.env,
 });
+
+/** Whether a person is there to ask: a terminal on both sides of the prompt. */
+export function canAsk(io: CliIo): boolean {
+  return Boolean((io.stdin as NodeJS.ReadStream).isTTY && io.stderr.isTTY);
+}

@@ -11,11 +11,15 @@ import type { EvalOptions } from "./eval-command.js";
 import type { DraftOptions } from "./draft-options.js";
 import type { ReviewOptions } from "./review-command.js";
 import { createApiClient, remoteServerOf, type ApiClient } from "./remote/client.js";
+import { startEmbeddedStoreQuickly } from "../store/quick-start.js";
 
 // Each command loads what it needs when it runs (the store and the graph, the server, the HTTP
 // client), so `--help` and a mistyped option answer without loading the whole program.
 const drafting = () => import("./draft-command.js");
 const storeCommands = () => import("./store-commands.js");
+
+/** The commands that run until stopped: they keep V8's optimizing compiler for the store. */
+const LONG_RUNNING = new Set(["serve", "worker"]);
 
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -26,6 +30,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError("(run plandraft --help for usage)")
+    .hook("preAction", (_program, command) => {
+      if (!LONG_RUNNING.has(command.name())) startEmbeddedStoreQuickly();
+    })
     .option(
       "--server <url>",
       "draft on the plandraft server at this URL (default: PLANDRAFT_SERVER; token: PLANDRAFT_API_TOKEN)",

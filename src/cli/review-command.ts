@@ -5,12 +5,11 @@ import { AppError, describeError, schemaProblems } from "../errors.js";
 import { EXIT } from "../error-codes.js";
 import { ReviewAnswer } from "../events/contract.js";
 import type { WorkspaceOptions } from "../workspace/load.js";
-import type { CliIo } from "./cli-io.js";
+import { canAsk, type CliIo } from "./cli-io.js";
 import type { DraftOptions } from "./draft-options.js";
 import { checkOutputTarget } from "./output-target.js";
 import { drawResult } from "./result.js";
 import { gateText } from "./gate-text.js";
-import { askReview, canAsk } from "./review-prompt.js";
 
 export type ReviewOptions = Pick<DraftOptions, "output" | "json"> &
   WorkspaceOptions & {
@@ -97,6 +96,9 @@ export function askInTerminal(
     // while open, and its engine reads the terminal's input itself, taking their keystrokes
     // (seen: the first key after each question lost). The answer's call opens it again.
     await drafts.close();
+    // The prompts (inquirer, with its encodings, and YAML) load only when someone is asked:
+    // about 1 MB of code every draft would otherwise compile before its first model call.
+    const { askReview } = await import("./review-prompt.js");
     const answer = await askReview(gate, io);
     if (!answer) {
       io.stderr.write(

@@ -13,11 +13,6 @@ const EditedBrief = ReviewBrief.pick({
   integrations: true,
 }).strict();
 
-/** Whether a person is there to ask: a terminal on both sides of the prompt. */
-export function canAsk(io: CliIo): boolean {
-  return Boolean((io.stdin as NodeJS.ReadStream).isTTY && io.stderr.isTTY);
-}
-
 /**
  * Asks the gate's questions in the terminal (Enter takes the suggestion; a question with choices
  * is picked from them), then what to do: approve, edit the brief's lists in $EDITOR first (`e`),

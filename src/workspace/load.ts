@@ -1,6 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { AppError, schemaProblems } from "../errors.js";
 import { isCheckout } from "./git.js";
@@ -124,9 +123,12 @@ async function readWorkspaceFile(file: string): Promise<z.infer<typeof Workspace
       hint: `name an existing file, or create ${WORKSPACE_FILE} (see the README's Workspace section)`,
     });
   }
+  // The YAML parser loads only when there is a workspace file to read. Its default export: the
+  // CLI's bundle gives a CommonJS package's dynamic import no named exports.
+  const { default: YAML } = await import("yaml");
   let value: unknown;
   try {
-    value = parseYaml(text) ?? {};
+    value = YAML.parse(text) ?? {};
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new AppError("WORKSPACE_INVALID", `${basename(file)} is not valid YAML: ${reason}`, {
