@@ -8,7 +8,8 @@ import type { LocalEngine } from "./local-engine.js";
 
 /**
  * Drafts kept in this process's store (Postgres, or the embedded one) and run here. The store is
- * opened at the first call that needs it, after the input is checked, and closed by `close`.
+ * opened by the first call that needs it (Postgres for a new draft as its input is checked) and
+ * closed by `close`.
  * Reading what is kept (`list`, `get`) needs the store alone; the drafting engine (the graph,
  * LangChain, the checkpointer) is loaded by the first call that drafts, so `plandraft list`
  * answers without it.
@@ -23,7 +24,15 @@ export function createLocalDrafts(config: Config, overrides: DepsOverrides = {})
     ));
 
   return {
-    submit: async (draft, watch) => (await engine()).submit(draft, watch),
+    async submit(draft, watch) {
+      // Postgres is dialled while the engine loads and checks the input: waiting on the network
+      // while modules compile brings the first model call about 50-100 ms sooner (bench/README).
+      // A store that cannot open says so to the engine's first use of it; bad input is told
+      // first. The embedded store's start is work on this thread, which would only delay a bad
+      // input's error: it opens after the checks.
+      if (config.databaseUrl) store().catch(() => undefined);
+      return (await engine()).submit(draft, watch);
+    },
     review: async (id, answer, given, watch) => (await engine()).review(id, answer, given, watch),
     gate: async (id) => (await engine()).gate(id),
     resume: async (id, given, watch) => (await engine()).resume(id, given, watch),
