@@ -35,29 +35,36 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPostgres(url: string, schema: string, poolSize: number): Promise<Database> {
   const where = describeUrl(url);
-  const probe = new pg.Pool({
-    connectionString: url,
-    max: 1,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-  });
-  await assertReachable(
-    probe,
-    `Postgres at ${where}`,
-    "check DATABASE_URL and that the server is running",
-  );
-  await probe.end();
-  // No connect timeout on the pool: it would also apply to waiting for a free connection, and
-  // fail drafts on a busy server. That the server cannot be reached is told above, at start.
   // Idle connections go back after 2 s: processes of a cluster (and a test suite's servers)
   // share the database's connection limit, and a busy process keeps its connections in use.
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     idleTimeoutMillis: 2_000,
+    Client: DialingClient,
     ...searchPath(schema),
   });
   watchConnectionErrors(pool);
+  // The first query dials the connection the commands then use: one connection, not a probe's
+  // and then the pool's (a command with Postgres answers 10-20 ms sooner).
+  await assertReachable(
+    pool,
+    `Postgres at ${where}`,
+    "check DATABASE_URL and that the server is running",
+  );
   return { pool, schema, kind: "postgres", where, close: () => pool.end() };
+}
+
+/**
+ * A connection that gives up dialling after CONNECT_TIMEOUT_MS. On the connection, not the pool:
+ * the pool's own timeout would also apply to waiting for a free connection, and fail drafts on a
+ * busy server.
+ */
+class DialingClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    const given = typeof config === "string" ? { connectionString: config } : config;
+    super({ ...given, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
 }
 
 async function openEmbedded(options: DatabaseOptions): Promise<Database> {

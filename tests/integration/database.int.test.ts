@@ -1,7 +1,9 @@
 // The database as a user meets it: migrations on a fresh schema (once, idempotent, and with two
 // processes at once), a server that is down at start, a server that stops in the middle of a
-// draft and comes back, and an embedded store whose process was killed while writing.
+// draft and comes back, an address that never answers, and an embedded store whose process was
+// killed while writing.
 import { mkdtempSync, readdirSync } from "node:fs";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -408,6 +410,32 @@ describe("the embedded store after a statement fails", () => {
       }
     } finally {
       await db.close();
+    }
+  });
+});
+
+// 6. A server that takes the connection and never answers (a wrong port, a stuck proxy).
+
+describe("a Postgres address that never answers", () => {
+  it("fails the store's open with DATABASE_UNREACHABLE instead of waiting for ever", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      await expect(
+        openDatabase({
+          databaseUrl: `postgres://postgres@127.0.0.1:${port}/test`,
+          home: mkdtempSync(join(tmpdir(), "plandraft-silent-")),
+          schema: "public",
+        }),
+      ).rejects.toMatchObject({
+        code: "DATABASE_UNREACHABLE",
+        message: expect.stringContaining(`127.0.0.1:${port}/test`),
+      });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
