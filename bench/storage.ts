@@ -3,7 +3,7 @@
  * a draft with the embedded store and with Postgres, each over the in-memory saver, against the
  * same scripted model (its own process, a fixed latency per call).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -23,6 +23,8 @@ import { startLlmProcess } from "./scripted-llm-process.js";
 import { postgresReachable } from "./serve-servers.js";
 
 const LATENCY_MS = Number(process.env.BENCH_STORAGE_LATENCY_MS ?? 100);
+/** Drafts kept on the embedded store to read its growth on disk per draft. */
+const GROWTH_DRAFTS = Number(process.env.BENCH_STORAGE_GROWTH_DRAFTS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const POSTGRES_URL =
   process.env.BENCH_DATABASE_URL ??
@@ -82,6 +84,31 @@ async function oneDraft(config: Config): Promise<string> {
     return result.id;
   } finally {
     await deps.close();
+  }
+}
+
+/** Bytes of the files under `dir`: what the embedded store takes on disk. */
+function diskBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
+
+/**
+ * The embedded store's growth on disk per finished draft (default retention): its folder after
+ * one draft, then after GROWTH_DRAFTS more, each opening and closing the store as a CLI command
+ * does. Postgres's WAL segments and free space make it coarse; many drafts average it out.
+ */
+async function embeddedGrowth(base: Config): Promise<number> {
+  const home = mkdtempSync(join(tmpdir(), "plandraft-growth-"));
+  try {
+    const config = loadConfig({ ...envOf(base), PLANDRAFT_HOME: home });
+    await oneDraft(config);
+    const before = diskBytes(join(home, "pgdata"));
+    for (let run = 0; run < GROWTH_DRAFTS; run += 1) await oneDraft(config);
+    return (diskBytes(join(home, "pgdata")) - before) / GROWTH_DRAFTS;
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 }
 
@@ -145,6 +172,10 @@ export async function benchStorage(): Promise<boolean> {
     await embedded.close();
     console.log(
       `  embedded store:   ${embedded.wall.toFixed(0)} ms   ratio to in-memory ${(embedded.wall / memory).toFixed(3)}`,
+    );
+    const growth = await embeddedGrowth(base);
+    console.log(
+      `  embedded store on disk: ${(growth / 1024).toFixed(0)} KiB more per finished draft (over ${GROWTH_DRAFTS} drafts)`,
     );
     if (!(await postgresReachable(POSTGRES_URL))) {
       console.log(`  postgres: skipped (${POSTGRES_URL} not reachable; set BENCH_DATABASE_URL)`);
