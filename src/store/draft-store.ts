@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { Database } from "./database.js";
-import { pruneThread } from "./retention.js";
+import { pruneThread, reclaimSpace } from "./retention.js";
 import { inTransaction } from "./transaction.js";
 
 export type DraftStatus =
@@ -281,9 +281,12 @@ export function createDraftStore(db: Database, keepCheckpoints: "final" | "all" 
         return;
       }
       // Ended and pruned together: a finished draft never holds more than its last checkpoint.
-      await inTransaction(pool, async (client) => {
-        if ((await end(client)).rowCount === 1) await pruneThread(client, db.schema, id);
+      const pruned = await inTransaction(pool, async (client) => {
+        if ((await end(client)).rowCount !== 1) return false;
+        await pruneThread(client, db.schema, id);
+        return true;
       });
+      if (pruned) await reclaimSpace(db); // after the commit: VACUUM runs outside a transaction
     },
 
     /** Keeps a finished plan as the draft's next version; returns its number. */

@@ -57,6 +57,8 @@ describe("the embedded store's first open", () => {
       expect((await client.query("SHOW shared_buffers")).rows).toEqual([
         { shared_buffers: "16MB" },
       ]);
+      // Nor 1 GB of WAL between checkpoints: a long `serve` on it would fill its folder.
+      expect((await client.query("SHOW max_wal_size")).rows).toEqual([{ max_wal_size: "32MB" }]);
     });
 
     expect(existsSync(join(dataDir, "PG_VERSION"))).toBe(true);
