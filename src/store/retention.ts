@@ -95,12 +95,16 @@ export async function sweepFinished(db: Database, retention: Retention): Promise
 /** The tables that retention deletes from. */
 const PRUNED_TABLES = ["checkpoints", "checkpoint_writes", "checkpoint_blobs", "draft_events"];
 
+/** The size of one WAL file of the embedded store (Postgres's default). */
+const WAL_SEGMENT_BYTES = 16 * 2 ** 20;
+
 /**
  * What a Postgres server's own workers do, done for the embedded store, whose single backend
  * (PGlite) runs none of them:
  * - autovacuum, so that the room retention frees is used by the next rows: without it the
- *   tables grew 141 KiB a finished draft, against 55 KiB (`npm run bench -- storage`); about
- *   10-40 ms, the pages vacuumed before being skipped;
+ *   tables grew 141 KiB a finished draft, against 55 KiB (`npm run bench -- storage`); 2-51 ms
+ *   on a store of 81 drafts (the first in a process the dearest), the pages vacuumed before
+ *   being skipped;
  * - the checkpointer, so that old WAL is recycled: while the store is open (a `serve` that runs
  *   for weeks) nothing checkpoints, and the WAL grew without bound (224 MiB over 200 MB of rows
  *   written, measured). A checkpoint once a segment's worth was written keeps it at 32 MB
@@ -114,9 +118,6 @@ export async function reclaimSpace(db: Database): Promise<void> {
   );
   if (Number(rows[0]?.written) > WAL_SEGMENT_BYTES) await db.pool.query("CHECKPOINT");
 }
-
-/** The size of one WAL file of the embedded store (Postgres's default). */
-const WAL_SEGMENT_BYTES = 16 * 2 ** 20;
 
 /** Finished drafts with more than one checkpoint in a namespace (only those have writes to drop). */
 async function draftsWithEarlierCheckpoints(db: Database): Promise<string[]> {
