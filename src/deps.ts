@@ -1,4 +1,4 @@
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import type { Config } from "./config.js";
 import { createLlmDrafter } from "./drafters/llm/index.js";
 import { createRuleDrafter } from "./drafters/rules/index.js";
@@ -8,6 +8,7 @@ import { DEFAULT_RETRY_DELAYS, type RetryPolicy } from "./models/retry-policy.js
 import { createEventStore } from "./store/event-store.js";
 import { createEventHub, type EventHub } from "./events/event-hub.js";
 import { openStore, type Store } from "./store/store.js";
+import { createCheckpointer } from "./store/checkpointer.js";
 import { createRedactor, secretsOf, type Redact } from "./redact.js";
 import { createDigestCache, type DigestCache } from "./workspace/digest-cache.js";
 import type { Workspace } from "./workspace/types.js";
@@ -74,11 +75,19 @@ export async function createDeps(
     templates: createTemplateCatalog({ config, drafterFor }),
     ...store,
     events: createEventHub(createEventStore(db)),
-    checkpointer: new PostgresSaver(db.pool, undefined, { schema: db.schema }),
+    checkpointer: createCheckpointer(db, store.owner),
     redact: createRedactor(secretsOf(config)),
     digests: createDigestCache(config.home),
     workspace: overrides.workspace,
   };
+}
+
+/**
+ * The same deps claiming drafts as `owner`: the checkpointer goes with the owner, since the
+ * database takes a draft's checkpoints only from the process that holds it.
+ */
+export function asOwner(deps: Deps, owner: string): Deps {
+  return { ...deps, owner, checkpointer: createCheckpointer(deps.db, owner) };
 }
 
 /**

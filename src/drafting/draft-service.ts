@@ -4,11 +4,13 @@ import type { Deps } from "../deps.js";
 import type { FeatureDoc } from "../feature/feature-doc.js";
 import { AppError, describeError, isAppError } from "../errors.js";
 import { isConnectionError } from "../store/database.js";
+import { isTakenOver } from "../store/checkpointer.js";
 import type { DraftRecord, Queryable } from "../store/draft-store.js";
 import type { DraftStateType, Revision } from "../../graphs/plan-drafter/state.js";
 import { dependentsOf } from "../../graphs/plan-drafter/topology.js";
 import type { Template } from "../template/types.js";
 import type { Workspace, WorkspaceMaterial } from "../workspace/types.js";
+import { leaseStop } from "./cancel-draft.js";
 import { claimDraft } from "./claim-draft.js";
 import { findDraft } from "./find-draft.js";
 import { findSection } from "./find-section.js";
@@ -496,7 +498,12 @@ async function failRun(
       },
     );
   }
-  const reason: unknown = signal?.aborted ? signal.reason : error;
+  // A checkpoint write the database refused: another process took the draft over meanwhile.
+  const reason: unknown = signal?.aborted
+    ? signal.reason
+    : isTakenOver(error)
+      ? leaseStop("lost")
+      : error;
   // Stopped to go on elsewhere: a restart or another worker resumes it, and its stream goes on.
   if (isAppError(reason) && HANDED_ON.has(reason.code)) {
     await events.close();

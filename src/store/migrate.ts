@@ -5,8 +5,8 @@ import type { Database } from "./database.js";
 import { currentStamp, MIGRATIONS_DIR } from "./schema-stamp.js";
 
 /**
- * Brings the schema up to date: plandraft's own tables by versioned migrations (node-pg-migrate),
- * then the checkpoint tables (PostgresSaver.setup). Both run under one advisory lock, so
+ * Brings the schema up to date: the checkpoint tables (PostgresSaver.setup), then plandraft's
+ * own tables by versioned migrations (node-pg-migrate). Both run under one advisory lock, so
  * processes starting together take turns instead of racing on a fresh schema. Last, the schema is
  * stamped as current, so the next command knows it from one row (`ensureSchema`).
  */
@@ -16,6 +16,8 @@ export async function migrate(db: Database): Promise<void> {
   try {
     await client.query("SELECT pg_advisory_lock(hashtext($1))", [lockKey]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${db.schema}"`);
+    // The checkpoint tables first: plandraft's migrations fence writes to them.
+    await new PostgresSaver(onOneClient(client), undefined, { schema: db.schema }).setup();
     await runner({
       dbClient: client,
       dir: MIGRATIONS_DIR,
@@ -27,7 +29,6 @@ export async function migrate(db: Database): Promise<void> {
       noLock: true, // the lock above already covers the whole step
       log: () => undefined,
     });
-    await new PostgresSaver(onOneClient(client), undefined, { schema: db.schema }).setup();
     await stamp(client, db.schema);
   } finally {
     await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lockKey]).catch(() => undefined);

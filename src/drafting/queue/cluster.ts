@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
-import type { Deps } from "../../deps.js";
+import { asOwner, type Deps } from "../../deps.js";
 import { createDraftService } from "../draft-service.js";
 import { AppError } from "../../errors.js";
 import { workerOwner } from "../../store/draft-owner.js";
@@ -40,7 +40,7 @@ export async function joinCluster(deps: Deps, role: Role, log: FastifyBaseLogger
   const control = createControl(deps.db.pool, deps.db.schema);
   const runner = createQueuedRunner(deps, service, queue, control);
   // Its drafts' leases name this process alone, whatever the server's id.
-  const workerDeps = { ...deps, owner: role === "worker" ? deps.owner : workerOwner() };
+  const workerDeps = role === "worker" ? deps : asOwner(deps, workerOwner());
   const worker: DraftWorker | undefined =
     role === "api"
       ? undefined
