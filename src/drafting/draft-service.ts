@@ -459,11 +459,13 @@ async function run(
       result.status === "failed"
         ? { code: "SECTIONS_FAILED", message: failedSections(result) }
         : undefined;
-    await deps.drafts.finish(draft.id, deps.owner, {
+    const ended = await deps.drafts.finish(draft.id, deps.owner, {
       status: result.status,
       error,
       usage: result.usage,
     });
+    // Taken over after its last checkpoint: the process that holds it now tells its end.
+    if (!ended) throw leaseStop("lost");
     events.emit(...endEventOf(result, error));
     await events.close();
     return result;
@@ -551,7 +553,11 @@ async function waitForReview(
   result: DraftResult,
   events: RunEvents,
 ): Promise<DraftResult> {
-  await deps.drafts.finish(id, deps.owner, { status: "awaiting_review", usage: result.usage });
+  const ended = await deps.drafts.finish(id, deps.owner, {
+    status: "awaiting_review",
+    usage: result.usage,
+  });
+  if (!ended) throw leaseStop("lost");
   events.emit("review.requested", { ...review, model: result.model, usage: result.usage });
   await events.close();
   return result;

@@ -259,7 +259,11 @@ export function createDraftStore(db: Database, keepCheckpoints: "final" | "all" 
       return (rows[0] as { n: number }).n;
     },
 
-    /** Ends a run: the outcome, and the draft is nobody's any more. */
+    /**
+     * Ends a run: the outcome, and the draft is nobody's any more. False when `owner` no longer
+     * held the draft (another process took it over, or it was ended from outside): nothing
+     * changed, and that process ends it.
+     */
     async finish(
       id: string,
       owner: string,
@@ -268,7 +272,7 @@ export function createDraftStore(db: Database, keepCheckpoints: "final" | "all" 
         error?: { code: string; message: string } | undefined;
         usage?: object | undefined;
       },
-    ): Promise<void> {
+    ): Promise<boolean> {
       const end = (client: Queryable) =>
         client.query(
           `UPDATE drafts SET status = $3, error = $4, usage = COALESCE($5, usage), owner = NULL, lease_until = NULL,
@@ -277,8 +281,7 @@ export function createDraftStore(db: Database, keepCheckpoints: "final" | "all" 
           [id, owner, outcome.status, outcome.error ?? null, outcome.usage ?? null],
         );
       if (keepCheckpoints === "all" || outcome.status === "awaiting_review") {
-        await end(pool);
-        return;
+        return (await end(pool)).rowCount === 1;
       }
       // Ended and pruned together: a finished draft never holds more than its last checkpoint.
       const pruned = await inTransaction(pool, async (client) => {
@@ -287,6 +290,7 @@ export function createDraftStore(db: Database, keepCheckpoints: "final" | "all" 
         return true;
       });
       if (pruned) await reclaimSpace(db); // after the commit: VACUUM runs outside a transaction
+      return pruned;
     },
 
     /** Keeps a finished plan as the draft's next version; returns its number. */
