@@ -4,6 +4,7 @@ import { AppError, errorOfCode } from "../errors.js";
 import { isTerminal, parseId, START, type StreamEvent } from "../events/stream-event.js";
 import { hasEnded } from "../store/draft-store.js";
 import { findDraft } from "./find-draft.js";
+import { hasPendingJob } from "./queue/pending-job.js";
 import type { DraftRun, RunWatch } from "./drafts.js";
 import { createRunReader, type ReaderErrors } from "./run-reader.js";
 
@@ -37,7 +38,8 @@ export async function watchDraft(
         after = parseId(event.id) ?? after;
         last = event;
       }
-      if (status === "interrupted") throw interrupted(id);
+      // A cluster's worker died with it: the queue hands it to another within seconds.
+      if (status === "interrupted" && !(await hasPendingJob(deps.db, id))) throw interrupted(id);
       // The embedded store is one process's at a time: while this one holds it, nothing else
       // can run a draft that has not ended, so waiting would be for good.
       if (deps.db.kind === "embedded" && !hasEnded(status)) throw waitingForServer(id, status);

@@ -143,6 +143,14 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
         .map((r) => r.toolName),
     );
     const before = ofDraft().length;
+    // The dead worker's lease runs out before the queue hands its job on: the draft reads
+    // interrupted meanwhile, and `plandraft watch` on the database follows it through that.
+    await store.query!(
+      "UPDATE drafts SET lease_until = now() - interval '1 second' WHERE id = $1",
+      [id],
+    );
+    const watcher = spawnCli(["watch", id], env);
+    await waitFor(() => /: done/.test(watcher.stderr()), 30_000, "watch to read the draft");
     await expireLeases(id);
 
     const events = await watching.done;
@@ -155,6 +163,8 @@ describe.skipIf(!testDatabaseUrl())("a cluster: two API nodes and two workers", 
     for (const tool of finished) expect(after).not.toContain(tool);
     // The other worker finished it: its lease named the survivor.
     expect(events.filter((e) => e.type === "draft.started").at(-1)?.data.resumed).toBe(true);
+    expect(await watcher.exited).toBe(0);
+    expect(watcher.stdout()).toContain("# Implementation Plan");
     workers = [workers.find((w) => w !== holder)!, await startWorker()];
   });
 

@@ -2,9 +2,7 @@ import PgBoss from "pg-boss";
 import type pg from "pg";
 import type { RevisionRequest } from "../draft-service.js";
 import type { ReviewAnswer } from "../../events/contract.js";
-
-/** The one queue of drafts: a job is "bring this draft up to date" (start, resume or revise). */
-export const DRAFT_QUEUE = "draft";
+import { DRAFT_QUEUE, queueSchemaOf } from "./pending-job.js";
 
 export interface DraftJob {
   draft: string;
@@ -48,7 +46,7 @@ export async function openDraftQueue(options: {
   leaseMs: number;
   onError: (error: Error) => void;
 }): Promise<DraftQueue> {
-  const schema = `${options.schema}_queue`;
+  const schema = queueSchemaOf(options.schema);
   const boss = new PgBoss({
     // On the process's own pool: a process of the cluster holds no connections of the queue's.
     db: { executeSql: (text, values) => options.pool.query(text, values) },
