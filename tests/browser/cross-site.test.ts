@@ -75,7 +75,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         await page.goto(`${origin}/fetch`);
         await page.waitForFunction(() => document.title === "sent");
       }
-      await expect.poll(() => postStatuses(server).length).toBe(4);
+      await expect.poll(() => postStatuses(server).length, { timeout: 20_000 }).toBe(4);
       expect(postStatuses(server)).toEqual([403, 403, 403, 403]);
       expect(await server.deps.drafts.list(10, 0)).toEqual([]);
       await page.close();

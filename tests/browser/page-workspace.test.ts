@@ -46,7 +46,9 @@ describe.skipIf(!HAS_CHROMIUM)(
     it("says what the server maps, and what each repository section was grounded in, after a reload too", async () => {
       const { page, errors } = await openPage(browser, server.base);
       await expect
-        .poll(() => page.locator("text=The server's workspace maps").textContent())
+        .poll(() => page.locator("text=The server's workspace maps").textContent(), {
+          timeout: 20_000,
+        })
         .toMatch(/maps \/(gain|data) @ [0-9a-f]{7} and \/(gain|data) @ [0-9a-f]{7}/);
       await page.fill("#feature", FEATURE);
       await draftWithoutReview(page);

@@ -252,13 +252,18 @@ describe.skipIf(!HAS_CHROMIUM)(
       };
       expect(await page.locator("article.section").count()).toBe(detail.sections.length);
       // Each section shows its finished markdown once, and no streamed text is left over. A
-      // section is "done" as its text arrives; its diagrams are drawn before the text goes in.
+      // section is "done" as its text arrives; its diagrams are drawn before the text goes in,
+      // and the reloaded page loads the diagram renderer first: on a busy machine that takes
+      // seconds, so the wait is on the page, not on a poll's one-second default.
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll("article.section")].every(
+            (a) => a.querySelector(".markdown:not(.live-text)") !== null,
+          ),
+        undefined,
+        { timeout: 60_000 },
+      );
       for (const section of detail.sections) {
-        await expect
-          .poll(() =>
-            page.locator(`[id="section-${section.id}"] .markdown:not(.live-text)`).count(),
-          )
-          .toBe(1);
         expect(await page.locator(`[id="section-${section.id}"] .markdown`).count()).toBe(1);
       }
       expect(await page.locator(".live-text").count()).toBe(0);
