@@ -38,7 +38,7 @@ export async function watchDraft(
         after = parseId(event.id) ?? after;
         last = event;
       }
-      // A cluster's worker died with it: the queue hands it to another within seconds.
+      // Interrupted with its job still queued: its worker died, and the queue hands it on.
       if (status === "interrupted" && !(await hasPendingJob(deps.db, id))) throw interrupted(id);
       // The embedded store is one process's at a time: while this one holds it, nothing else
       // can run a draft that has not ended, so waiting would be for good.

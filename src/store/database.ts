@@ -143,6 +143,14 @@ export function describeUrl(url: string): string {
   }
 }
 
+/**
+ * The query named a table or schema that was never made (42P01: no such table; 3F000: no such
+ * schema): a store not migrated yet, or a queue no cluster has used.
+ */
+export function isNeverMade(error: unknown): boolean {
+  return ["42P01", "3F000"].includes((error as { code?: string }).code ?? "");
+}
+
 /** Errors that mean the database went away, rather than a bad query (looking through causes). */
 export function isConnectionError(error: unknown, depth = 0): boolean {
   if (!error || depth > 5) return false;

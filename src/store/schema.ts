@@ -1,4 +1,4 @@
-import type { Database } from "./database.js";
+import { isNeverMade, type Database } from "./database.js";
 import { currentStamp } from "./schema-stamp.js";
 
 /**
@@ -22,8 +22,7 @@ async function stampOf(db: Database): Promise<string | undefined> {
     );
     return rows[0]?.stamp;
   } catch (error) {
-    // 42P01: no such table; 3F000: no such schema. Both mean a schema never migrated.
-    if (["42P01", "3F000"].includes((error as { code?: string }).code ?? "")) return undefined;
+    if (isNeverMade(error)) return undefined;
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import type { Database } from "../../store/database.js";
+import { isNeverMade, type Database } from "../../store/database.js";
 
 /** The one queue of drafts: a job is "bring this draft up to date" (start, resume or revise). */
 export const DRAFT_QUEUE = "draft";
@@ -21,8 +21,7 @@ export async function hasPendingJob(db: Database, draftId: string): Promise<bool
     );
     return (rowCount ?? 0) > 0;
   } catch (error) {
-    // 42P01: no such table; 3F000: no such schema. No cluster ever queued a job here.
-    if (["42P01", "3F000"].includes((error as { code?: string }).code ?? "")) return false;
+    if (isNeverMade(error)) return false;
     throw error;
   }
 }
