@@ -1,13 +1,15 @@
 /**
  * How much of a draft the model is not working: with the scripted model answering every call
  * at once after BENCH_GAPS_LATENCY_MS (300), the time from the first call's start to the last
- * call's end against the time with at least one call in flight, from the model's own request
- * log (the model runs in this process, so both ends are on one clock). Each gap between calls
- * is printed with the call that ended it: what plandraft does between the waves of sections.
+ * call's end against the time with at least one call in flight, from the model's own log of its
+ * calls (both ends of every call on its clock). Each gap between calls is printed with the call
+ * that ended it: what plandraft does between the waves of sections. The model runs in a process
+ * of its own, as in the other benches: in this one, its own work (making and writing six whole
+ * replies at once) ran on plandraft's thread and counted in plandraft's gaps.
  * Target (issue 15): at most 1.10. Median over BENCH_RUNS (5) drafts per doc, after a warm-up.
  */
-import { startScriptedLlm, type ScriptedRequest } from "../tests/support/scripted-llm.js";
 import { draftWith, fixturePath, scriptedConfig } from "../tests/support/drafting.js";
+import { startLlmProcess, type ServedCall } from "./scripted-llm-process.js";
 
 const LATENCY_MS = Number(process.env.BENCH_GAPS_LATENCY_MS ?? 300);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -20,10 +22,8 @@ interface Reading {
 }
 
 /** Span over busy time of one draft's calls, and the gaps between them. */
-function readCalls(requests: ScriptedRequest[]): Reading {
-  const calls = requests
-    .map((r) => ({ tool: r.toolName ?? "?", start: r.startedAt, end: r.endedAt ?? r.startedAt }))
-    .sort((a, b) => a.start - b.start);
+function readCalls(served: ServedCall[]): Reading {
+  const calls = [...served].sort((a, b) => a.start - b.start);
   let busy = 0;
   let from = calls[0]?.start ?? 0;
   let until = from;
@@ -42,17 +42,17 @@ function readCalls(requests: ScriptedRequest[]): Reading {
 }
 
 export async function benchWaveGaps(): Promise<boolean> {
-  const llm = await startScriptedLlm({ latencyMs: LATENCY_MS });
+  const llm = await startLlmProcess(LATENCY_MS);
   const config = scriptedConfig(llm.baseURL, { PLANDRAFT_MODEL_TIMEOUT_MS: "30000" });
   let ok = true;
   try {
     for (const doc of DOCS) {
       await draftWith(config, { path: fixturePath(doc) }); // warm-up: module loading, JIT
+      await llm.calls();
       const readings: Reading[] = [];
       for (let run = 0; run < RUNS; run += 1) {
-        const before = llm.requests.length;
         await draftWith(config, { path: fixturePath(doc) });
-        readings.push(readCalls(llm.requests.slice(before)));
+        readings.push(readCalls(await llm.calls()));
       }
       readings.sort((a, b) => a.ratio - b.ratio);
       const median = readings[Math.floor(readings.length / 2)]!;
@@ -64,6 +64,6 @@ export async function benchWaveGaps(): Promise<boolean> {
     }
     return ok;
   } finally {
-    await llm.close();
+    llm.stop();
   }
 }
