@@ -140,6 +140,12 @@ export interface Drafter {
    */
   readonly sendsWorkspace: boolean;
   brief(request: BriefRequest, config: RunnableConfig): Promise<{ brief: Brief; usage: Usage }>;
+  /**
+   * Gets ready for the sections of `layout` while the model writes the brief, so that their
+   * wave does not start with work that could have been done while waiting. Optional: a drafter
+   * with nothing to get ready has none.
+   */
+  prepare?(layout: DraftLayout): void;
   section(
     request: SectionRequest,
     config: RunnableConfig,

@@ -28,7 +28,9 @@ export function analyzeNode(ctx: GraphContext) {
       ...knownOf(config),
       ...callWatch(config),
     };
-    const first = await ctx.drafter.brief(request, config);
+    const briefing = ctx.drafter.brief(request, config);
+    ctx.drafter.prepare?.(ctx.layout);
+    const first = await briefing;
     const found = contradictionsOf(first.brief, facts);
     if (found.length === 0) return done(config, first);
     const repair = { previous: first.brief, contradictions: found };

@@ -19,6 +19,7 @@ import {
   sectionMessage,
 } from "./messages.js";
 import type { Redact } from "../../redact.js";
+import { oneATurn } from "./one-a-turn.js";
 import { callForStructure, structuredTool, type StructuredTool } from "./structured-call.js";
 
 export interface LlmDrafterOptions {
@@ -63,6 +64,11 @@ export function createLlmDrafter(
         },
       );
       return { brief: value, usage };
+    },
+    prepare(layout) {
+      // Each section's tool (its schema as JSON schema) is built while the model writes the
+      // brief, so the sections' wave does not start by building them (bench/README, "gaps").
+      oneATurn(layout.units, toolFor);
     },
     async section(request, config) {
       const tool = toolFor(request.unit);

@@ -1,0 +1,20 @@
+/**
+ * Does `work` for each item, one per turn of the event loop, starting on the next turn: what
+ * waits on I/O (a request being sent, a reply arriving) runs between two, so work done ahead
+ * never holds it up by more than one item. Stops at the first item that throws: work done ahead
+ * is only ahead, and whoever needs that item later does it again and is told the error.
+ */
+export function oneATurn<T>(items: readonly T[], work: (item: T) => void): void {
+  const left = [...items];
+  const next = () => {
+    const item = left.shift();
+    if (item === undefined) return;
+    try {
+      work(item);
+    } catch {
+      return;
+    }
+    setImmediate(next);
+  };
+  setImmediate(next);
+}
