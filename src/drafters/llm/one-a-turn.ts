@@ -5,16 +5,14 @@
  * is only ahead, and whoever needs that item later does it again and is told the error.
  */
 export function oneATurn<T>(items: readonly T[], work: (item: T) => void): void {
-  const left = [...items];
-  const next = () => {
-    const item = left.shift();
-    if (item === undefined) return;
+  const next = (index: number) => {
+    if (index >= items.length) return;
     try {
-      work(item);
+      work(items[index] as T);
     } catch {
       return;
     }
-    setImmediate(next);
+    setImmediate(next, index + 1);
   };
-  setImmediate(next);
+  setImmediate(next, 0);
 }
